@@ -1,0 +1,1 @@
+"""Passerelle: the service, independent of Telegram."""

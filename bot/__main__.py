@@ -1,0 +1,188 @@
+"""``python -m bot``: the command line.
+
+This is the composition root: the one module of ``bot/`` that reaches into
+``handlers/`` (lazily, to start the Telegram side). The service itself never does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from bot.config import OPTIONS, ConfigError, Settings, load_settings
+from bot.logs import setup_logging
+from bot.storage import DatabaseError
+from bot.territory import ContentError, Pack, find_pack, load_pack, pack_warnings
+
+log = logging.getLogger("passerelle")
+
+
+def _parser() -> argparse.ArgumentParser:
+    table = "\n".join(f"  {var:<28} {doc}" for _, var, doc in OPTIONS)
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Passerelle: the Telegram assistant of a social-mediation service.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=f"Configuration (environment variables, or a TOML file named by "
+        f"PASSERELLE_CONFIG):\n{table}",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    run = sub.add_parser(
+        "run", help="serve Telegram (polling or webhook), or the console without a token"
+    )
+    run.add_argument("--config", type=Path, help="a TOML configuration file")
+
+    console = sub.add_parser("console", help="chat with the bot in this terminal (no Telegram)")
+    console.add_argument("--territory", help="territory pack: dumbea, kremlin-bicetre or a path")
+    console.add_argument("--db", help="database file (default: a fresh temporary one)")
+    console.add_argument("--language", choices=("fr", "en"), help="the simulated app language")
+    console.add_argument("--config", type=Path, help="a TOML configuration file")
+
+    check = sub.add_parser("check-content", help="validate territory packs; non-zero on error")
+    check.add_argument("packs", nargs="+", help="pack folders, e.g. content/dumbea")
+    return parser
+
+
+def _fail(title: str, problems: Sequence[str]) -> int:
+    print(f"{title}:", file=sys.stderr)
+    for problem in problems:
+        print(f"  - {problem}", file=sys.stderr)
+    return 2
+
+
+def _load(settings: Settings) -> Pack:
+    return load_pack(find_pack(settings.territory))
+
+
+def check_content(paths: Sequence[str]) -> int:
+    """Validate each pack; print every problem; exit 1 if any pack is broken."""
+    status = 0
+    for name in paths:
+        try:
+            pack = load_pack(find_pack(name))
+        except ContentError as exc:
+            _fail(f"{name}: the pack has errors", exc.problems)
+            status = 1
+            continue
+        warnings = pack_warnings(pack)
+        for warning in warnings:
+            print(f"  warning: {warning}")
+        print(
+            f"{name}: OK — {len(pack.places.quartiers)} quartiers, {len(pack.teams.teams)} teams, "
+            f"{len(pack.themes.themes)} themes, {len(pack.partners.partners)} partners, "
+            f"{len(pack.numbers.numbers)} numbers"
+            + (f", {len(warnings)} warnings" if warnings else "")
+        )
+    return status
+
+
+def _console(settings: Settings, pack: Pack, language: str | None) -> int:
+    from bot.services import Services
+    from handlers.app import build_application
+    from handlers.console import run_console
+    from handlers.offline import OfflineBotAPI
+
+    api = OfflineBotAPI()
+    services = Services(settings, pack)
+    app = build_application(services, request=api)
+    try:
+        asyncio.run(
+            run_console(
+                app,
+                api,
+                staff_chat_id=settings.staff_chat_id,
+                language=language or services.default_language,
+            )
+        )
+    except KeyboardInterrupt:
+        print()
+    return 0
+
+
+def _serve(settings: Settings, pack: Pack) -> int:
+    from telegram import Update
+
+    from bot.services import Services
+    from handlers.app import build_application
+
+    services = Services(settings, pack)
+    app = build_application(services, concurrent_updates=True)
+    if settings.mode == "webhook":
+        from urllib.parse import urlparse
+
+        assert settings.webhook_url is not None
+        assert settings.webhook_secret is not None
+        app.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path=urlparse(settings.webhook_url).path.lstrip("/"),
+            webhook_url=settings.webhook_url,
+            secret_token=settings.webhook_secret.reveal(),
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        app.run_polling(allowed_updates=Update.ALL_TYPES)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "check-content":
+        return check_content(args.packs)
+
+    overrides: dict[str, Any] = {}
+    if args.command == "console":
+        overrides = {"mode": "console", "territory": args.territory, "db": args.db}
+    try:
+        settings = load_settings(config_file=args.config, overrides=overrides)
+    except ConfigError as exc:
+        return _fail("Passerelle cannot start, the configuration has problems", exc.problems)
+
+    secrets = tuple(
+        s.reveal()
+        for s in (settings.token, settings.pseudonym_secret, settings.webhook_secret)
+        if s
+    )
+    setup_logging("WARNING" if settings.mode == "console" else settings.log_level, secrets)
+
+    try:
+        pack = _load(settings)
+    except ContentError as exc:
+        return _fail(
+            f"Passerelle cannot start, the territory pack {settings.territory!r} has errors",
+            exc.problems,
+        )
+
+    tmp: tempfile.TemporaryDirectory[str] | None = None
+    try:
+        if settings.mode == "console":
+            if args.command == "run":
+                print("No TELEGRAM_BOT_TOKEN: starting the console instead of Telegram.")
+            if settings.source.get("db") == "default":
+                tmp = tempfile.TemporaryDirectory(prefix="passerelle-")
+                settings = _with_db(settings, Path(tmp.name) / "console.sqlite3")
+            return _console(settings, pack, getattr(args, "language", None))
+        log.info("starting in %s mode, territory %s", settings.mode, pack.id)
+        return _serve(settings, pack)
+    except DatabaseError as exc:
+        return _fail("Passerelle cannot start", [str(exc)])
+    finally:
+        if tmp is not None:
+            tmp.cleanup()
+
+
+def _with_db(settings: Settings, path: Path) -> Settings:
+    from dataclasses import replace
+
+    return replace(settings, db_path=path)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,72 @@
+"""Callback data: the grammar of every inline button, validated on the way back.
+
+A button's data comes back from the person's phone and can be forged, so it is
+parsed here and anything unexpected becomes ``None`` (answered with a kind word).
+Format: ``<kind>:<argument>``, ASCII, 64 bytes at most.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MENU = "m"
+LANGUAGE = "l"
+FORGET = "f"
+
+MENU_ENTRIES: tuple[str, ...] = (
+    "main",
+    "ask",
+    "permanences",
+    "events",
+    "callback",
+    "urgence",
+    "language",
+    "privacy",
+)
+FORGET_CHOICES: tuple[str, ...] = ("yes", "no")
+
+_SHAPE = re.compile(r"^([a-z]{1,3}):([A-Za-z0-9_.-]{1,60})$")
+
+
+@dataclass(frozen=True)
+class Action:
+    kind: str
+    argument: str
+
+
+def menu(entry: str) -> str:
+    if entry not in MENU_ENTRIES:
+        raise ValueError(entry)
+    return f"{MENU}:{entry}"
+
+
+def language(code: str) -> str:
+    return f"{LANGUAGE}:{code}"
+
+
+def forget(choice: str) -> str:
+    if choice not in FORGET_CHOICES:
+        raise ValueError(choice)
+    return f"{FORGET}:{choice}"
+
+
+_ALLOWED: dict[str, tuple[str, ...]] = {
+    MENU: MENU_ENTRIES,
+    LANGUAGE: ("fr", "en"),
+    FORGET: FORGET_CHOICES,
+}
+
+
+def parse(data: str | None) -> Action | None:
+    """The action behind a button press, or ``None`` if it is not one of ours."""
+    if not data or len(data) > 64:
+        return None
+    match = _SHAPE.match(data)
+    if match is None:
+        return None
+    kind, argument = match.groups()
+    allowed = _ALLOWED.get(kind)
+    if allowed is None or argument not in allowed:
+        return None
+    return Action(kind, argument)

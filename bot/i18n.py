@@ -1,0 +1,123 @@
+"""Interface languages: gettext catalogs (Babel) and locale-aware dates.
+
+Source strings are French (the service's first language); ``locales/en`` holds
+the English catalog. Code asks for a :class:`Translator` for one person and
+calls ``tr._("…")``, so that ``pybabel extract`` finds every string.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import logging
+import zoneinfo
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date, format_datetime, format_time
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+
+log = logging.getLogger(__name__)
+
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+DOMAIN = "messages"
+SUPPORTED: tuple[str, ...] = ("fr", "en")
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction without translating it yet (module constants)."""
+    return message
+
+
+def _load(directory: Path, language: str) -> NullTranslations:
+    """The compiled catalog when it is up to date, else the .po compiled in memory."""
+    po = directory / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    mo = po.with_suffix(".mo")
+    if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
+        with mo.open("rb") as fh:
+            return Translations(fh, domain=DOMAIN)
+    if po.exists():
+        # A developer edited a .po without `make`: still show their text.
+        with po.open("rb") as fh:
+            catalog = read_po(fh, locale=language, domain=DOMAIN)
+        buf = io.BytesIO()
+        write_mo(buf, catalog, use_fuzzy=False)
+        buf.seek(0)
+        return Translations(buf, domain=DOMAIN)
+    log.warning("no catalog for language %s in %s", language, directory)
+    return NullTranslations()
+
+
+class Translator:
+    """Text and dates for one language, in one territory's timezone."""
+
+    def __init__(self, language: str, translations: NullTranslations, tz: dt.tzinfo) -> None:
+        self.language = language
+        self.locale = Locale.parse(language)
+        self._translations = translations
+        self.tz = tz
+
+    def _(self, message: str) -> str:
+        """Translate an interface string."""
+        return self._translations.gettext(message)
+
+    def n_(self, singular: str, plural: str, n: int) -> str:
+        """Translate a string that depends on a count."""
+        return self._translations.ngettext(singular, plural, n)
+
+    def local(self, moment: dt.datetime) -> dt.datetime:
+        """``moment`` (aware) in the territory's timezone."""
+        if moment.tzinfo is None:
+            raise ValueError("naive datetime: every moment in Passerelle carries its timezone")
+        return moment.astimezone(self.tz)
+
+    def day(self, moment: dt.datetime | dt.date) -> str:
+        """``mardi 24 novembre`` / ``Tuesday 24 November``."""
+        if isinstance(moment, dt.datetime):
+            moment = self.local(moment).date()
+        return format_date(moment, "EEEE d MMMM", locale=self.locale)
+
+    def hour(self, moment: dt.datetime | dt.time) -> str:
+        """``14 h``, ``14 h 30`` / ``2 PM``, ``2:30 PM``."""
+        when = self.local(moment).time() if isinstance(moment, dt.datetime) else moment
+        if self.language == "fr":
+            pattern = "H 'h'" if when.minute == 0 else "H 'h' mm"
+        else:
+            pattern = "h a" if when.minute == 0 else "h:mm a"
+        return format_time(when, pattern, locale=self.locale)
+
+    def hours(self, start: dt.datetime | dt.time, end: dt.datetime | dt.time) -> str:
+        """``14 h – 17 h``."""
+        return f"{self.hour(start)} – {self.hour(end)}"
+
+    def moment(self, moment: dt.datetime) -> str:
+        """``mardi 24 novembre, 14 h`` in the territory's time."""
+        return f"{self.day(moment)}, {self.hour(moment)}"
+
+    def timestamp(self, moment: dt.datetime) -> str:
+        """A short date and time for lists (``24/11/2026 14:05``)."""
+        return format_datetime(self.local(moment), "short", locale=self.locale)
+
+
+class Catalogs:
+    """All catalogs, loaded once at start."""
+
+    def __init__(self, directory: Path = LOCALES_DIR) -> None:
+        self._translations = {lang: _load(directory, lang) for lang in SUPPORTED}
+
+    def translator(self, language: str, tz: dt.tzinfo | None = None) -> Translator:
+        language = language if language in SUPPORTED else SUPPORTED[0]
+        return Translator(language, self._translations[language], tz or zoneinfo.ZoneInfo("UTC"))
+
+
+def pick_language(chosen: str | None, client_language: str | None, default: str) -> str:
+    """The person's choice, else their Telegram app's language, else the territory's."""
+    if chosen in SUPPORTED:
+        return chosen
+    if client_language:
+        base = client_language.split("-")[0].lower()
+        if base in SUPPORTED:
+            return base
+    return default if default in SUPPORTED else SUPPORTED[0]

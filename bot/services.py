@@ -1,0 +1,51 @@
+"""The service, assembled: created at start, opened in post_init, closed at shutdown."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.i18n import Catalogs, Translator
+from bot.people import People
+from bot.privacy import Pseudonymiser
+from bot.storage import Database
+from bot.territory import Pack
+
+log = logging.getLogger(__name__)
+
+
+class Services:
+    """Everything ``handlers/`` may call, reached as ``context.services``."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        pack: Pack,
+        *,
+        clock: Clock | None = None,
+        catalogs: Catalogs | None = None,
+    ) -> None:
+        self.settings = settings
+        self.pack = pack
+        self.clock: Clock = clock or SystemClock()
+        self.catalogs = catalogs or Catalogs()
+        self.db = Database(settings.db_path)
+        self.default_language = settings.language or pack.territory.default_language
+        self.people = People(
+            self.db,
+            Pseudonymiser(settings.pseudonym_secret.reveal()),
+            self.clock,
+            self.default_language,
+        )
+
+    async def open(self) -> None:
+        await self.db.open()
+        log.info("territory %s, database schema v%s", self.pack.id, await self.db.schema_version())
+
+    async def close(self) -> None:
+        await self.db.close()
+
+    def translator(self, language: str) -> Translator:
+        """Text and dates in ``language``, in the territory's timezone."""
+        return self.catalogs.translator(language, self.pack.tz)

@@ -1,0 +1,125 @@
+"""People: pseudonymous settings, consents, and the chat to write back to."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from bot.storage.database import Database, Transaction, from_db_time, to_db_time
+
+
+@dataclass(frozen=True)
+class PersonRecord:
+    pseudonym: str
+    language: str | None
+    quartier: str | None
+    residence: str | None
+    created_at: dt.datetime
+    last_seen_at: dt.datetime
+
+
+_SETTINGS = ("language", "quartier", "residence")
+
+
+async def get_person(db: Database, pseudonym: str) -> PersonRecord | None:
+    row = await db.one(
+        "SELECT pseudonym, language, quartier, residence, created_at, last_seen_at"
+        " FROM person WHERE pseudonym = ?",
+        (pseudonym,),
+    )
+    if row is None:
+        return None
+    return PersonRecord(
+        pseudonym=row["pseudonym"],
+        language=row["language"],
+        quartier=row["quartier"],
+        residence=row["residence"],
+        created_at=from_db_time(row["created_at"]),
+        last_seen_at=from_db_time(row["last_seen_at"]),
+    )
+
+
+async def ensure_person(tx: Transaction, pseudonym: str, now: dt.datetime) -> None:
+    """Create the person's row if needed and mark them as seen now."""
+    stamp = to_db_time(now)
+    await tx.execute(
+        "INSERT INTO person (pseudonym, created_at, last_seen_at) VALUES (?, ?, ?)"
+        " ON CONFLICT (pseudonym) DO UPDATE SET last_seen_at = excluded.last_seen_at",
+        (pseudonym, stamp, stamp),
+    )
+
+
+async def save_setting(
+    db: Database, pseudonym: str, name: str, value: str | None, now: dt.datetime
+) -> None:
+    """Store one of the person's settings (language, quartier, residence)."""
+    if name not in _SETTINGS:
+        raise ValueError(f"unknown person setting {name!r}")
+    async with db.transaction() as tx:
+        await ensure_person(tx, pseudonym, now)
+        # The column name comes from the fixed tuple above, never from input.
+        await tx.execute(f"UPDATE person SET {name} = ? WHERE pseudonym = ?", (value, pseudonym))  # noqa: S608
+
+
+async def touch(db: Database, pseudonym: str, now: dt.datetime) -> None:
+    """Mark an existing person as seen (retention counts from the last visit)."""
+    await db.execute(
+        "UPDATE person SET last_seen_at = ? WHERE pseudonym = ?", (to_db_time(now), pseudonym)
+    )
+
+
+async def set_consent(
+    db: Database, pseudonym: str, purpose: str, granted: bool, now: dt.datetime
+) -> None:
+    async with db.transaction() as tx:
+        await ensure_person(tx, pseudonym, now)
+        await tx.execute(
+            "INSERT INTO consent (pseudonym, purpose, granted, decided_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (pseudonym, purpose) DO UPDATE"
+            " SET granted = excluded.granted, decided_at = excluded.decided_at",
+            (pseudonym, purpose, int(granted), to_db_time(now)),
+        )
+
+
+async def get_consents(db: Database, pseudonym: str) -> dict[str, bool]:
+    rows = await db.all("SELECT purpose, granted FROM consent WHERE pseudonym = ?", (pseudonym,))
+    return {row["purpose"]: bool(row["granted"]) for row in rows}
+
+
+async def remember_chat(db: Database, pseudonym: str, chat_id: int, now: dt.datetime) -> None:
+    """Keep the chat id a feature needs to write back later (a reply, a reminder)."""
+    async with db.transaction() as tx:
+        await ensure_person(tx, pseudonym, now)
+        await tx.execute(
+            "INSERT INTO person_chat (pseudonym, chat_id) VALUES (?, ?)"
+            " ON CONFLICT (pseudonym) DO UPDATE SET chat_id = excluded.chat_id, blocked_at = NULL",
+            (pseudonym, chat_id),
+        )
+
+
+async def get_chat(db: Database, pseudonym: str) -> int | None:
+    value = await db.value(
+        "SELECT chat_id FROM person_chat WHERE pseudonym = ? AND blocked_at IS NULL", (pseudonym,)
+    )
+    return None if value is None else int(value)
+
+
+async def mark_blocked(db: Database, pseudonym: str, now: dt.datetime) -> None:
+    """The person blocked the bot: stop writing to them until they come back."""
+    await db.execute(
+        "UPDATE person_chat SET blocked_at = ? WHERE pseudonym = ?", (to_db_time(now), pseudonym)
+    )
+
+
+async def erase_person(db: Database, pseudonym: str) -> bool:
+    """Delete everything about the person; rows of later features cascade."""
+    async with db.transaction() as tx:
+        return await tx.execute("DELETE FROM person WHERE pseudonym = ?", (pseudonym,)) > 0
+
+
+async def erase_inactive(db: Database, seen_before: dt.datetime) -> int:
+    """Apply the retention period: erase people not seen since ``seen_before``."""
+    async with db.transaction() as tx:
+        return await tx.execute(
+            "DELETE FROM person WHERE last_seen_at < ?", (to_db_time(seen_before),)
+        )

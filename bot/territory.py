@@ -1,0 +1,445 @@
+"""Territory packs: the editable description of one deployment.
+
+A pack is a folder under ``content/`` holding YAML files a coordinator can edit
+in a text editor. It is loaded once at start into frozen, typed models; any
+problem is reported with the file, the entry and the field so that the person
+who edited the file can find and fix it without reading Python.
+
+Files of a pack (all UTF-8 YAML):
+
+``territory.yaml``  the service: names, description, timezone, languages,
+                    opening hours, how to reach the service
+``places.yaml``     quartiers with their résidences, and the bailleurs
+``teams.yaml``      the teams requests are routed to
+``themes.yaml``     the themes answers and requests are filed under
+``partners.yaml``   the places to go: institutions, associations, offices
+``numbers.yaml``    emergency and listening numbers (only from FACTS.md)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zoneinfo
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+LANGUAGES: tuple[str, ...] = ("fr", "en")
+"""Interface languages, French first."""
+
+_ID = r"^[a-z0-9][a-z0-9_-]{0,39}$"
+Identifier = Annotated[str, Field(pattern=_ID)]
+"""A short lowercase id used in files, buttons and the database (``sante``, ``sic``)."""
+
+_PHONE = re.compile(r"^\+?[0-9][0-9 ]{0,18}[0-9]$")
+
+
+def _check_phone(value: str) -> str:
+    if not _PHONE.match(value):
+        raise ValueError("a phone number has digits and spaces only, e.g. '05 30 30' or '3114'")
+    return value
+
+
+PhoneNumber = Annotated[str, AfterValidator(_check_phone)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Text(_Model):
+    """A piece of text in French (required) and English (expected)."""
+
+    fr: str = Field(min_length=1)
+    en: str | None = None
+
+    def get(self, language: str) -> str:
+        """The text in ``language``, falling back to French."""
+        if language == "en" and self.en:
+            return self.en
+        return self.fr
+
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class OpeningSlot(_Model):
+    """The service is open on ``days`` from ``opens`` to ``closes`` (local time)."""
+
+    days: tuple[Weekday, ...] = Field(min_length=1)
+    opens: dt.time
+    closes: dt.time
+
+    @model_validator(mode="after")
+    def _ordered(self) -> OpeningSlot:
+        if self.closes <= self.opens:
+            raise ValueError("'closes' must be after 'opens'")
+        return self
+
+
+class Territory(_Model):
+    """``territory.yaml``: who the service is and when it works."""
+
+    id: Identifier
+    name: Text
+    service: Text
+    description: Text
+    timezone: str
+    default_language: Literal["fr", "en"] = "fr"
+    opening_hours: tuple[OpeningSlot, ...] = ()
+    contact: Text
+    """How to reach the service in person (where no address is confirmed, who to ask)."""
+    phone_prefix: str = Field(pattern=r"^\+[0-9]{1,4}$")
+    """International prefix of the territory's phone numbers (+33, +687)."""
+    phone_digits: int = Field(ge=5, le=12)
+    """How many digits a local phone number has (10 in France, 6 in New Caledonia)."""
+    retention_days: int = Field(default=365, ge=30, le=1095)
+    """After this many days without activity, what we keep about a person is erased."""
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown timezone {value!r} (e.g. 'Europe/Paris')") from exc
+        return value
+
+
+class Residence(_Model):
+    id: Identifier
+    name: str = Field(min_length=1)
+    bailleur: Identifier | None = None
+
+
+class Quartier(_Model):
+    id: Identifier
+    name: str = Field(min_length=1)
+    residences: tuple[Residence, ...] = ()
+
+
+class Bailleur(_Model):
+    id: Identifier
+    name: str = Field(min_length=1)
+    description: Text | None = None
+
+
+class Places(_Model):
+    """``places.yaml``: the quartiers, their résidences and the bailleurs."""
+
+    bailleurs: tuple[Bailleur, ...] = ()
+    quartiers: tuple[Quartier, ...] = Field(min_length=1)
+
+
+class Team(_Model):
+    id: Identifier
+    name: Text
+    description: Text
+
+
+class Teams(_Model):
+    """``teams.yaml``."""
+
+    teams: tuple[Team, ...] = Field(min_length=1)
+
+
+class Theme(_Model):
+    id: Identifier
+    name: Text
+    emoji: str = ""
+
+
+class Themes(_Model):
+    """``themes.yaml``."""
+
+    themes: tuple[Theme, ...] = Field(min_length=1)
+
+
+class Partner(_Model):
+    """A place to go. Unknown facts are left out, never guessed."""
+
+    id: Identifier
+    name: Text
+    description: Text
+    themes: tuple[Identifier, ...] = ()
+    quartier: Identifier | None = None
+    address: str | None = None
+    phone: PhoneNumber | None = None
+    hours: Text | None = None
+    website: str | None = Field(default=None, pattern=r"^https://")
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+
+    @model_validator(mode="after")
+    def _coordinates_in_pairs(self) -> Partner:
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValueError("give both 'latitude' and 'longitude', or neither")
+        return self
+
+
+class Partners(_Model):
+    """``partners.yaml``."""
+
+    partners: tuple[Partner, ...] = ()
+
+
+class HelpNumber(_Model):
+    """An emergency or listening number. Every number must come from FACTS.md."""
+
+    id: Identifier
+    number: PhoneNumber
+    kind: Literal["emergency", "listening"]
+    label: Text
+    hours: Text | None = None
+    note: Text | None = None
+    sms: bool = False
+    """The number takes text messages (114, silent alerts)."""
+
+
+class Numbers(_Model):
+    """``numbers.yaml``: emergency numbers first, then listening lines."""
+
+    numbers: tuple[HelpNumber, ...] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class Pack:
+    """A loaded, validated territory pack."""
+
+    path: Path
+    territory: Territory
+    places: Places
+    teams: Teams
+    themes: Themes
+    partners: Partners
+    numbers: Numbers
+
+    @property
+    def id(self) -> str:
+        return self.territory.id
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.territory.timezone)
+
+    def quartier(self, quartier_id: str) -> Quartier | None:
+        return next((q for q in self.places.quartiers if q.id == quartier_id), None)
+
+    def theme(self, theme_id: str) -> Theme | None:
+        return next((t for t in self.themes.themes if t.id == theme_id), None)
+
+    def partner(self, partner_id: str) -> Partner | None:
+        return next((p for p in self.partners.partners if p.id == partner_id), None)
+
+    def emergency_numbers(self) -> tuple[HelpNumber, ...]:
+        return tuple(n for n in self.numbers.numbers if n.kind == "emergency")
+
+    def listening_numbers(self) -> tuple[HelpNumber, ...]:
+        return tuple(n for n in self.numbers.numbers if n.kind == "listening")
+
+
+class ContentError(Exception):
+    """A pack could not be loaded. ``problems`` are human-readable, one per issue."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+_FILES: dict[str, type[_Model]] = {
+    "territory.yaml": Territory,
+    "places.yaml": Places,
+    "teams.yaml": Teams,
+    "themes.yaml": Themes,
+    "partners.yaml": Partners,
+    "numbers.yaml": Numbers,
+}
+
+
+def _describe_location(data: Any, loc: tuple[int | str, ...]) -> str:
+    """Turn a pydantic location into ``partners[3] (id: cafat) → phone``."""
+    parts: list[str] = []
+    node = data
+    for step in loc:
+        if isinstance(step, int):
+            label = f"[{step + 1}]"
+            if isinstance(node, list) and step < len(node):
+                node = node[step]
+                if isinstance(node, dict) and "id" in node:
+                    label += f" (id: {node['id']})"
+            else:
+                node = None
+            parts.append(label)
+        else:
+            parts.append(f" → {step}" if parts else str(step))
+            node = node.get(step) if isinstance(node, dict) else None
+    return "".join(parts) or "(whole file)"
+
+
+def _read_yaml(path: Path, problems: list[str]) -> Any:
+    try:
+        with path.open(encoding="utf-8") as fh:
+            return yaml.safe_load(fh)
+    except FileNotFoundError:
+        problems.append(f"{path}: file missing")
+    except UnicodeDecodeError:
+        problems.append(f"{path}: not UTF-8 text (save it as UTF-8)")
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        reason = getattr(exc, "problem", None) or str(exc)
+        problems.append(f"{path}:{where}: not valid YAML ({reason})")
+    return None
+
+
+def _validate(path: Path, model: type[_Model], problems: list[str]) -> Any:
+    data = _read_yaml(path, problems)
+    if data is None:
+        if path.exists() and not problems:
+            problems.append(f"{path}: file is empty")
+        return None
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        for err in exc.errors():
+            where = _describe_location(data, tuple(err["loc"]))
+            problems.append(f"{path}: {where}: {err['msg']}")
+        return None
+
+
+def _cross_check(pack: Pack) -> list[str]:
+    """References between files: every id used must be defined, ids unique."""
+    problems: list[str] = []
+    base = pack.path
+
+    def unique(file: str, kind: str, ids: list[str]) -> None:
+        seen: set[str] = set()
+        for item in ids:
+            if item in seen:
+                problems.append(f"{base / file}: {kind} id {item!r} is used twice")
+            seen.add(item)
+
+    unique("places.yaml", "quartier", [q.id for q in pack.places.quartiers])
+    unique(
+        "places.yaml",
+        "résidence",
+        [r.id for q in pack.places.quartiers for r in q.residences],
+    )
+    unique("places.yaml", "bailleur", [b.id for b in pack.places.bailleurs])
+    unique("teams.yaml", "team", [t.id for t in pack.teams.teams])
+    unique("themes.yaml", "theme", [t.id for t in pack.themes.themes])
+    unique("partners.yaml", "partner", [p.id for p in pack.partners.partners])
+    unique("numbers.yaml", "number", [n.id for n in pack.numbers.numbers])
+
+    bailleurs = {b.id for b in pack.places.bailleurs}
+    for q in pack.places.quartiers:
+        for r in q.residences:
+            if r.bailleur and r.bailleur not in bailleurs:
+                problems.append(
+                    f"{base / 'places.yaml'}: quartier {q.id} → résidence {r.id} → bailleur: "
+                    f"{r.bailleur!r} is not defined under 'bailleurs'"
+                )
+    themes = {t.id for t in pack.themes.themes}
+    quartiers = {q.id for q in pack.places.quartiers}
+    for p in pack.partners.partners:
+        for theme in p.themes:
+            if theme not in themes:
+                problems.append(
+                    f"{base / 'partners.yaml'}: partner {p.id} → themes: "
+                    f"{theme!r} is not defined in themes.yaml"
+                )
+        if p.quartier and p.quartier not in quartiers:
+            problems.append(
+                f"{base / 'partners.yaml'}: partner {p.id} → quartier: "
+                f"{p.quartier!r} is not defined in places.yaml"
+            )
+    if pack.territory.id != base.name:
+        problems.append(
+            f"{base / 'territory.yaml'}: id: {pack.territory.id!r} must match the folder "
+            f"name {base.name!r}"
+        )
+    if not pack.emergency_numbers():
+        problems.append(f"{base / 'numbers.yaml'}: numbers: no emergency number is listed")
+    return problems
+
+
+def load_pack(path: Path) -> Pack:
+    """Load and validate the pack in folder ``path``; raise :class:`ContentError`."""
+    if not path.is_dir():
+        raise ContentError([f"{path}: no such territory folder"])
+    problems: list[str] = []
+    loaded = {name: _validate(path / name, model, problems) for name, model in _FILES.items()}
+    if problems:
+        raise ContentError(problems)
+    pack = Pack(
+        path=path,
+        territory=loaded["territory.yaml"],
+        places=loaded["places.yaml"],
+        teams=loaded["teams.yaml"],
+        themes=loaded["themes.yaml"],
+        partners=loaded["partners.yaml"],
+        numbers=loaded["numbers.yaml"],
+    )
+    problems = _cross_check(pack)
+    if problems:
+        raise ContentError(problems)
+    return pack
+
+
+def pack_warnings(pack: Pack) -> list[str]:
+    """Problems that do not stop the bot but that an editor should fix (missing English)."""
+    warnings: list[str] = []
+
+    def walk(node: Any, where: str, file: str) -> None:
+        if isinstance(node, Text):
+            if not node.en:
+                warnings.append(f"{pack.path / file}: {where}: English text missing")
+            return
+        if isinstance(node, BaseModel):
+            ident = getattr(node, "id", None)
+            for name in type(node).model_fields:
+                child = getattr(node, name)
+                label = f"{where} → {name}" if where else name
+                if ident and where:
+                    label = f"{where} (id: {ident}) → {name}"
+                walk(child, label, file)
+        elif isinstance(node, tuple):
+            for i, child in enumerate(node):
+                walk(child, f"{where}[{i + 1}]", file)
+
+    for file, model in (
+        ("territory.yaml", pack.territory),
+        ("places.yaml", pack.places),
+        ("teams.yaml", pack.teams),
+        ("themes.yaml", pack.themes),
+        ("partners.yaml", pack.partners),
+        ("numbers.yaml", pack.numbers),
+    ):
+        walk(model, "", file)
+    return warnings
+
+
+def content_root() -> Path:
+    """The ``content/`` folder shipped with the code."""
+    return Path(__file__).resolve().parent.parent / "content"
+
+
+def find_pack(name_or_path: str) -> Path:
+    """A pack given by id (``dumbea``) or by folder path."""
+    candidate = Path(name_or_path)
+    if candidate.is_dir():
+        return candidate
+    return content_root() / name_or_path

@@ -1,0 +1,57 @@
+"""What the service answers, independent of Telegram.
+
+``bot/`` returns :class:`Reply` objects; ``handlers/`` renders them as Telegram
+messages. Text is HTML (the subset Telegram accepts): everything interpolated
+into it must go through :func:`esc`.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+
+
+def esc(value: object) -> str:
+    """Escape a value for the HTML text of a reply."""
+    return html.escape(str(value), quote=False)
+
+
+@dataclass(frozen=True)
+class Button:
+    """An inline button: ``action`` is the callback data (64 bytes at most), or a URL."""
+
+    label: str
+    action: str = ""
+    url: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.url is None and not 0 < len(self.action.encode()) <= 64:
+            raise ValueError(f"callback data must be 1–64 bytes: {self.action!r}")
+
+
+@dataclass(frozen=True)
+class Venue:
+    """A place to show on a map; only sent when coordinates are known."""
+
+    title: str
+    address: str
+    latitude: float
+    longitude: float
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message to show the person."""
+
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    venues: tuple[Venue, ...] = ()
+    edit: bool = False
+    """Replace the message the pressed button belongs to, instead of sending a new one."""
+    extra: tuple[Reply, ...] = field(default=())
+    """Further messages to send after this one."""
+
+
+def rows(*buttons: Button, per_row: int = 1) -> tuple[tuple[Button, ...], ...]:
+    """Lay buttons out ``per_row`` to a row."""
+    return tuple(tuple(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row))

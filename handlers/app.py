@@ -1,0 +1,194 @@
+"""The conversation map: every handler is registered here, in order.
+
+Reading this file is reading what the bot does with each kind of update.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from telegram import BotCommand, BotCommandScopeAllPrivateChats
+from telegram.error import TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot import actions, menu
+from bot.services import Services
+from handlers import conversation, fallbacks
+from handlers.context import SERVICES_KEY, Context, services_of
+from handlers.errors import on_error
+
+log = logging.getLogger(__name__)
+
+PassApp = Application[Any, Context, Any, Any, Any, Any]
+
+PRIVATE = filters.ChatType.PRIVATE
+
+# Handler groups: lower numbers run first, and one handler at most runs per group.
+GROUP_CONVERSATION = 0
+"""Commands, buttons and free text of people in private chats."""
+
+
+def register(app: PassApp) -> None:
+    """Add every handler. Order matters inside a group: the first match wins."""
+
+    def command(names: tuple[str, ...], callback: Any) -> None:
+        app.add_handler(CommandHandler(names, callback, filters=PRIVATE), GROUP_CONVERSATION)
+
+    # Commands, French name first, English alias after.
+    command(("start",), conversation.start)
+    command(("menu",), conversation.show_menu)
+    command(("aide", "help"), conversation.show_help)
+    command(("urgence", "emergency", "sos"), conversation.show_numbers)
+    command(("langue", "language"), conversation.ask_language)
+    command(("confidentialite", "privacy"), conversation.show_privacy)
+    command(("oublier", "forget"), conversation.ask_forget)
+
+    # Buttons, by the prefix of their callback data (see bot/actions.py).
+    def button(kind: str, callback: Any) -> None:
+        app.add_handler(CallbackQueryHandler(callback, pattern=f"^{kind}:"), GROUP_CONVERSATION)
+
+    button(actions.MENU, conversation.menu_button)
+    button(actions.LANGUAGE, conversation.language_button)
+    button(actions.FORGET, conversation.forget_button)
+    # Anything else pressed is forged or from an older version: a kind word.
+    app.add_handler(CallbackQueryHandler(fallbacks.stale_button), GROUP_CONVERSATION)
+
+    # Edited messages first, so that an edited command is not run a second time.
+    app.add_handler(
+        MessageHandler(filters.UpdateType.EDITED & PRIVATE, fallbacks.edited_message),
+        GROUP_CONVERSATION,
+    )
+    app.add_handler(
+        MessageHandler(PRIVATE & filters.COMMAND, fallbacks.unknown_command), GROUP_CONVERSATION
+    )
+    app.add_handler(
+        MessageHandler(PRIVATE & filters.TEXT & ~filters.COMMAND, fallbacks.free_text),
+        GROUP_CONVERSATION,
+    )
+    app.add_handler(
+        MessageHandler(
+            PRIVATE & filters.UpdateType.MESSAGE & ~filters.TEXT, fallbacks.unsupported_content
+        ),
+        GROUP_CONVERSATION,
+    )
+    # In groups, residents' commands get an invitation to talk privately.
+    app.add_handler(
+        CommandHandler(("start", "menu", "aide", "help"), fallbacks.group_message,
+                       filters=filters.ChatType.GROUPS),
+        GROUP_CONVERSATION,
+    )  # fmt: skip
+
+    app.add_error_handler(on_error)
+
+
+async def _post_init(app: PassApp) -> None:
+    services = services_of(app)
+    await services.open()
+    await publish_commands(app)
+    schedule_jobs(app)
+
+
+async def _post_shutdown(app: PassApp) -> None:
+    await services_of(app).close()
+
+
+async def publish_commands(app: PassApp) -> None:
+    """The command menu per language; a failure here must not stop the bot."""
+    services = services_of(app)
+    scope = BotCommandScopeAllPrivateChats()
+    try:
+        for language in (None, "fr", "en"):
+            tr = services.translator(language or services.default_language)
+            commands = [BotCommand(name, text) for name, text in menu.command_menu(tr)]
+            await app.bot.set_my_commands(commands, scope=scope, language_code=language)
+    except TelegramError as exc:
+        log.warning("could not publish the command menu: %s", type(exc).__name__)
+
+
+def schedule_jobs(app: PassApp) -> None:
+    """Recurring jobs; each has a name derived from what it is about."""
+    services = services_of(app)
+    job_queue = app.job_queue
+    if job_queue is None:  # pragma: no cover - the job-queue extra is a dependency
+        raise RuntimeError("python-telegram-bot was installed without its job-queue extra")
+    for job in job_queue.get_jobs_by_name("retention:daily"):
+        job.schedule_removal()
+    job_queue.run_daily(
+        _apply_retention,
+        time=dt.time(3, 30, tzinfo=services.pack.tz),
+        name="retention:daily",
+    )
+
+
+async def _apply_retention(context: Context) -> None:
+    services = context.services
+    erased = await services.people.apply_retention(services.pack.territory.retention_days)
+    if erased:
+        log.info("retention: erased %d inactive people", erased)
+
+
+def build_application(
+    services: Services,
+    *,
+    request: BaseRequest | None = None,
+    rate_limited: bool | None = None,
+    concurrent_updates: bool = False,
+) -> PassApp:
+    """The real Application; ``request`` replaces HTTP (console mode and tests)."""
+    settings = services.settings
+    token = settings.token.reveal() if settings.token else "0:offline"
+    builder = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(settings.bot_api_url)
+        .base_file_url(_file_url(settings.bot_api_url))
+        .context_types(ContextTypes(context=Context))
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+        .concurrent_updates(concurrent_updates)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    if rate_limited if rate_limited is not None else request is None:
+        # Telegram's limits: ~30 messages/s overall, 1/s per chat. Retry what it refuses.
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
+    app: PassApp = builder.build()
+    app.bot_data[SERVICES_KEY] = services
+    register(app)
+    return app
+
+
+def _file_url(api_url: str) -> str:
+    return api_url[: -len("/bot")] + "/file/bot" if api_url.endswith("/bot") else api_url
+
+
+@asynccontextmanager
+async def running(app: PassApp) -> AsyncIterator[PassApp]:
+    """Start the application as run_polling does, without polling (console, tests)."""
+    await app.initialize()
+    try:
+        if app.post_init:
+            await app.post_init(app)
+        await app.start()
+        try:
+            yield app
+        finally:
+            await app.stop()
+    finally:
+        await app.shutdown()
+        if app.post_shutdown:
+            await app.post_shutdown(app)

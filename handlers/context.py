@@ -1,0 +1,57 @@
+"""The typed context every handler receives, and the per-update session."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.i18n import Translator
+from bot.people import Person
+from bot.services import Services
+
+SERVICES_KEY = "services"
+
+
+@dataclass(frozen=True)
+class Session:
+    """Who is writing, and how to speak to them."""
+
+    person: Person
+    tr: Translator
+
+
+class Context(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    """``context.services`` instead of string lookups in ``bot_data``."""
+
+    _session: Session | None = None
+
+    @property
+    def services(self) -> Services:
+        services: Services = self.application.bot_data[SERVICES_KEY]
+        return services
+
+    async def session(self, update: Update) -> Session:
+        """The person behind this update; the context lives for one update only."""
+        if self._session is None:
+            user = update.effective_user
+            if user is None:
+                raise LookupError("update without a user")
+            services = self.services
+            person = await services.people.visit(user.id, user.language_code)
+            self._session = Session(person, services.translator(person.language))
+        return self._session
+
+    def retranslate(self, language: str) -> Translator:
+        """After the person changed language within this update."""
+        tr = self.services.translator(language)
+        if self._session is not None:
+            self._session = Session(self._session.person, tr)
+        return tr
+
+
+def services_of(application: Application[Any, Any, Any, Any, Any, Any]) -> Services:
+    services: Services = application.bot_data[SERVICES_KEY]
+    return services

@@ -1,0 +1,295 @@
+"""An in-process Bot API: the real Application runs, nothing leaves the machine.
+
+:class:`OfflineBotAPI` replaces python-telegram-bot's HTTP request class. It
+answers the Bot API methods the bot uses with well-formed results, keeps the
+messages it "sent" so that edits and button presses work, and records every
+call. :class:`UpdateFactory` builds the updates a person's app would send.
+Console mode, the test harness and the benchmarks all stand on these two.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import itertools
+import json
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram import Bot, Update
+from telegram.request import BaseRequest, RequestData
+
+BOT_USER: dict[str, Any] = {
+    "id": 7_000_000_001,
+    "is_bot": True,
+    "first_name": "Passerelle",
+    "username": "passerelle_bot",
+    "can_join_groups": True,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def plain(text: str) -> str:
+    """HTML message text as a person reads it."""
+    return html.unescape(_TAG.sub("", text))
+
+
+@dataclass
+class Call:
+    """One Bot API request the bot made."""
+
+    method: str
+    params: dict[str, Any]
+    result: Any = None
+    files: dict[str, bytes] = field(default_factory=dict)
+
+    @property
+    def chat_id(self) -> int | None:
+        value = self.params.get("chat_id")
+        return int(value) if value is not None else None
+
+    @property
+    def text(self) -> str:
+        """The text as shown to the person (HTML tags removed)."""
+        return plain(str(self.params.get("text") or self.params.get("caption") or ""))
+
+    @property
+    def buttons(self) -> list[list[dict[str, Any]]]:
+        markup = self.params.get("reply_markup") or {}
+        if isinstance(markup, str):
+            markup = json.loads(markup)
+        rows: list[list[dict[str, Any]]] = markup.get("inline_keyboard") or markup.get(
+            "keyboard", []
+        )
+        return rows
+
+
+class BlockedByUser(Exception):
+    pass
+
+
+class OfflineBotAPI(BaseRequest):
+    """Answers Bot API calls in memory.
+
+    ``blocked`` holds chat ids whose person blocked the bot: calls to them fail
+    as Telegram fails them (403), so that the service's handling can be tested.
+    """
+
+    def __init__(self, bot_user: dict[str, Any] | None = None) -> None:
+        self.bot_user = dict(bot_user or BOT_USER)
+        self.calls: list[Call] = []
+        self.messages: dict[tuple[int, int], dict[str, Any]] = {}
+        self.blocked: set[int] = set()
+        self.listeners: list[Callable[[Call], None]] = []
+        self._message_ids: dict[int, itertools.count[int]] = {}
+        self._lock = asyncio.Lock()
+
+    @property
+    def read_timeout(self) -> float | None:
+        return None
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    def next_message_id(self, chat_id: int) -> int:
+        counter = self._message_ids.setdefault(chat_id, itertools.count(1))
+        return next(counter)
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = None,
+        write_timeout: Any = None,
+        connect_timeout: Any = None,
+        pool_timeout: Any = None,
+    ) -> tuple[int, bytes]:
+        api_method = url.rsplit("/", 1)[-1]
+        params = dict(request_data.parameters) if request_data else {}
+        files: dict[str, bytes] = {}
+        if request_data and request_data.contains_files:
+            for name, value in request_data.multipart_data.items():
+                content = value[1] if isinstance(value, tuple) else value
+                files[name] = content if isinstance(content, bytes) else b""
+        chat_id = params.get("chat_id")
+        if isinstance(chat_id, int | str) and int(chat_id) in self.blocked:
+            return 403, json.dumps(
+                {
+                    "ok": False,
+                    "error_code": 403,
+                    "description": "Forbidden: bot was blocked by the user",
+                }
+            ).encode()
+        result = self._answer(api_method, params)
+        call = Call(api_method, params, result, files)
+        self.calls.append(call)
+        for listener in list(self.listeners):
+            listener(call)
+        return 200, json.dumps({"ok": True, "result": result}).encode()
+
+    # --- the Bot API, as far as Passerelle uses it --------------------------------------
+
+    def _message(self, params: dict[str, Any], **content: Any) -> dict[str, Any]:
+        chat_id = int(params["chat_id"])
+        message: dict[str, Any] = {
+            "message_id": self.next_message_id(chat_id),
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"},
+            "from": self.bot_user,
+            **content,
+        }
+        if params.get("reply_markup"):
+            message["reply_markup"] = params["reply_markup"]
+        if params.get("message_thread_id"):
+            message["message_thread_id"] = params["message_thread_id"]
+            message["is_topic_message"] = True
+        self.messages[(chat_id, message["message_id"])] = message
+        return message
+
+    def _answer(self, method: str, params: dict[str, Any]) -> Any:
+        if method == "getMe":
+            return self.bot_user
+        if method == "sendMessage":
+            return self._message(params, text=params.get("text", ""))
+        if method in ("editMessageText", "editMessageReplyMarkup", "editMessageCaption"):
+            key = (int(params.get("chat_id", 0)), int(params.get("message_id", 0)))
+            message = self.messages.get(key)
+            if message is None:
+                return True
+            if "text" in params:
+                message["text"] = params["text"]
+            if "caption" in params:
+                message["caption"] = params["caption"]
+            if params.get("reply_markup"):
+                message["reply_markup"] = params["reply_markup"]
+            else:
+                message.pop("reply_markup", None)
+            return message
+        if method == "sendVenue":
+            venue = {
+                "location": {"latitude": params["latitude"], "longitude": params["longitude"]},
+                "title": params["title"],
+                "address": params["address"],
+            }
+            return self._message(params, venue=venue, location=venue["location"])
+        if method == "sendDocument":
+            return self._message(
+                params,
+                document={"file_id": "doc", "file_unique_id": "doc"},
+                caption=params.get("caption", ""),
+            )
+        if method == "sendPhoto":
+            return self._message(
+                params,
+                photo=[{"file_id": "photo", "file_unique_id": "photo", "width": 1, "height": 1}],
+                caption=params.get("caption", ""),
+            )
+        if method == "getUpdates":
+            return []
+        if method == "getChat":
+            chat_id = int(params["chat_id"])
+            return {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"}
+        # setMyCommands, answerCallbackQuery, sendChatAction, deleteMessage, …
+        return True
+
+
+class UpdateFactory:
+    """Builds the updates a person's Telegram app would send."""
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+        self._update_ids = itertools.count(1)
+        self._message_ids = itertools.count(1_000_000)
+        self._callback_ids = itertools.count(1)
+
+    @staticmethod
+    def user(
+        user_id: int, first_name: str = "Sam", language_code: str | None = "fr"
+    ) -> dict[str, Any]:
+        user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": first_name}
+        if language_code:
+            user["language_code"] = language_code
+        return user
+
+    @staticmethod
+    def private_chat(user: dict[str, Any]) -> dict[str, Any]:
+        return {"id": user["id"], "type": "private", "first_name": user["first_name"]}
+
+    def _base_message(self, user: dict[str, Any], chat: dict[str, Any] | None) -> dict[str, Any]:
+        return {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": chat or self.private_chat(user),
+            "from": user,
+        }
+
+    def _update(self, **content: Any) -> Update:
+        update = Update.de_json({"update_id": next(self._update_ids), **content}, self.bot)
+        assert update is not None
+        return update
+
+    def text(
+        self,
+        user: dict[str, Any],
+        text: str,
+        *,
+        chat: dict[str, Any] | None = None,
+        reply_to: dict[str, Any] | None = None,
+        thread_id: int | None = None,
+    ) -> Update:
+        message = self._base_message(user, chat)
+        message["text"] = text
+        if text.startswith("/"):
+            length = len(text.split()[0])
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+        if reply_to is not None:
+            message["reply_to_message"] = reply_to
+        if thread_id is not None:
+            message["message_thread_id"] = thread_id
+            message["is_topic_message"] = True
+        return self._update(message=message)
+
+    def media(self, user: dict[str, Any], kind: str) -> Update:
+        """A sticker, photo, voice note, document… (content is irrelevant to the bot)."""
+        message = self._base_message(user, None)
+        file = {"file_id": f"{kind}-id", "file_unique_id": f"{kind}-uid"}
+        samples: dict[str, Any] = {
+            "sticker": {**file, "type": "regular", "width": 512, "height": 512,
+                        "is_animated": False, "is_video": False},
+            "photo": [{**file, "width": 90, "height": 90}],
+            "voice": {**file, "duration": 3},
+            "video": {**file, "width": 1, "height": 1, "duration": 1},
+            "document": {**file, "file_name": "scan.pdf"},
+            "location": {"latitude": -22.2, "longitude": 166.4},
+            "contact": {"phone_number": "000", "first_name": "X"},
+        }  # fmt: skip
+        message[kind] = samples[kind]
+        return self._update(message=message)
+
+    def edited(self, user: dict[str, Any], text: str) -> Update:
+        message = self._base_message(user, None)
+        message["text"] = text
+        message["edit_date"] = int(time.time())
+        return self._update(edited_message=message)
+
+    def callback(self, user: dict[str, Any], message: dict[str, Any], data: str) -> Update:
+        """The person pressed an inline button of ``message`` (a message the bot sent)."""
+        return self._update(
+            callback_query={
+                "id": str(next(self._callback_ids)),
+                "from": user,
+                "chat_instance": f"ci-{message['chat']['id']}",
+                "message": message,
+                "data": data,
+            }
+        )
