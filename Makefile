@@ -36,8 +36,12 @@ locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po $(STAMP)
 i18n: install
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _ -k N_ -k n_:1,2 --no-location \
 		--sort-output --project=Passerelle -o locales/messages.pot .
+	for lang in fr en; do \
+		test -f locales/$$lang/LC_MESSAGES/messages.po || \
+			$(VENV)/bin/pybabel init -i locales/messages.pot -d locales -D messages -l $$lang --no-wrap; \
+	done
 	$(VENV)/bin/pybabel update -i locales/messages.pot -d locales -D messages \
-		--no-fuzzy-matching --no-wrap
+		--no-fuzzy-matching --no-wrap --ignore-obsolete
 
 lint: install
 	$(VENV)/bin/ruff check .
