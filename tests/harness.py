@@ -37,7 +37,7 @@ SHOWN = ("sendMessage", "editMessageText", "editMessageReplyMarkup", "sendVenue"
 DEFAULT_START = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
 
 
-def test_settings(db_path: Path, territory: str, **changes: Any) -> Settings:
+def settings_for(db_path: Path, territory: str, **changes: Any) -> Settings:
     settings = load_settings(
         {
             "PASSERELLE_MODE": "console",
@@ -219,7 +219,7 @@ async def harness_for(
 ) -> AsyncIterator[Harness]:
     """A running bot for one territory, with a fresh database in ``tmp_path``."""
     clock = ManualClock(start)
-    settings = test_settings(tmp_path / db_name, territory, **settings_changes)
+    settings = settings_for(tmp_path / db_name, territory, **settings_changes)
     pack = load_pack(find_pack(territory))
     services = Services(settings, pack, clock=clock)
     api = OfflineBotAPI()

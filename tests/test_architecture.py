@@ -1,0 +1,54 @@
+"""The layers stay where DESIGN.md puts them."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def test_the_service_does_not_know_telegram_or_the_handlers() -> None:
+    offenders = []
+    for path in (ROOT / "bot").rglob("*.py"):
+        if path.name == "__main__.py":  # the composition root starts the Telegram side
+            continue
+        for name in _imports(path):
+            if name.split(".")[0] in ("telegram", "handlers"):
+                offenders.append(f"{path.relative_to(ROOT)} imports {name}")
+    assert offenders == []
+
+
+_SQL = re.compile(r"\b(SELECT\s.+\sFROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM)\b", re.I)
+
+
+def test_only_the_storage_package_speaks_sql() -> None:
+    offenders = []
+    for folder in ("bot", "handlers"):
+        for path in (ROOT / folder).rglob("*.py"):
+            if "storage" in path.parts:
+                continue
+            if _SQL.search(path.read_text(encoding="utf-8")):
+                offenders.append(str(path.relative_to(ROOT)))
+    assert offenders == []
+
+
+def test_handlers_are_registered_in_one_place() -> None:
+    registering = [
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "handlers").rglob("*.py")
+        if "add_handler(" in path.read_text(encoding="utf-8")
+    ]
+    assert registering == ["handlers/app.py"]

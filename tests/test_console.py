@@ -1,0 +1,84 @@
+"""Console mode: the real bot in a terminal, scriptable line by line."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.services import Services
+from bot.territory import find_pack, load_pack
+from handlers.app import build_application
+from handlers.console import run_console
+from handlers.offline import OfflineBotAPI
+from tests.harness import settings_for
+
+
+def _env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if not k.startswith(("PASSERELLE_", "TELEGRAM_"))}
+
+
+def test_scripted_console_session(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "console", "--territory", "dumbea"],
+        input="/start\n5\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=_env(),
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Dumbéa" in result.stdout
+    assert "[1] 💬 Poser une question" in result.stdout
+    assert "SAMU" in result.stdout  # "5" pressed the emergency numbers button
+    assert "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []  # the temporary database went away
+
+
+def test_make_run_without_token_opens_the_console(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        input="/start\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**_env(), "PASSERELLE_TERRITORY": "kremlin-bicetre"},
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "starting the console" in result.stdout
+    assert "Kremlin-Bicêtre" in result.stdout
+
+
+async def _console(tmp_path: Path, script: str, territory: str = "kremlin-bicetre") -> str:
+    settings = settings_for(tmp_path / "c.sqlite3", territory)
+    services = Services(settings, load_pack(find_pack(territory)))
+    api = OfflineBotAPI()
+    out = io.StringIO()
+    await run_console(build_application(services, request=api), api, stdin=io.StringIO(script),
+                      out=out)  # fmt: skip
+    return out.getvalue()
+
+
+async def test_console_switches_people_and_staff(tmp_path: Path) -> None:
+    out = await _console(
+        tmp_path,
+        "/langue\n2\n:user Lea\n/menu\n:user Sam\n/menu\n:staff Nadia\n:who\n:help\n:bogus\n",
+    )
+    assert "I'll speak English" in out
+    assert "(you are now Lea)" in out
+    assert out.count("Que puis-je faire") >= 1  # Léa is new: French
+    assert "What can I do for you?" in out  # Sam chose English
+    assert "staff member Nadia" in out
+    assert "Console commands:" in out
+    assert "unknown console command :bogus" in out
+
+
+async def test_console_sends_media_and_edits(tmp_path: Path) -> None:
+    out = await _console(tmp_path, ":sticker\n:edit hello\n9\n:quit\n/start\n")
+    assert "Joli sticker" in out
+    assert "modifié" in out
+    assert "Bonjour !" not in out  # :quit stopped before /start
