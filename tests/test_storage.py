@@ -57,10 +57,14 @@ async def test_a_failing_migration_leaves_nothing_behind(
 async def test_a_transaction_that_fails_writes_nothing(tmp_path: Path) -> None:
     db = Database(tmp_path / "db.sqlite3")
     await db.open()
-    with pytest.raises(RuntimeError):
+
+    async def crash_half_way() -> None:
         async with db.transaction() as tx:
             await people.ensure_person(tx, "p1", NOW)
             raise RuntimeError("crash half-way")
+
+    with pytest.raises(RuntimeError):
+        await crash_half_way()
     assert await db.value("SELECT COUNT(*) FROM person") == 0
     await db.close()
 
