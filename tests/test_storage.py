@@ -111,3 +111,10 @@ def test_times_round_trip_in_utc() -> None:
     assert from_db_time(to_db_time(moment)) == moment
     with pytest.raises(ValueError, match="naive"):
         to_db_time(dt.datetime(2026, 1, 1))  # noqa: DTZ001
+
+
+async def test_unreadable_database_file_is_a_clear_error(tmp_path: Path) -> None:
+    folder = tmp_path / "a-folder-not-a-file"
+    folder.mkdir()
+    with pytest.raises(DatabaseError, match="cannot open database"):
+        await Database(folder).open()

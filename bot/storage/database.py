@@ -51,9 +51,16 @@ class Database:
 
     async def open(self) -> None:
         """Connect, set pragmas and apply pending migrations."""
+        if self.path != ":memory:" and not Path(self.path).parent.is_dir():
+            raise DatabaseError(
+                f"cannot open database {self.path}: the folder {Path(self.path).parent} is missing"
+            )
         try:
             self._conn = await aiosqlite.connect(self.path, isolation_level=None)
         except Exception as exc:  # sqlite3 raises OperationalError with a short text
+            # aiosqlite stops its worker thread asynchronously after a failed connect:
+            # let it finish while the event loop is still running.
+            await asyncio.sleep(0.05)
             raise DatabaseError(f"cannot open database {self.path}: {exc}") from exc
         self._conn.row_factory = aiosqlite.Row
         await self._conn.execute("PRAGMA foreign_keys = ON")
