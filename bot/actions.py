@@ -13,6 +13,7 @@ from dataclasses import dataclass
 MENU = "m"
 LANGUAGE = "l"
 FORGET = "f"
+QUARTIER = "q"
 
 MENU_ENTRIES: tuple[str, ...] = (
     "main",
@@ -51,6 +52,17 @@ def forget(choice: str) -> str:
     return f"{FORGET}:{choice}"
 
 
+def quartier(quartier_id: str) -> str:
+    """``q:<id>`` for a quartier of the pack, ``q:-`` for "I'd rather not say"."""
+    return f"{QUARTIER}:{quartier_id}"
+
+
+NO_QUARTIER = "-"
+
+# Kinds whose argument is an id from the territory pack: checked against the pack
+# by the service, here only for its shape.
+_PACK_IDS = re.compile(r"^(?:[a-z0-9][a-z0-9_-]{0,39}|-)$")
+
 _ALLOWED: dict[str, tuple[str, ...]] = {
     MENU: MENU_ENTRIES,
     LANGUAGE: ("fr", "en"),
@@ -66,6 +78,8 @@ def parse(data: str | None) -> Action | None:
     if match is None:
         return None
     kind, argument = match.groups()
+    if kind == QUARTIER:
+        return Action(kind, argument) if _PACK_IDS.match(argument) else None
     allowed = _ALLOWED.get(kind)
     if allowed is None or argument not in allowed:
         return None

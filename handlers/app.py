@@ -54,6 +54,7 @@ def register(app: PassApp) -> None:
     command(("aide", "help"), conversation.show_help)
     command(("urgence", "emergency", "sos"), conversation.show_numbers)
     command(("langue", "language"), conversation.ask_language)
+    command(("quartier",), conversation.ask_quartier)
     command(("confidentialite", "privacy"), conversation.show_privacy)
     command(("oublier", "forget"), conversation.ask_forget)
 
@@ -64,6 +65,7 @@ def register(app: PassApp) -> None:
     button(actions.MENU, conversation.menu_button)
     button(actions.LANGUAGE, conversation.language_button)
     button(actions.FORGET, conversation.forget_button)
+    button(actions.QUARTIER, conversation.quartier_button)
     # Anything else pressed is forged or from an older version: a kind word.
     app.add_handler(CallbackQueryHandler(fallbacks.stale_button), GROUP_CONVERSATION)
 

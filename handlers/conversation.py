@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import actions, emergency, menu, navigation, privacy
+from bot import actions, emergency, menu, navigation, privacy, quartiers
 from handlers.context import Context
 from handlers.render import reply
 
@@ -85,3 +85,27 @@ async def forget_button(update: Update, context: Context) -> None:
         await reply(update, context, privacy.forgotten(session.tr, erased))
     else:
         await reply(update, context, privacy.kept(session.tr))
+
+
+async def ask_quartier(update: Update, context: Context) -> None:
+    session = await context.session(update)
+    pack = context.services.pack
+    await reply(update, context, quartiers.choice(pack, session.tr, session.person.quartier))
+
+
+async def quartier_button(update: Update, context: Context) -> None:
+    query = update.callback_query
+    assert query is not None
+    session = await context.session(update)
+    pack = context.services.pack
+    action = actions.parse(query.data)
+    known = action is not None and (
+        action.argument == actions.NO_QUARTIER or pack.quartier(action.argument) is not None
+    )
+    if action is None or action.kind != actions.QUARTIER or not known:
+        await query.answer(menu.stale_button(session.tr), show_alert=True)
+        return
+    quartier = None if action.argument == actions.NO_QUARTIER else action.argument
+    await context.services.people.choose_quartier(session.person, quartier)
+    await query.answer()
+    await reply(update, context, quartiers.chosen(pack, session.tr, quartier))

@@ -175,3 +175,26 @@ async def test_command_menu_is_published_per_language_for_private_chats(bot: Har
     assert "urgence" in fr and "oublier" in fr
     assert "emergency" in en and "forget" in en
     assert by_language["fr"].params["scope"]["type"] == "all_private_chats"
+
+
+async def test_quartier_is_chosen_remembered_and_can_be_withdrawn(bot: Harness) -> None:
+    pack = bot.services.pack
+    first = pack.places.quartiers[0]
+    sam = bot.person()
+    await sam.send("/quartier")
+    assert "Je préfère ne pas le dire" in sam.last_buttons
+    await sam.press(first.name)
+    assert first.name in sam.last_reply
+    assert await bot.services.db.value("SELECT quartier FROM person") == first.id
+    await sam.send("/quartier")
+    assert f"✅ {first.name}" in sam.last_buttons
+    await sam.press("ne pas le dire")
+    assert await bot.services.db.value("SELECT quartier FROM person") is None
+
+
+@pytest.mark.parametrize("data", ["q:atlantis", "q:", "q:DROP TABLE", "q:--"])
+async def test_unknown_quartier_button_changes_nothing(bot: Harness, data: str) -> None:
+    sam = bot.person()
+    await sam.press_data(data)
+    assert "plus valable" in sam.alerts[-1]
+    assert await bot.services.db.value("SELECT COUNT(*) FROM person") == 0
