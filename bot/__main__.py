@@ -106,6 +106,21 @@ def _console(settings: Settings, pack: Pack, language: str | None) -> int:
     return 0
 
 
+def webhook_options(settings: Settings) -> dict[str, Any]:
+    """How the webhook server listens, from the settings (validated at load)."""
+    from urllib.parse import urlparse
+
+    assert settings.webhook_url is not None
+    assert settings.webhook_secret is not None
+    return {
+        "listen": settings.webhook_listen,
+        "port": settings.webhook_port,
+        "url_path": urlparse(settings.webhook_url).path.lstrip("/"),
+        "webhook_url": settings.webhook_url,
+        "secret_token": settings.webhook_secret.reveal(),
+    }
+
+
 def _serve(settings: Settings, pack: Pack) -> int:
     from telegram import Update
 
@@ -115,18 +130,7 @@ def _serve(settings: Settings, pack: Pack) -> int:
     services = Services(settings, pack)
     app = build_application(services, concurrent_updates=True)
     if settings.mode == "webhook":
-        from urllib.parse import urlparse
-
-        assert settings.webhook_url is not None
-        assert settings.webhook_secret is not None
-        app.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path=urlparse(settings.webhook_url).path.lstrip("/"),
-            webhook_url=settings.webhook_url,
-            secret_token=settings.webhook_secret.reveal(),
-            allowed_updates=Update.ALL_TYPES,
-        )
+        app.run_webhook(**webhook_options(settings), allowed_updates=Update.ALL_TYPES)
     else:
         app.run_polling(allowed_updates=Update.ALL_TYPES)
     return 0
