@@ -79,4 +79,4 @@ async def test_webhook_accepts_telegram_and_refuses_a_wrong_secret(tmp_path: Pat
     replies = [c for c in api.calls if c.method == "sendMessage"]
     assert len(replies) == 1
     assert "Dumbéa" in replies[0].text
-    assert [c for c in api.calls if c.method == "setWebhook"][0].params["secret_token"] == SECRET
+    assert next(c for c in api.calls if c.method == "setWebhook").params["secret_token"] == SECRET
