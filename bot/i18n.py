@@ -106,10 +106,15 @@ class Catalogs:
 
     def __init__(self, directory: Path = LOCALES_DIR) -> None:
         self._translations = {lang: _load(directory, lang) for lang in SUPPORTED}
+        self._translators: dict[tuple[str, dt.tzinfo], Translator] = {}
 
     def translator(self, language: str, tz: dt.tzinfo | None = None) -> Translator:
+        """A translator per language and timezone, made once (it holds no per-person state)."""
         language = language if language in SUPPORTED else SUPPORTED[0]
-        return Translator(language, self._translations[language], tz or zoneinfo.ZoneInfo("UTC"))
+        key = (language, tz or zoneinfo.ZoneInfo("UTC"))
+        if key not in self._translators:
+            self._translators[key] = Translator(language, self._translations[language], key[1])
+        return self._translators[key]
 
 
 def pick_language(chosen: str | None, client_language: str | None, default: str) -> str:

@@ -32,7 +32,8 @@ async def test_wal_and_foreign_keys_are_on(tmp_path: Path) -> None:
     db = Database(tmp_path / "db.sqlite3")
     await db.open()
     assert await db.value("PRAGMA journal_mode") == "wal"
-    assert await db.value("PRAGMA foreign_keys") == 1
+    async with db.transaction() as tx:  # writes are where foreign keys matter
+        assert await tx.value("PRAGMA foreign_keys") == 1
     await db.close()
 
 

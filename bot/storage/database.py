@@ -37,15 +37,17 @@ def from_db_time(value: str) -> dt.datetime:
 class Database:
     """The service's single source of truth.
 
-    Every statement goes through one lock: a transaction is never interleaved
-    with another coroutine's statements on the shared connection, and
-    ``BEGIN IMMEDIATE`` makes concurrent writers (another process) wait rather
-    than fail half-way.
+    Writes go through one connection and one lock: a transaction is never
+    interleaved with another coroutine's statements, and ``BEGIN IMMEDIATE``
+    makes a concurrent writer (another process) wait rather than fail half-way.
+    Plain reads use a second connection: with WAL they neither wait for the
+    writer nor see a transaction that has not committed yet.
     """
 
     def __init__(self, path: Path | str) -> None:
         self.path = str(path)
         self._conn: aiosqlite.Connection | None = None
+        self._reader: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
         self._in_transaction = False
 
@@ -69,8 +71,16 @@ class Database:
             await self._conn.execute("PRAGMA journal_mode = WAL")
             await self._conn.execute("PRAGMA synchronous = NORMAL")
         await self._migrate()
+        if self.path != ":memory:":
+            self._reader = await aiosqlite.connect(self.path, isolation_level=None)
+            self._reader.row_factory = aiosqlite.Row
+            await self._reader.execute("PRAGMA busy_timeout = 5000")
+            await self._reader.execute("PRAGMA query_only = ON")
 
     async def close(self) -> None:
+        if self._reader is not None:
+            await self._reader.close()
+            self._reader = None
         if self._conn is not None:
             await self._conn.close()
             self._conn = None
@@ -134,12 +144,15 @@ class Database:
             return await tx.execute(sql, params)
 
     async def one(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
-        async with self._lock, self.conn.execute(sql, params) as cur:
-            return await cur.fetchone()
+        rows = await self.all(sql, params)
+        return rows[0] if rows else None
 
     async def all(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
-        async with self._lock, self.conn.execute(sql, params) as cur:
-            return list(await cur.fetchall())
+        """A read of committed data (one trip to the database thread)."""
+        if self._reader is not None:
+            return list(await self._reader.execute_fetchall(sql, params))
+        async with self._lock:  # in-memory database: one connection for everything
+            return list(await self.conn.execute_fetchall(sql, params))
 
     async def value(self, sql: str, params: Params = ()) -> Any:
         row = await self.one(sql, params)
