@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot import actions, menu
 from bot.i18n import Translator
 from bot.people import Person
 from bot.services import Services
@@ -43,6 +45,25 @@ class Context(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict
             person = await services.people.visit(user.id, user.language_code)
             self._session = Session(person, services.translator(person.language))
         return self._session
+
+    async def pressed(
+        self, update: Update, kind: str, valid: Callable[[str], bool] | None = None
+    ) -> actions.Action | None:
+        """The validated action of a pressed button, answered at once.
+
+        Forged, outdated or unknown data gets a kind pop-up and ``None``: the
+        caller then does nothing at all.
+        """
+        query = update.callback_query
+        if query is None:
+            return None
+        action = actions.parse(query.data)
+        if action is None or action.kind != kind or (valid and not valid(action.argument)):
+            session = await self.session(update)
+            await query.answer(menu.stale_button(session.tr), show_alert=True)
+            return None
+        await query.answer()
+        return action
 
     def retranslate(self, language: str) -> Translator:
         """After the person changed language within this update."""

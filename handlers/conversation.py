@@ -30,14 +30,10 @@ async def show_numbers(update: Update, context: Context) -> None:
 
 
 async def menu_button(update: Update, context: Context) -> None:
-    query = update.callback_query
-    assert query is not None  # registered for callback queries only
-    session = await context.session(update)
-    action = actions.parse(query.data)
-    if action is None or action.kind != actions.MENU:
-        await query.answer(menu.stale_button(session.tr), show_alert=True)
+    action = await context.pressed(update, actions.MENU)
+    if action is None:
         return
-    await query.answer()
+    session = await context.session(update)
     answer = navigation.open_entry(context.services.pack, session.tr, action.argument)
     await reply(update, context, answer)
 
@@ -48,17 +44,12 @@ async def ask_language(update: Update, context: Context) -> None:
 
 
 async def language_button(update: Update, context: Context) -> None:
-    query = update.callback_query
-    assert query is not None
-    session = await context.session(update)
-    action = actions.parse(query.data)
-    if action is None or action.kind != actions.LANGUAGE:
-        await query.answer(menu.stale_button(session.tr), show_alert=True)
+    action = await context.pressed(update, actions.LANGUAGE)
+    if action is None:
         return
+    session = await context.session(update)
     await context.services.people.choose_language(session.person, action.argument)
-    tr = context.retranslate(action.argument)
-    await query.answer()
-    await reply(update, context, menu.language_changed(tr))
+    await reply(update, context, menu.language_changed(context.retranslate(action.argument)))
 
 
 async def show_privacy(update: Update, context: Context) -> None:
@@ -72,14 +63,10 @@ async def ask_forget(update: Update, context: Context) -> None:
 
 
 async def forget_button(update: Update, context: Context) -> None:
-    query = update.callback_query
-    assert query is not None
-    session = await context.session(update)
-    action = actions.parse(query.data)
-    if action is None or action.kind != actions.FORGET:
-        await query.answer(menu.stale_button(session.tr), show_alert=True)
+    action = await context.pressed(update, actions.FORGET)
+    if action is None:
         return
-    await query.answer()
+    session = await context.session(update)
     if action.argument == "yes":
         erased = await context.services.people.forget(session.person)
         await reply(update, context, privacy.forgotten(session.tr, erased))
@@ -94,18 +81,15 @@ async def ask_quartier(update: Update, context: Context) -> None:
 
 
 async def quartier_button(update: Update, context: Context) -> None:
-    query = update.callback_query
-    assert query is not None
-    session = await context.session(update)
     pack = context.services.pack
-    action = actions.parse(query.data)
-    known = action is not None and (
-        action.argument == actions.NO_QUARTIER or pack.quartier(action.argument) is not None
+    action = await context.pressed(
+        update,
+        actions.QUARTIER,
+        lambda arg: arg == actions.NO_QUARTIER or pack.quartier(arg) is not None,
     )
-    if action is None or action.kind != actions.QUARTIER or not known:
-        await query.answer(menu.stale_button(session.tr), show_alert=True)
+    if action is None:
         return
+    session = await context.session(update)
     quartier = None if action.argument == actions.NO_QUARTIER else action.argument
     await context.services.people.choose_quartier(session.person, quartier)
-    await query.answer()
     await reply(update, context, quartiers.chosen(pack, session.tr, quartier))
