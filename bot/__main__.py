@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import OPTIONS, ConfigError, Settings, load_settings
+from bot.content_checks import editor_report
 from bot.logs import setup_logging
 from bot.storage import DatabaseError
-from bot.territory import ContentError, Pack, find_pack, load_pack, pack_warnings
+from bot.territory import ContentError, Pack, find_pack, load_pack
 
 log = logging.getLogger("passerelle")
 
@@ -45,8 +46,15 @@ def _parser() -> argparse.ArgumentParser:
     console.add_argument("--language", choices=("fr", "en"), help="the simulated app language")
     console.add_argument("--config", type=Path, help="a TOML configuration file")
 
-    check = sub.add_parser("check-content", help="validate territory packs; non-zero on error")
+    check = sub.add_parser(
+        "check-content", help="validate territory packs; non-zero on error or warning"
+    )
     check.add_argument("packs", nargs="+", help="pack folders, e.g. content/dumbea")
+
+    ask = sub.add_parser("ask", help="show how the bot understands a question (for editors)")
+    ask.add_argument("--territory", required=True, help="dumbea, kremlin-bicetre or a path")
+    ask.add_argument("--language", choices=("fr", "en"), default="fr")
+    ask.add_argument("question", nargs="+", help="the question, as a person would type it")
     return parser
 
 
@@ -71,16 +79,50 @@ def check_content(paths: Sequence[str]) -> int:
             _fail(f"{name}: the pack has errors", exc.problems)
             status = 1
             continue
-        warnings = pack_warnings(pack)
+        warnings = editor_report(pack)
         for warning in warnings:
             print(f"  warning: {warning}")
+        if warnings:
+            status = 1
         print(
-            f"{name}: OK — {len(pack.places.quartiers)} quartiers, {len(pack.teams.teams)} teams, "
+            f"{name}: {'OK' if not warnings else 'to fix'} — "
+            f"{len(pack.places.quartiers)} quartiers, {len(pack.teams.teams)} teams, "
             f"{len(pack.themes.themes)} themes, {len(pack.partners.partners)} partners, "
-            f"{len(pack.numbers.numbers)} numbers"
+            f"{len(pack.numbers.numbers)} numbers, {len(pack.answers)} answers"
             + (f", {len(warnings)} warnings" if warnings else "")
         )
     return status
+
+
+def ask(territory: str, language: str, question: str) -> int:
+    """Print what the matcher makes of a question: the entry, its score, the runner-up."""
+    from bot.answers import KnowledgeBase
+
+    try:
+        pack = load_pack(find_pack(territory))
+    except ContentError as exc:
+        return _fail(f"{territory}: the pack has errors", exc.problems)
+    kb = KnowledgeBase(pack)
+    signal = kb.detect_crisis(question)
+    verdict = kb.decide(question, language)
+    match = verdict.match
+    print(f"question:   {question}")
+    print(f"words:      {' '.join(kb.normalisers[match.language].words(question))}")
+    print(f"terms ({match.language}): {' '.join(match.terms) or '-'}")
+    if match.corrected:
+        print("corrected:  " + ", ".join(f"{k} → {v}" for k, v in match.corrected.items()))
+    if match.unknown:
+        print(f"unknown:    {', '.join(match.unknown)}")
+    print(f"crisis:     {', '.join(signal.ids) if signal else 'no'}")
+    labels = {"answer": "answer", "suggest": "suggest (not sure)", "none": "none (I don't know)"}
+    print(f"verdict:    {labels[verdict.kind]} {' '.join(verdict.answer_ids)}")
+    for rank, candidate in enumerate(match.candidates[:3], 1):
+        title = "best" if rank == 1 else "runner-up" if rank == 2 else "third"
+        print(
+            f"{title + ':':<11} {candidate.answer_id} "
+            f"(confidence {candidate.confidence:.2f}, score {candidate.score:.2f})"
+        )
+    return 0
 
 
 def _console(settings: Settings, pack: Pack, language: str | None) -> int:
@@ -140,6 +182,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "check-content":
         return check_content(args.packs)
+    if args.command == "ask":
+        return ask(args.territory, args.language, " ".join(args.question))
 
     overrides: dict[str, Any] = {}
     if args.command == "console":

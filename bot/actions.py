@@ -14,6 +14,13 @@ MENU = "m"
 LANGUAGE = "l"
 FORGET = "f"
 QUARTIER = "q"
+THEME = "t"
+ANSWER = "a"
+WHERE = "w"
+MEDIATOR = "h"
+ALL = "-"
+"""Argument meaning "no particular one": all themes, no quartier, no subject."""
+URGENT = "urgent"
 
 MENU_ENTRIES: tuple[str, ...] = (
     "main",
@@ -57,7 +64,27 @@ def quartier(quartier_id: str) -> str:
     return f"{QUARTIER}:{quartier_id}"
 
 
-NO_QUARTIER = "-"
+NO_QUARTIER = ALL
+
+
+def theme(theme_id: str) -> str:
+    """``t:<theme>`` lists a theme's entries; ``t:-`` the themes."""
+    return f"{THEME}:{theme_id}"
+
+
+def answer(answer_id: str) -> str:
+    return f"{ANSWER}:{answer_id}"
+
+
+def where(theme_id: str | None) -> str:
+    """``w:<theme>`` the partners of a theme; ``w:-`` the directory's themes."""
+    return f"{WHERE}:{theme_id or ALL}"
+
+
+def mediator(about: str | None) -> str:
+    """``h:<entry>`` ask a mediator about an entry, ``h:urgent`` after a crisis, ``h:-``."""
+    return f"{MEDIATOR}:{about or ALL}"
+
 
 # Kinds whose argument is an id from the territory pack: checked against the pack
 # by the service, here only for its shape.
@@ -78,7 +105,7 @@ def parse(data: str | None) -> Action | None:
     if match is None:
         return None
     kind, argument = match.groups()
-    if kind == QUARTIER:
+    if kind in (QUARTIER, THEME, ANSWER, WHERE, MEDIATOR):
         return Action(kind, argument) if _PACK_IDS.match(argument) else None
     allowed = _ALLOWED.get(kind)
     if allowed is None or argument not in allowed:

@@ -58,6 +58,8 @@ def help_text(pack: Pack, tr: Translator) -> Reply:
             tr._("Choisissez dans le menu, ou écrivez votre question avec vos mots."),
             "",
             tr._("/menu — le menu principal"),
+            tr._("/themes — les questions par thème"),
+            tr._("/oualler — où aller, près de chez vous"),
             tr._("/urgence — les numéros d'urgence et d'écoute"),
             tr._("/langue — changer de langue"),
             tr._("/quartier — choisir votre quartier"),
@@ -79,7 +81,6 @@ def back_to_menu(tr: Translator) -> tuple[tuple[Button, ...], ...]:
 def not_yet(pack: Pack, tr: Translator, entry: str, *, edit: bool = False) -> Reply:
     """Honest words for a menu entry whose feature is not built yet."""
     what = {
-        "ask": tr._("Je ne sais pas encore répondre aux questions écrites."),
         "permanences": tr._("Le calendrier des permanences n'est pas encore disponible ici."),
         "events": tr._("Les événements du quartier ne sont pas encore disponibles ici."),
         "callback": tr._("La demande de rappel n'est pas encore disponible ici."),
@@ -94,11 +95,6 @@ def not_yet(pack: Pack, tr: Translator, entry: str, *, edit: bool = False) -> Re
         + tr._("En cas d'urgence : /urgence")
     )
     return Reply(text, back_to_menu(tr), edit=edit)
-
-
-def free_text(pack: Pack, tr: Translator) -> Reply:
-    """A written message, while the answers are not built yet."""
-    return not_yet(pack, tr, "ask")
 
 
 def unsupported_content(tr: Translator, kind: str) -> Reply:
@@ -160,6 +156,8 @@ def command_menu(tr: Translator) -> tuple[tuple[str, str], ...]:
         return (
             ("start", tr._("Accueil et menu")),
             ("menu", tr._("Le menu principal")),
+            ("themes", tr._("Les questions par thème")),
+            ("where", tr._("Où aller, près de chez vous")),
             ("emergency", tr._("Numéros d'urgence et d'écoute")),
             ("language", tr._("Changer de langue")),
             ("quartier", tr._("Choisir votre quartier")),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot import emergency, menu, privacy
+from bot import answers, emergency, menu, privacy
 from bot.i18n import Translator
 from bot.territory import Pack
 from bot.ui import Reply
@@ -12,6 +12,8 @@ def open_entry(pack: Pack, tr: Translator, entry: str) -> Reply:
     """The screen behind a main-menu entry, replacing the menu message."""
     if entry == "main":
         return menu.main_menu(tr, edit=True)
+    if entry == "ask":
+        return answers.themes(pack, tr, edit=True)
     if entry == "urgence":
         return emergency.numbers(pack, tr, edit=True)
     if entry == "language":

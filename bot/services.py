@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from bot.answers import KnowledgeBase
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.i18n import Catalogs, Translator
@@ -32,6 +33,7 @@ class Services:
         self.catalogs = catalogs or Catalogs()
         self.db = Database(settings.db_path)
         self.default_language = settings.language or pack.territory.default_language
+        self.knowledge = KnowledgeBase(pack)
         self.people = People(
             self.db,
             Pseudonymiser(settings.pseudonym_secret.reveal()),

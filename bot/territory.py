@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zoneinfo
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -215,6 +215,100 @@ class Numbers(_Model):
     numbers: tuple[HelpNumber, ...] = Field(min_length=1)
 
 
+class Phrases(_Model):
+    """Lists of phrases in French and English."""
+
+    fr: tuple[str, ...] = ()
+    en: tuple[str, ...] = ()
+
+    def get(self, language: str) -> tuple[str, ...]:
+        return self.en if language == "en" else self.fr
+
+
+class Answer(_Model):
+    """One entry of the knowledge base."""
+
+    id: Identifier
+    title: Text
+    questions: Phrases
+    """How people ask it, in their own words: what free text is matched against."""
+    keywords: Phrases = Phrases()
+    answer: Text
+    partners: tuple[Identifier, ...] = ()
+    see_also: tuple[Identifier, ...] = ()
+
+    @model_validator(mode="after")
+    def _enough(self) -> Answer:
+        if len(self.questions.fr) < 2:
+            raise ValueError("give at least 2 French questions")
+        for language in LANGUAGES:
+            text = self.answer.get(language)
+            if len(text) > 1000:
+                raise ValueError(f"the {language} answer is {len(text)} characters: keep it "
+                                 "under 1000 (a phone screen)")  # fmt: skip
+        return self
+
+
+class AnswerFile(_Model):
+    """``answers/<theme>.yaml``."""
+
+    theme: Identifier
+    entries: tuple[Answer, ...] = Field(min_length=1)
+
+
+class CrisisCategory(_Model):
+    """A kind of crisis: the phrases that reveal it and who to call."""
+
+    id: Identifier
+    patterns: Phrases
+    """Phrases as people write them; ``*`` ends a word prefix (``suicid*``), ``...``
+    stands for up to three words (``mon pere ... frappe``)."""
+    combinations: tuple[tuple[tuple[str, ...], ...], ...] = ()
+    """Groups of words that together reveal the crisis when each group has a word within
+    a few words of the others: ``[[pere, mere, copain], [frapp*, tap*, cogn*]]``. Groups
+    may mix French and English words."""
+    numbers: tuple[Identifier, ...] = Field(min_length=1)
+    """Ids from numbers.yaml, shown first."""
+    message: Text
+    """A short, calm, reviewed sentence for this kind of crisis: no diagnosis, no advice."""
+    child: bool = False
+    """A disclosure that may concern a child: the staff's safeguarding procedure applies."""
+
+
+class Crisis(_Model):
+    """``crisis.yaml``."""
+
+    categories: tuple[CrisisCategory, ...] = Field(min_length=1)
+    figurative: Phrases = Phrases()
+    """Expressions that sound dark but are not ("mort de rire"): removed before matching."""
+
+
+class Synonyms(_Model):
+    """``synonyms.yaml``: each word on the left stands for all the words on its right."""
+
+    fr: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    en: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+
+    def get(self, language: str) -> dict[str, tuple[str, ...]]:
+        return self.en if language == "en" else self.fr
+
+
+class LanguageLexicon(_Model):
+    expansions: dict[str, str] = Field(default_factory=dict)
+    """A word as typed (SMS, youth spelling) → the words it stands for."""
+    stopwords: tuple[str, ...] = ()
+
+
+class Lexicon(_Model):
+    """``content/common/lexicon.yaml``: how people write, shared by every pack."""
+
+    fr: LanguageLexicon = LanguageLexicon()
+    en: LanguageLexicon = LanguageLexicon()
+
+    def get(self, language: str) -> LanguageLexicon:
+        return self.en if language == "en" else self.fr
+
+
 @dataclass(frozen=True)
 class Pack:
     """A loaded, validated territory pack."""
@@ -226,6 +320,11 @@ class Pack:
     themes: Themes
     partners: Partners
     numbers: Numbers
+    answers: tuple[tuple[str, Answer], ...] = ()
+    """(theme id, entry) for every entry of every ``answers/*.yaml``."""
+    crisis: Crisis | None = None
+    synonyms: Synonyms = field(default_factory=Synonyms)
+    lexicon: Lexicon = field(default_factory=Lexicon)
 
     @property
     def id(self) -> str:
@@ -243,6 +342,18 @@ class Pack:
 
     def partner(self, partner_id: str) -> Partner | None:
         return next((p for p in self.partners.partners if p.id == partner_id), None)
+
+    def answer(self, answer_id: str) -> Answer | None:
+        return next((a for _, a in self.answers if a.id == answer_id), None)
+
+    def theme_of(self, answer_id: str) -> str | None:
+        return next((t for t, a in self.answers if a.id == answer_id), None)
+
+    def answers_in(self, theme_id: str) -> tuple[Answer, ...]:
+        return tuple(a for t, a in self.answers if t == theme_id)
+
+    def number(self, number_id: str) -> HelpNumber | None:
+        return next((n for n in self.numbers.numbers if n.id == number_id), None)
 
     def emergency_numbers(self) -> tuple[HelpNumber, ...]:
         return tuple(n for n in self.numbers.numbers if n.kind == "emergency")
@@ -366,6 +477,27 @@ def _cross_check(pack: Pack) -> list[str]:
                 f"{base / 'partners.yaml'}: partner {p.id} → quartier: "
                 f"{p.quartier!r} is not defined in places.yaml"
             )
+    unique("answers/", "answer", [a.id for _, a in pack.answers])
+    partners = {p.id for p in pack.partners.partners}
+    answer_ids = {a.id for _, a in pack.answers}
+    for theme, entry in pack.answers:
+        where = f"{base / 'answers'}/{theme}: entry {entry.id}"
+        if theme not in themes:
+            problems.append(f"{where}: theme {theme!r} is not defined in themes.yaml")
+        for partner in entry.partners:
+            if partner not in partners:
+                problems.append(f"{where} → partners: {partner!r} is not defined in partners.yaml")
+        for other in entry.see_also:
+            if other not in answer_ids:
+                problems.append(f"{where} → see_also: no entry {other!r}")
+    numbers = {n.id for n in pack.numbers.numbers}
+    for category in pack.crisis.categories if pack.crisis else ():
+        for number in category.numbers:
+            if number not in numbers:
+                problems.append(
+                    f"{base / 'crisis.yaml'}: category {category.id} → numbers: "
+                    f"{number!r} is not defined in numbers.yaml"
+                )
     if pack.territory.id != base.name:
         problems.append(
             f"{base / 'territory.yaml'}: id: {pack.territory.id!r} must match the folder "
@@ -384,6 +516,21 @@ def load_pack(path: Path) -> Pack:
     loaded = {name: _validate(path / name, model, problems) for name, model in _FILES.items()}
     if problems:
         raise ContentError(problems)
+    answers: list[tuple[str, Answer]] = []
+    answer_dir = path / "answers"
+    for file in sorted(answer_dir.glob("*.yaml")) if answer_dir.is_dir() else []:
+        answer_file = _validate(file, AnswerFile, problems)
+        if answer_file is not None:
+            answers += [(answer_file.theme, entry) for entry in answer_file.entries]
+    crisis = _validate(path / "crisis.yaml", Crisis, problems)
+    synonyms = (
+        _validate(path / "synonyms.yaml", Synonyms, problems)
+        if (path / "synonyms.yaml").exists()
+        else Synonyms()
+    )
+    lexicon = _validate(lexicon_path(path), Lexicon, problems)
+    if problems:
+        raise ContentError(problems)
     pack = Pack(
         path=path,
         territory=loaded["territory.yaml"],
@@ -392,6 +539,10 @@ def load_pack(path: Path) -> Pack:
         themes=loaded["themes.yaml"],
         partners=loaded["partners.yaml"],
         numbers=loaded["numbers.yaml"],
+        answers=tuple(answers),
+        crisis=crisis,
+        synonyms=synonyms or Synonyms(),
+        lexicon=lexicon,
     )
     problems = _cross_check(pack)
     if problems:
@@ -429,7 +580,28 @@ def pack_warnings(pack: Pack) -> list[str]:
         ("numbers.yaml", pack.numbers),
     ):
         walk(model, "", file)
+    for theme, entry in pack.answers:
+        walk(entry, f"entry {entry.id}", f"answers/{theme}.yaml")
+        if entry.questions.fr and not entry.questions.en:
+            warnings.append(
+                f"{pack.path / 'answers' / theme}.yaml: entry {entry.id} → questions: "
+                "English questions missing (English messages cannot match it)"
+            )
+    if pack.crisis is not None:
+        walk(pack.crisis, "", "crisis.yaml")
+        for category in pack.crisis.categories:
+            if not category.patterns.en:
+                warnings.append(
+                    f"{pack.path / 'crisis.yaml'}: category {category.id} → patterns: "
+                    "English patterns missing"
+                )
     return warnings
+
+
+def lexicon_path(pack_path: Path) -> Path:
+    """The shared lexicon: ``common/`` beside the pack, else the one shipped with the code."""
+    beside = pack_path.parent / "common" / "lexicon.yaml"
+    return beside if beside.exists() else content_root() / "common" / "lexicon.yaml"
 
 
 def content_root() -> Path:

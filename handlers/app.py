@@ -27,7 +27,7 @@ from telegram.request import BaseRequest
 
 from bot import actions, menu
 from bot.services import Services
-from handlers import conversation, fallbacks
+from handlers import answers, conversation, fallbacks
 from handlers.context import SERVICES_KEY, Context, services_of
 from handlers.errors import on_error
 
@@ -55,6 +55,8 @@ def register(app: PassApp) -> None:
     command(("urgence", "emergency", "sos"), conversation.show_numbers)
     command(("langue", "language"), conversation.ask_language)
     command(("quartier",), conversation.ask_quartier)
+    command(("themes", "question", "questions"), answers.themes_command)
+    command(("oualler", "where"), answers.where_command)
     command(("confidentialite", "privacy"), conversation.show_privacy)
     command(("oublier", "forget"), conversation.ask_forget)
 
@@ -66,6 +68,10 @@ def register(app: PassApp) -> None:
     button(actions.LANGUAGE, conversation.language_button)
     button(actions.FORGET, conversation.forget_button)
     button(actions.QUARTIER, conversation.quartier_button)
+    button(actions.THEME, answers.theme_button)
+    button(actions.ANSWER, answers.answer_button)
+    button(actions.WHERE, answers.where_button)
+    button(actions.MEDIATOR, answers.mediator_button)
     # Anything else pressed is forged or from an older version: a kind word.
     app.add_handler(CallbackQueryHandler(fallbacks.stale_button), GROUP_CONVERSATION)
 
@@ -78,7 +84,8 @@ def register(app: PassApp) -> None:
         MessageHandler(PRIVATE & filters.COMMAND, fallbacks.unknown_command), GROUP_CONVERSATION
     )
     app.add_handler(
-        MessageHandler(PRIVATE & filters.TEXT & ~filters.COMMAND, fallbacks.free_text),
+        # Any other text is a question (crisis check first).
+        MessageHandler(PRIVATE & filters.TEXT & ~filters.COMMAND, answers.question),
         GROUP_CONVERSATION,
     )
     app.add_handler(

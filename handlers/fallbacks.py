@@ -38,11 +38,6 @@ async def unknown_command(update: Update, context: Context) -> None:
     await reply(update, context, menu.unknown_command(session.tr))
 
 
-async def free_text(update: Update, context: Context) -> None:
-    session = await context.session(update)
-    await reply(update, context, menu.free_text(context.services.pack, session.tr))
-
-
 async def stale_button(update: Update, context: Context) -> None:
     """A button whose data is not ours (forged, or from an older version of the bot)."""
     query = update.callback_query

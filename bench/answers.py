@@ -1,0 +1,154 @@
+"""How well, and how fast, the bot understands free text.
+
+Prints, on the labelled sets of tests/eval/: top-1 accuracy on answerable
+questions, correct "I don't know" on out-of-scope ones, confident wrong answers,
+crisis recall and precision; then the latency of answering one message (crisis
+check + matching, as the bot does it) with both packs' entries loaded, and again
+with each pack inflated to 2,000 entries.
+
+    .venv/bin/python bench/answers.py [--repeat 5] [--show-misses]
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import platform
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bot.answers import KnowledgeBase  # noqa: E402
+from bot.evaluation import (  # noqa: E402
+    LabelledQuestion,
+    load_crisis,
+    load_questions,
+    score_answers,
+    score_crisis,
+)
+from bot.territory import Pack, Phrases, content_root, load_pack  # noqa: E402
+
+PACKS = ("dumbea", "kremlin-bicetre")
+EVAL = ROOT / "tests" / "eval"
+
+
+def inflate(pack: Pack, size: int, seed: int = 7) -> Pack:
+    """The pack with its entries cloned (questions shuffled and varied) up to ``size``."""
+    rng = random.Random(seed)
+    originals = [a for _, a in pack.answers]
+    vocabulary = sorted({w for a in originals for q in a.questions.fr for w in q.split()})
+    answers = list(pack.answers)
+    n = 0
+    while len(answers) < size:
+        theme, base = pack.answers[n % len(originals)]
+        n += 1
+
+        def vary(questions: tuple[str, ...]) -> tuple[str, ...]:
+            out = []
+            for q in questions:
+                words = q.split()
+                rng.shuffle(words)
+                words.append(rng.choice(vocabulary))
+                out.append(" ".join(words))
+            return tuple(out)
+
+        clone = base.model_copy(
+            update={
+                "id": f"{base.id}-{n}",
+                "questions": Phrases(fr=vary(base.questions.fr), en=vary(base.questions.en)),
+                "see_also": (),
+            }
+        )
+        answers.append((theme, clone))
+    return dataclasses.replace(pack, answers=tuple(answers))
+
+
+def latency(
+    kbs: dict[str, KnowledgeBase], questions: list[LabelledQuestion], repeat: int
+) -> list[float]:
+    times = []
+    for _ in range(repeat):
+        for q in questions:
+            kb = kbs[q.pack]
+            start = time.perf_counter()
+            kb.detect_crisis(q.text)
+            kb.decide(q.text, q.lang)
+            times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=5, help="passes over the questions")
+    parser.add_argument("--show-misses", action="store_true")
+    parser.add_argument("--inflate", type=int, default=2000, help="entries per inflated pack")
+    args = parser.parse_args()
+
+    print(f"command: {' '.join(sys.argv)}")
+    print(f"machine: {platform.platform()}, Python {platform.python_version()}")
+    packs = {name: load_pack(content_root() / name) for name in PACKS}
+    build = time.perf_counter()
+    kbs = {name: KnowledgeBase(pack) for name, pack in packs.items()}
+    build_ms = (time.perf_counter() - build) * 1000
+    questions = load_questions(EVAL / "questions.yaml")
+    messages = load_crisis(EVAL / "crisis.yaml")
+
+    answers = score_answers(kbs, questions)
+    crisis = score_crisis(kbs, messages)
+    entries = {name: len(pack.answers) for name, pack in packs.items()}
+    print(f"entries: {entries}; index built in {build_ms:.0f} ms")
+    print(f"questions: {answers.answerable} answerable, {answers.out_of_scope} out of scope")
+    print(f"  top-1 accuracy        {answers.accuracy:6.1%}   (floor 85 %)")
+    print(f"  answered directly     {answers.answered_right / max(answers.answerable, 1):6.1%}")
+    print(f"  confident but wrong   {answers.wrong_rate:6.1%}")
+    print(f"  correct 'don't know'  {answers.abstention:6.1%}   (floor 85 %)")
+    print(f"crisis: {crisis.crises} crises, {crisis.harmless} harmless messages")
+    print(f"  recall                {crisis.recall:6.1%}   (floor 100 %)")
+    print(f"  precision             {crisis.precision:6.1%}")
+    print(f"  false positives       {crisis.false_positive_rate:6.1%}   (ceiling 5 %)")
+    for pack_name in PACKS:
+        subset = [q for q in questions if q.pack == pack_name]
+        for lang in ("fr", "en"):
+            part = score_answers(kbs, [q for q in subset if q.lang == lang])
+            print(
+                f"  {pack_name:<16} {lang}: top-1 {part.accuracy:6.1%} of {part.answerable:3d},"
+                f" don't know {part.abstention:6.1%} of {part.out_of_scope:2d}"
+            )
+    if args.show_misses:
+        for q, kind, ids in answers.misses:
+            print(f"  MISS {q.pack} {q.lang} {q.text!r}: expected {q.expected}, got {kind} {ids}")
+        for m in crisis.missed:
+            print(f"  CRISIS MISSED {m.pack} {m.text!r}")
+        for m in crisis.alarmed:
+            print(f"  FALSE ALARM {m.pack} {m.text!r}")
+
+    times = latency(kbs, questions, args.repeat)
+    print(
+        f"latency per message, packs as shipped: p50 {statistics.median(times):.3f} ms, "
+        f"p99 {pct(times, 99):.3f} ms over {len(times)} messages (goal p99 < 5 ms)"
+    )
+    big = {name: inflate(pack, args.inflate) for name, pack in packs.items()}
+    build = time.perf_counter()
+    big_kbs = {name: KnowledgeBase(pack) for name, pack in big.items()}
+    build_ms = (time.perf_counter() - build) * 1000
+    times = latency(big_kbs, questions, args.repeat)
+    print(
+        f"latency per message, packs inflated to {args.inflate} entries "
+        f"(built in {build_ms:.0f} ms): p50 {statistics.median(times):.3f} ms, "
+        f"p99 {pct(times, 99):.3f} ms"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

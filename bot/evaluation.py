@@ -1,0 +1,149 @@
+"""Measuring the matcher against labelled questions and crisis messages.
+
+Used by the test that asserts the floors and by ``bench/answers.py``, which
+prints the same figures with latencies. The labelled sets live in ``tests/eval/``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.answers import KnowledgeBase
+
+
+@dataclass(frozen=True)
+class LabelledQuestion:
+    pack: str
+    lang: str
+    text: str
+    expected: str | None
+
+
+@dataclass(frozen=True)
+class LabelledMessage:
+    pack: str
+    lang: str
+    text: str
+    crisis: bool
+    category: str | None = None
+
+
+def load_questions(path: Path) -> list[LabelledQuestion]:
+    data: list[dict[str, Any]] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [
+        LabelledQuestion(
+            d["pack"],
+            d["lang"],
+            str(d["text"]),
+            None if d["expected"] == "none" else d["expected"],
+        )
+        for d in data
+    ]
+
+
+def load_crisis(path: Path) -> list[LabelledMessage]:
+    data: list[dict[str, Any]] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [
+        LabelledMessage(d["pack"], d["lang"], str(d["text"]), bool(d["crisis"]), d.get("category"))
+        for d in data
+    ]
+
+
+@dataclass
+class AnswerScores:
+    answerable: int = 0
+    top1: int = 0
+    answered_right: int = 0
+    answered_wrong: int = 0
+    """Confident answers to the wrong entry: the failure that matters most."""
+    out_of_scope: int = 0
+    abstained: int = 0
+    misses: list[tuple[LabelledQuestion, str, tuple[str, ...]]] = field(default_factory=list)
+
+    @property
+    def accuracy(self) -> float:
+        return self.top1 / self.answerable if self.answerable else 0.0
+
+    @property
+    def abstention(self) -> float:
+        return self.abstained / self.out_of_scope if self.out_of_scope else 0.0
+
+    @property
+    def wrong_rate(self) -> float:
+        return self.answered_wrong / self.answerable if self.answerable else 0.0
+
+
+def score_answers(
+    kbs: Mapping[str, KnowledgeBase], questions: Iterable[LabelledQuestion]
+) -> AnswerScores:
+    """Top-1 on answerable questions; "I don't know" on out-of-scope ones."""
+    scores = AnswerScores()
+    for q in questions:
+        verdict = kbs[q.pack].decide(q.text, q.lang)
+        first = verdict.answer_ids[0] if verdict.answer_ids else None
+        if q.expected is None:
+            scores.out_of_scope += 1
+            if verdict.kind == "none":
+                scores.abstained += 1
+            else:
+                scores.misses.append((q, verdict.kind, verdict.answer_ids))
+            continue
+        scores.answerable += 1
+        if first == q.expected:
+            scores.top1 += 1
+            scores.answered_right += verdict.kind == "answer"
+        else:
+            scores.answered_wrong += verdict.kind == "answer"
+            scores.misses.append((q, verdict.kind, verdict.answer_ids))
+    return scores
+
+
+@dataclass
+class CrisisScores:
+    crises: int = 0
+    caught: int = 0
+    harmless: int = 0
+    false_alarms: int = 0
+    missed: list[LabelledMessage] = field(default_factory=list)
+    alarmed: list[LabelledMessage] = field(default_factory=list)
+    by_category: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def recall(self) -> float:
+        return self.caught / self.crises if self.crises else 1.0
+
+    @property
+    def false_positive_rate(self) -> float:
+        return self.false_alarms / self.harmless if self.harmless else 0.0
+
+    @property
+    def precision(self) -> float:
+        flagged = self.caught + self.false_alarms
+        return self.caught / flagged if flagged else 1.0
+
+
+def score_crisis(
+    kbs: Mapping[str, KnowledgeBase], messages: Iterable[LabelledMessage]
+) -> CrisisScores:
+    scores = CrisisScores()
+    for m in messages:
+        flagged = kbs[m.pack].detect_crisis(m.text) is not None
+        if m.crisis:
+            scores.crises += 1
+            scores.by_category[m.category or "?"] += 1
+            if flagged:
+                scores.caught += 1
+            else:
+                scores.missed.append(m)
+        else:
+            scores.harmless += 1
+            if flagged:
+                scores.false_alarms += 1
+                scores.alarmed.append(m)
+    return scores

@@ -1,0 +1,1 @@
+"""Finding what a message is about: free-text questions and crisis signals."""

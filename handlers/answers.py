@@ -1,0 +1,83 @@
+"""Questions: free text, the theme menu, answers, the directory, and a human at hand."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot import actions, answers
+from handlers.context import Context
+from handlers.render import reply
+
+
+async def question(update: Update, context: Context) -> None:
+    """Any text that is not a command: crisis check first, then the knowledge base."""
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    session = await context.session(update)
+    for answer in answers.respond(context.services.knowledge, session.tr, message.text):
+        await reply(update, context, answer)
+
+
+async def theme_button(update: Update, context: Context) -> None:
+    pack = context.services.pack
+    action = await context.pressed(
+        update, actions.THEME, lambda arg: arg == actions.ALL or bool(pack.answers_in(arg))
+    )
+    if action is None:
+        return
+    tr = (await context.session(update)).tr
+    if action.argument == actions.ALL:
+        await reply(update, context, answers.themes(pack, tr, edit=True))
+    else:
+        await reply(update, context, answers.topics(pack, tr, action.argument))
+
+
+async def answer_button(update: Update, context: Context) -> None:
+    pack = context.services.pack
+    action = await context.pressed(
+        update, actions.ANSWER, lambda arg: pack.answer(arg) is not None
+    )
+    if action is None:
+        return
+    tr = (await context.session(update)).tr
+    await reply(update, context, answers.answer(pack, tr, action.argument, edit=True))
+
+
+async def where_button(update: Update, context: Context) -> None:
+    pack = context.services.pack
+    action = await context.pressed(
+        update, actions.WHERE, lambda arg: arg == actions.ALL or pack.theme(arg) is not None
+    )
+    if action is None:
+        return
+    session = await context.session(update)
+    theme = None if action.argument == actions.ALL else action.argument
+    where = answers.where_to_go(pack, session.tr, theme, session.person.quartier)
+    await reply(update, context, where)
+
+
+async def mediator_button(update: Update, context: Context) -> None:
+    pack = context.services.pack
+    action = await context.pressed(
+        update,
+        actions.MEDIATOR,
+        lambda arg: arg in (actions.ALL, actions.URGENT) or pack.answer(arg) is not None,
+    )
+    if action is None:
+        return
+    tr = (await context.session(update)).tr
+    urgent = action.argument == actions.URGENT
+    await reply(update, context, answers.mediator_offer(pack, tr, urgent))
+
+
+async def where_command(update: Update, context: Context) -> None:
+    session = await context.session(update)
+    pack = context.services.pack
+    where = answers.where_to_go(pack, session.tr, None, session.person.quartier)
+    await reply(update, context, where)
+
+
+async def themes_command(update: Update, context: Context) -> None:
+    session = await context.session(update)
+    await reply(update, context, answers.themes(context.services.pack, session.tr))

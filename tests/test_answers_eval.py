@@ -1,0 +1,62 @@
+"""Measured, not hoped: floors on labelled questions written as people write them.
+
+tests/eval/questions.yaml and tests/eval/crisis.yaml were written apart from the
+packs' content (from the list of entry ids only), so these figures say how the
+bot does on questions its content did not anticipate.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.answers import KnowledgeBase
+from bot.evaluation import load_crisis, load_questions, score_answers, score_crisis
+from bot.territory import content_root, load_pack
+
+EVAL = Path(__file__).parent / "eval"
+PACKS = ("dumbea", "kremlin-bicetre")
+
+
+@pytest.fixture(scope="module")
+def kbs() -> dict[str, KnowledgeBase]:
+    return {name: KnowledgeBase(load_pack(content_root() / name)) for name in PACKS}
+
+
+def _show(misses: list[object]) -> str:
+    return "\n".join(str(m) for m in misses[:40])
+
+
+def test_evaluation_sets_are_large_enough() -> None:
+    questions = load_questions(EVAL / "questions.yaml")
+    crisis = load_crisis(EVAL / "crisis.yaml")
+    assert len(questions) >= 200
+    assert {q.pack for q in questions} == set(PACKS)
+    assert {q.lang for q in questions} == {"fr", "en"}
+    assert sum(q.expected is None for q in questions) >= 30
+    assert len(crisis) >= 60
+    assert sum(m.crisis for m in crisis) >= 30
+    assert sum(not m.crisis for m in crisis) >= 30
+
+
+def test_every_expected_entry_exists(kbs: dict[str, KnowledgeBase]) -> None:
+    for q in load_questions(EVAL / "questions.yaml"):
+        if q.expected is not None:
+            assert kbs[q.pack].pack.answer(q.expected) is not None, q
+
+
+def test_top1_accuracy_and_abstention_floors(kbs: dict[str, KnowledgeBase]) -> None:
+    scores = score_answers(kbs, load_questions(EVAL / "questions.yaml"))
+    report = (
+        f"top-1 {scores.accuracy:.1%} on {scores.answerable}, abstention "
+        f"{scores.abstention:.1%} on {scores.out_of_scope}\n{_show(scores.misses)}"
+    )
+    assert scores.accuracy >= 0.85, report
+    assert scores.abstention >= 0.85, report
+
+
+def test_crisis_recall_is_total_and_false_alarms_rare(kbs: dict[str, KnowledgeBase]) -> None:
+    scores = score_crisis(kbs, load_crisis(EVAL / "crisis.yaml"))
+    assert scores.missed == [], f"missed crises:\n{_show(list(scores.missed))}"
+    assert scores.false_positive_rate <= 0.05, f"false alarms:\n{_show(list(scores.alarmed))}"
