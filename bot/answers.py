@@ -21,8 +21,11 @@ from bot.ui import Button, Reply, Venue, esc, rows
 
 ANSWER_CONFIDENCE = 0.55
 """At or above this, with a clear lead, the best entry is given as the answer."""
-SUGGEST_CONFIDENCE = 0.3
-"""At or above this, the entries are offered as choices; below, "I don't know"."""
+SUGGEST_CONFIDENCE = 0.35
+SUGGEST_SCORE = 3.0
+"""At or above both, the entries are offered as choices; below, "I don't know". The score
+is the evidence itself (a rare word, or several words, in common with the entry); the
+confidence is the share of the question it explains."""
 LEAD = 1.3
 """The best entry must score this many times the runner-up to be answered alone."""
 MAX_SUGGESTIONS = 3
@@ -62,6 +65,8 @@ class KnowledgeBase:
         match = self.match(text, language)
         best, second = match.best, match.runner_up
         if best is None or best.confidence < SUGGEST_CONFIDENCE:
+            return Verdict("none", (), match)
+        if best.score < SUGGEST_SCORE and not best.anchored:
             return Verdict("none", (), match)
         clear_lead = second is None or best.score >= LEAD * second.score
         if best.confidence >= ANSWER_CONFIDENCE and clear_lead:

@@ -75,4 +75,9 @@ def editor_report(pack: Pack) -> list[str]:
     report = pack_warnings(pack) + duplicate_questions(pack) + colliding_synonyms(pack)
     if pack.crisis is None:
         report.append(f"{pack.path / 'crisis.yaml'}: no crisis lexicon")
+    else:
+        required = {"suicide", "self-harm", "violence-home", "sexual-violence", "danger",
+                    "homeless-tonight"}  # fmt: skip
+        for missing in sorted(required - {c.id for c in pack.crisis.categories}):
+            report.append(f"{pack.path / 'crisis.yaml'}: no category {missing!r}")
     return report

@@ -283,6 +283,42 @@ class Crisis(_Model):
     """Expressions that sound dark but are not ("mort de rire"): removed before matching."""
 
 
+class SharedCrisisCategory(_Model):
+    id: Identifier
+    patterns: Phrases = Phrases()
+    combinations: tuple[tuple[tuple[str, ...], ...], ...] = ()
+
+
+class SharedCrisis(_Model):
+    """``content/common/crisis.yaml``: crisis rules every territory inherits."""
+
+    categories: tuple[SharedCrisisCategory, ...] = ()
+    figurative: Phrases = Phrases()
+
+
+def merge_crisis(own: Crisis, shared: SharedCrisis) -> Crisis:
+    """The pack's crisis lexicon with the shared rules of the same categories added."""
+    by_id = {c.id: c for c in shared.categories}
+    categories = []
+    for category in own.categories:
+        common = by_id.get(category.id)
+        if common is not None:
+            category = category.model_copy(
+                update={
+                    "patterns": Phrases(
+                        fr=category.patterns.fr + common.patterns.fr,
+                        en=category.patterns.en + common.patterns.en,
+                    ),
+                    "combinations": category.combinations + common.combinations,
+                }
+            )
+        categories.append(category)
+    figurative = Phrases(
+        fr=own.figurative.fr + shared.figurative.fr, en=own.figurative.en + shared.figurative.en
+    )
+    return own.model_copy(update={"categories": tuple(categories), "figurative": figurative})
+
+
 class Synonyms(_Model):
     """``synonyms.yaml``: each word on the left stands for all the words on its right."""
 
@@ -528,7 +564,8 @@ def load_pack(path: Path) -> Pack:
         if (path / "synonyms.yaml").exists()
         else Synonyms()
     )
-    lexicon = _validate(lexicon_path(path), Lexicon, problems)
+    lexicon = _validate(common_file(path, "lexicon.yaml"), Lexicon, problems)
+    shared_crisis = _validate(common_file(path, "crisis.yaml"), SharedCrisis, problems)
     if problems:
         raise ContentError(problems)
     pack = Pack(
@@ -540,7 +577,7 @@ def load_pack(path: Path) -> Pack:
         partners=loaded["partners.yaml"],
         numbers=loaded["numbers.yaml"],
         answers=tuple(answers),
-        crisis=crisis,
+        crisis=merge_crisis(crisis, shared_crisis),
         synonyms=synonyms or Synonyms(),
         lexicon=lexicon,
     )
@@ -598,10 +635,10 @@ def pack_warnings(pack: Pack) -> list[str]:
     return warnings
 
 
-def lexicon_path(pack_path: Path) -> Path:
-    """The shared lexicon: ``common/`` beside the pack, else the one shipped with the code."""
-    beside = pack_path.parent / "common" / "lexicon.yaml"
-    return beside if beside.exists() else content_root() / "common" / "lexicon.yaml"
+def common_file(pack_path: Path, name: str) -> Path:
+    """A shared file: from ``common/`` beside the pack, else the one shipped with the code."""
+    beside = pack_path.parent / "common" / name
+    return beside if beside.exists() else content_root() / "common" / name
 
 
 def content_root() -> Path:

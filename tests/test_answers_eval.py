@@ -1,8 +1,14 @@
 """Measured, not hoped: floors on labelled questions written as people write them.
 
-tests/eval/questions.yaml and tests/eval/crisis.yaml were written apart from the
-packs' content (from the list of entry ids only), so these figures say how the
-bot does on questions its content did not anticipate.
+Every set in tests/eval/ was written apart from the packs' content, from the list
+of entry ids only. questions.yaml and crisis.yaml served to develop the matcher
+and the crisis rules (content vocabulary was added after looking at their
+misses). questions_holdout.yaml was written later by someone else and was not
+used for tuning: it says how the bot does on questions nobody anticipated. Keep
+it that way: when one of its misses is fixed, write a fresh holdout set.
+crisis_holdout.yaml was measured once untouched (recall 62 %), then used to
+broaden the shared crisis rules (content/common/crisis.yaml): it is now a second
+development set, and a fresh crisis set is the next honest measurement.
 """
 
 from __future__ import annotations
@@ -41,13 +47,20 @@ def test_evaluation_sets_are_large_enough() -> None:
 
 
 def test_every_expected_entry_exists(kbs: dict[str, KnowledgeBase]) -> None:
-    for q in load_questions(EVAL / "questions.yaml"):
+    for q in load_questions(EVAL / "questions.yaml") + load_questions(
+        EVAL / "questions_holdout.yaml"
+    ):
         if q.expected is not None:
             assert kbs[q.pack].pack.answer(q.expected) is not None, q
 
 
-def test_top1_accuracy_and_abstention_floors(kbs: dict[str, KnowledgeBase]) -> None:
-    scores = score_answers(kbs, load_questions(EVAL / "questions.yaml"))
+QUESTION_SETS = ("questions.yaml", "questions_holdout.yaml")
+CRISIS_SETS = ("crisis.yaml", "crisis_holdout.yaml")
+
+
+@pytest.mark.parametrize("name", QUESTION_SETS)
+def test_top1_accuracy_and_abstention_floors(kbs: dict[str, KnowledgeBase], name: str) -> None:
+    scores = score_answers(kbs, load_questions(EVAL / name))
     report = (
         f"top-1 {scores.accuracy:.1%} on {scores.answerable}, abstention "
         f"{scores.abstention:.1%} on {scores.out_of_scope}\n{_show(scores.misses)}"
@@ -56,7 +69,16 @@ def test_top1_accuracy_and_abstention_floors(kbs: dict[str, KnowledgeBase]) -> N
     assert scores.abstention >= 0.85, report
 
 
-def test_crisis_recall_is_total_and_false_alarms_rare(kbs: dict[str, KnowledgeBase]) -> None:
-    scores = score_crisis(kbs, load_crisis(EVAL / "crisis.yaml"))
+@pytest.mark.parametrize("name", QUESTION_SETS)
+def test_confident_wrong_answers_are_rare(kbs: dict[str, KnowledgeBase], name: str) -> None:
+    scores = score_answers(kbs, load_questions(EVAL / name))
+    assert scores.wrong_rate <= 0.02, _show(scores.misses)
+
+
+@pytest.mark.parametrize("name", CRISIS_SETS)
+def test_crisis_recall_is_total_and_false_alarms_rare(
+    kbs: dict[str, KnowledgeBase], name: str
+) -> None:
+    scores = score_crisis(kbs, load_crisis(EVAL / name))
     assert scores.missed == [], f"missed crises:\n{_show(list(scores.missed))}"
     assert scores.false_positive_rate <= 0.05, f"false alarms:\n{_show(list(scores.alarmed))}"

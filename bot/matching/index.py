@@ -34,10 +34,16 @@ FIELD_WEIGHTS: dict[str, float] = {
 PAIR_FACTOR = 0.5
 """Weight of a pair of adjacent terms, relative to its rarer term."""
 TYPO_PENALTY = 0.8
-UNKNOWN_SHARE = 0.7
-"""An unknown word weighs this share of the rarest known term's weight."""
+UNKNOWN_SHARE = 1.0
+"""An unknown word weighs as much as the rarest known term: it is what the question is about."""
+MIN_TYPO_LENGTH = 6
 MAX_TERMS = 40
 """Only the first terms of a very long message are matched (the crisis check reads it all)."""
+
+
+ANCHOR_DF = 1
+"""A word found in at most this many entries, in their title, keywords or questions,
+points at them on its own ("rsma", "cv", "pij")."""
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,8 @@ class Candidate:
     answer_id: str
     score: float
     confidence: float
+    anchored: bool = False
+    """The question has a word that is characteristic of this entry."""
 
 
 @dataclass(frozen=True)
@@ -108,6 +116,9 @@ class LanguageIndex:
         # Surface words (before stemming) for typo correction, most frequent first.
         self.vocabulary = [w for w, _ in surface_counts.most_common() if len(w) >= 4]
         self._vocabulary_stems = {w: normaliser.stem(w) for w in self.vocabulary}
+        self._by_initial: dict[str, list[str]] = defaultdict(list)
+        for word in self.vocabulary:
+            self._by_initial[word[0]].append(word)
 
     def _fields(self, answer: Answer) -> list[tuple[str, tuple[str, ...]]]:
         lang = self.language
@@ -121,12 +132,17 @@ class LanguageIndex:
         ]
 
     def _correct(self, word: str) -> str | None:
-        """A vocabulary word one or two edits away from an unknown ``word``."""
-        if len(word) < 4 or not self.vocabulary:
+        """A vocabulary word one or two edits away from an unknown ``word``.
+
+        Typos rarely touch the first letter; requiring it keeps "sommet" from
+        becoming "sommeil".
+        """
+        if len(word) < MIN_TYPO_LENGTH or not self.vocabulary or word.isdigit():
             return None
-        limit = 1 if len(word) < 8 else 2
+        limit = 1 if len(word) < 9 else 2
+        candidates = self._by_initial.get(word[0], [])
         found = process.extractOne(
-            word, self.vocabulary, scorer=DamerauLevenshtein.distance, score_cutoff=limit
+            word, candidates, scorer=DamerauLevenshtein.distance, score_cutoff=limit
         )
         return None if found is None else found[0]
 
@@ -155,9 +171,13 @@ class LanguageIndex:
         if not total:
             return Match(self.language, (), tuple(terms), corrected, tuple(unknown))
         scores: dict[int, float] = defaultdict(float)
+        anchored: set[int] = set()
         for term, weight in weights.items():
-            for index, value in self.postings.get(term, ()):
+            postings = self.postings.get(term, ())
+            for index, value in postings:
                 scores[index] += weight * value
+                if len(postings) <= ANCHOR_DF and value >= FIELD_WEIGHTS["keywords"]:
+                    anchored.add(index)
         for pair in set(_pairs(terms)):
             if pair in self.postings:
                 a, b = pair.split("+", 1)
@@ -166,7 +186,9 @@ class LanguageIndex:
                     scores[index] += bonus * value
         ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)[:limit]
         candidates = tuple(
-            Candidate(self.ids[i], round(score, 4), round(min(1.0, score / total), 4))
+            Candidate(
+                self.ids[i], round(score, 4), round(min(1.0, score / total), 4), i in anchored
+            )
             for i, score in ranked
         )
         return Match(self.language, candidates, tuple(terms), corrected, tuple(unknown))

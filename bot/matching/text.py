@@ -21,6 +21,7 @@ from bot.territory import Lexicon, Synonyms
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "’": "'", "ʼ": "'", "`": "'"})
 _TOKEN = re.compile(r"[a-z0-9]+")
 _REPEATS = re.compile(r"([a-z])\1{2,}")
+_CONSONANTS = frozenset("bcdfghjklmnpqrstvwxz")
 
 
 def fold(text: str) -> str:
@@ -57,11 +58,25 @@ class Normaliser:
     def synonyms(self) -> Mapping[str, str]:
         return self._synonyms
 
+    def _expand(self, token: str) -> list[str]:
+        expanded = self._expansions.get(token)
+        if expanded is not None:
+            return expanded
+        # "jpleure", "jvois", "jcomprends": in French, j + consonant is always "je …".
+        if (
+            self.language == "fr"
+            and len(token) >= 4
+            and token[0] == "j"
+            and token[1] in _CONSONANTS
+        ):
+            return ["je", *self._expansions.get(token[1:], [token[1:]])]
+        return [token]
+
     def words(self, text: str) -> list[str]:
         """Folded words with SMS spellings expanded and synonyms mapped."""
         out: list[str] = []
         for token in tokens(text):
-            for word in self._expansions.get(token, (token,)):
+            for word in self._expand(token):
                 mapped = self._synonyms.get(word)
                 if mapped is None:
                     out.append(word)
@@ -70,7 +85,10 @@ class Normaliser:
         return out
 
     def is_content(self, word: str) -> bool:
-        return len(word) > 1 and word not in self.stopwords and not word.isdigit()
+        """Whether a word tells questions apart (helpline numbers such as 3919 do)."""
+        if word.isdigit():
+            return 3 <= len(word) <= 4
+        return len(word) > 1 and word not in self.stopwords
 
     def terms(self, text: str) -> list[str]:
         """Stemmed content words, in order."""
