@@ -101,36 +101,45 @@ def main() -> int:
     kbs = {name: KnowledgeBase(pack) for name, pack in packs.items()}
     build_ms = (time.perf_counter() - build) * 1000
     questions = load_questions(EVAL / "questions.yaml")
-    messages = load_crisis(EVAL / "crisis.yaml")
-
-    answers = score_answers(kbs, questions)
-    crisis = score_crisis(kbs, messages)
     entries = {name: len(pack.answers) for name, pack in packs.items()}
     print(f"entries: {entries}; index built in {build_ms:.0f} ms")
-    print(f"questions: {answers.answerable} answerable, {answers.out_of_scope} out of scope")
-    print(f"  top-1 accuracy        {answers.accuracy:6.1%}   (floor 85 %)")
-    print(f"  answered directly     {answers.answered_right / max(answers.answerable, 1):6.1%}")
-    print(f"  confident but wrong   {answers.wrong_rate:6.1%}")
-    print(f"  correct 'don't know'  {answers.abstention:6.1%}   (floor 85 %)")
-    print(f"crisis: {crisis.crises} crises, {crisis.harmless} harmless messages")
-    print(f"  recall                {crisis.recall:6.1%}   (floor 100 %)")
-    print(f"  precision             {crisis.precision:6.1%}")
-    print(f"  false positives       {crisis.false_positive_rate:6.1%}   (ceiling 5 %)")
-    for pack_name in PACKS:
-        subset = [q for q in questions if q.pack == pack_name]
-        for lang in ("fr", "en"):
-            part = score_answers(kbs, [q for q in subset if q.lang == lang])
-            print(
-                f"  {pack_name:<16} {lang}: top-1 {part.accuracy:6.1%} of {part.answerable:3d},"
-                f" don't know {part.abstention:6.1%} of {part.out_of_scope:2d}"
-            )
-    if args.show_misses:
-        for q, kind, ids in answers.misses:
-            print(f"  MISS {q.pack} {q.lang} {q.text!r}: expected {q.expected}, got {kind} {ids}")
-        for m in crisis.missed:
-            print(f"  CRISIS MISSED {m.pack} {m.text!r}")
-        for m in crisis.alarmed:
-            print(f"  FALSE ALARM {m.pack} {m.text!r}")
+    for name in ("questions.yaml", "questions_holdout.yaml"):
+        labelled = load_questions(EVAL / name)
+        answers = score_answers(kbs, labelled)
+        tuned = "never tuned on" if "holdout" in name else "used for development"
+        print(f"{name} ({tuned}): {answers.answerable} answerable, "
+              f"{answers.out_of_scope} out of scope")  # fmt: skip
+        print(f"  top-1 accuracy        {answers.accuracy:6.1%}   (floor 85 %)")
+        print(
+            f"  answered directly     {answers.answered_right / max(answers.answerable, 1):6.1%}"
+        )
+        print(f"  confident but wrong   {answers.wrong_rate:6.1%}")
+        print(f"  correct 'don't know'  {answers.abstention:6.1%}   (floor 85 %)")
+        for pack_name in PACKS:
+            for lang in ("fr", "en"):
+                part = score_answers(
+                    kbs, [q for q in labelled if q.pack == pack_name and q.lang == lang]
+                )
+                print(
+                    f"    {pack_name:<16} {lang}: top-1 {part.accuracy:6.1%} of "
+                    f"{part.answerable:3d}, don't know {part.abstention:6.1%} of "
+                    f"{part.out_of_scope:2d}"
+                )
+        if args.show_misses:
+            for q, kind, ids in answers.misses:
+                print(f"    MISS {q.pack} {q.lang} {q.text!r}: expected {q.expected}, "
+                      f"got {kind} {ids}")  # fmt: skip
+    for name in ("crisis.yaml", "crisis_holdout.yaml"):
+        crisis = score_crisis(kbs, load_crisis(EVAL / name))
+        print(f"{name}: {crisis.crises} crises, {crisis.harmless} harmless messages")
+        print(f"  recall                {crisis.recall:6.1%}   (floor 100 %)")
+        print(f"  precision             {crisis.precision:6.1%}")
+        print(f"  false positives       {crisis.false_positive_rate:6.1%}   (ceiling 5 %)")
+        if args.show_misses:
+            for m in crisis.missed:
+                print(f"    CRISIS MISSED {m.pack} {m.text!r}")
+            for m in crisis.alarmed:
+                print(f"    FALSE ALARM {m.pack} {m.text!r}")
 
     times = latency(kbs, questions, args.repeat)
     print(

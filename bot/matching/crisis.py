@@ -4,11 +4,15 @@ Recall comes first: a message that speaks of suicide, abuse or immediate danger
 must never be missed; the figurative expressions of the lexicon ("mort de rire",
 "ce prof me tue") are blanked out before the patterns are tried, so that they do
 not trigger. Both languages are always checked, whatever the person's language.
+
+Phrases are matched word by word: each is indexed by its first word (or word
+prefix), so a message is scanned once whatever the size of the lexicon.
 """
 
 from __future__ import annotations
 
-import re
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.matching.text import Normaliser
@@ -16,8 +20,98 @@ from bot.territory import LANGUAGES, Crisis, CrisisCategory
 
 _GAP = "zzgapzz"
 _STAR = "zzstarzz"
+MAX_GAP = 3
+"""``...`` in a phrase stands for up to this many words."""
 WINDOW = 8
 """Words of a combination must all fall within this many words of each other."""
+BLANK = "|"
+"""What a figurative expression is replaced by: a word no phrase contains."""
+
+Step = tuple[str, str]
+"""("w", word) an exact word, ("p", prefix) a word starting so, ("g", "") a gap."""
+Span = tuple[int, int]
+
+
+def compile_phrase(phrase: str, normaliser: Normaliser) -> tuple[Step, ...]:
+    """A lexicon phrase as steps over normalised words ("mon pere ... frapp*")."""
+    prepared = phrase.replace("...", f" {_GAP} ").replace("…", f" {_GAP} ")
+    prepared = prepared.replace("*", _STAR)
+    steps: list[Step] = []
+    for word in normaliser.words(prepared):
+        if word == _GAP:
+            steps.append(("g", ""))
+        elif word.endswith(_STAR):
+            steps.append(("p", word[: -len(_STAR)]))
+        else:
+            steps.append(("w", word))
+    while steps and steps[0][0] == "g":
+        steps.pop(0)
+    while steps and steps[-1][0] == "g":
+        steps.pop()
+    return tuple(steps)
+
+
+def _fits(step: Step, word: str) -> bool:
+    kind, value = step
+    return word == value if kind == "w" else word.startswith(value)
+
+
+def _end_of_match(steps: tuple[Step, ...], words: list[str], start: int) -> int | None:
+    """Index of the last word of ``steps`` matched from ``start``, or ``None``."""
+
+    def walk(k: int, j: int) -> int | None:
+        if k == len(steps):
+            return j - 1
+        if steps[k][0] == "g":
+            for skip in range(MAX_GAP + 1):
+                end = walk(k + 1, j + skip)
+                if end is not None:
+                    return end
+            return None
+        if j < len(words) and _fits(steps[k], words[j]):
+            return walk(k + 1, j + 1)
+        return None
+
+    return walk(0, start)
+
+
+class PhraseSet:
+    """Many phrases, found in a list of words in one pass."""
+
+    def __init__(self, phrases: Iterable[tuple[Step, ...]]) -> None:
+        self._by_word: dict[str, list[tuple[Step, ...]]] = defaultdict(list)
+        self._by_prefix: list[tuple[str, tuple[Step, ...]]] = []
+        for steps in phrases:
+            if not steps:
+                continue
+            kind, value = steps[0]
+            if kind == "w":
+                self._by_word[value].append(steps)
+            else:
+                self._by_prefix.append((value, steps))
+
+    def __bool__(self) -> bool:
+        return bool(self._by_word or self._by_prefix)
+
+    def spans(self, words: list[str]) -> list[Span]:
+        """Every (first, last) word index where one of the phrases stands."""
+        found: list[Span] = []
+        for i, word in enumerate(words):
+            candidates = list(self._by_word.get(word, ()))
+            candidates += [steps for prefix, steps in self._by_prefix if word.startswith(prefix)]
+            for steps in candidates:
+                end = _end_of_match(steps, words, i)
+                if end is not None:
+                    found.append((i, end))
+        return found
+
+    def blank(self, words: list[str]) -> list[str]:
+        """The words with every phrase of the set replaced by blanks, longest first."""
+        out = list(words)
+        for first, last in sorted(self.spans(words), key=lambda s: s[0] - s[1]):
+            if all(w != BLANK for w in out[first : last + 1]):
+                out[first : last + 1] = [BLANK] * (last - first + 1)
+        return out
 
 
 @dataclass(frozen=True)
@@ -35,40 +129,6 @@ class CrisisSignal:
         return tuple(c.id for c in self.categories)
 
 
-def compile_phrase(phrase: str, normaliser: Normaliser) -> str:
-    """A lexicon phrase as a regex over space-joined words ("mon pere ... frapp*")."""
-    prepared = phrase.replace("...", f" {_GAP} ").replace("…", f" {_GAP} ")
-    prepared = re.sub(r"\*", _STAR, prepared)
-    words = normaliser.words(prepared)
-    parts: list[str] = []
-    for word in words:
-        if word == _GAP:
-            parts.append(r"(?:[a-z0-9]+ ){0,3}")
-        elif word.endswith(_STAR):
-            parts.append(re.escape(word[: -len(_STAR)]) + r"[a-z0-9]*" + " ")
-        else:
-            parts.append(re.escape(word) + " ")
-    if not parts or all(p.startswith("(?:") for p in parts):
-        return ""
-    body = "".join(parts)
-    if body.endswith(" "):
-        body = body[:-1]
-    elif body.endswith(r"(?:[a-z0-9]+ ){0,3}"):
-        body = body[: -len(r"(?:[a-z0-9]+ ){0,3}")].rstrip(" ")
-    return r"(?:(?<= )|^)" + body + r"(?= |$)"
-
-
-Span = tuple[int, int]
-
-
-def _spans(pattern: re.Pattern[str], text: str) -> list[Span]:
-    """First and last word index of each match of ``pattern`` in space-joined ``text``."""
-    return [
-        (text.count(" ", 0, m.start()), text.count(" ", 0, max(m.start(), m.end() - 1)))
-        for m in pattern.finditer(text)
-    ]
-
-
 def _gap(a: Span, b: Span) -> int:
     """Words between two spans (0 when they touch or overlap)."""
     return max(0, b[0] - a[1], a[0] - b[1])
@@ -83,7 +143,13 @@ def _close_together(groups: list[list[Span]]) -> bool:
     )
 
 
-Combination = list[dict[str, re.Pattern[str]]]
+@dataclass
+class _Rules:
+    """One category's rules, compiled for one language's normalisation."""
+
+    category: CrisisCategory
+    patterns: PhraseSet
+    combinations: list[list[PhraseSet]]
 
 
 class CrisisDetector:
@@ -91,74 +157,46 @@ class CrisisDetector:
 
     def __init__(self, crisis: Crisis | None, normalisers: dict[str, Normaliser]) -> None:
         self._normalisers = normalisers
-        self._categories: list[tuple[CrisisCategory, dict[str, re.Pattern[str]]]] = []
-        self._combinations: dict[str, list[Combination]] = {}
-        self._figurative: dict[str, re.Pattern[str] | None] = {}
+        self._figurative: dict[str, PhraseSet] = {}
+        self._rules: dict[str, list[_Rules]] = {language: [] for language in normalisers}
         if crisis is None:
             return
-        for language in LANGUAGES:
-            normaliser = normalisers[language]
-            # Like patterns, figurative phrases of both languages apply to both readings.
-            phrases = [
+        for language, normaliser in normalisers.items():
+            # Phrases of both languages apply to both readings of a message: people mix.
+            self._figurative[language] = PhraseSet(
                 compile_phrase(p, normaliser)
                 for lang in LANGUAGES
                 for p in crisis.figurative.get(lang)
-            ]
-            phrases = [p for p in phrases if p]
-            # Longest first, so that "je suis mort de rire" wins over "mort".
-            phrases.sort(key=len, reverse=True)
-            self._figurative[language] = re.compile("|".join(phrases)) if phrases else None
-        for category in crisis.categories:
-            compiled: dict[str, re.Pattern[str]] = {}
-            for language in LANGUAGES:
-                normaliser = normalisers[language]
-                # Patterns of both languages are tried on both normalisations: people mix.
-                phrases = [
+            )
+            for category in crisis.categories:
+                patterns = PhraseSet(
                     compile_phrase(p, normaliser)
                     for lang in LANGUAGES
                     for p in category.patterns.get(lang)
+                )
+                combinations = [
+                    [PhraseSet(compile_phrase(p, normaliser) for p in group) for group in groups]
+                    for groups in category.combinations
                 ]
-                phrases = [p for p in phrases if p]
-                if phrases:
-                    compiled[language] = re.compile("|".join(phrases))
-            self._categories.append((category, compiled))
-            combos: list[Combination] = []
-            for groups in category.combinations:
-                combo: Combination = []
-                for group in groups:
-                    by_language: dict[str, re.Pattern[str]] = {}
-                    for language in LANGUAGES:
-                        phrases = [compile_phrase(p, normalisers[language]) for p in group]
-                        phrases = [p for p in phrases if p]
-                        if phrases:
-                            by_language[language] = re.compile("|".join(phrases))
-                    combo.append(by_language)
-                combos.append(combo)
-            self._combinations[category.id] = combos
+                self._rules[language].append(_Rules(category, patterns, combinations))
 
     def detect(self, text: str) -> CrisisSignal | None:
         """The crisis categories the message speaks of, or ``None``."""
-        found: list[CrisisCategory] = []
-        prepared: dict[str, str] = {}
+        found: dict[str, CrisisCategory] = {}
         for language, normaliser in self._normalisers.items():
-            joined = " ".join(normaliser.words(text))
+            words = normaliser.words(text)
             figurative = self._figurative.get(language)
-            if figurative is not None:
-                joined = figurative.sub(" | ", joined)
-            prepared[language] = joined
-        for category, compiled in self._categories:
-            if any(p.search(prepared[lang]) for lang, p in compiled.items()) or any(
-                self._combined(combo, prepared) for combo in self._combinations[category.id]
-            ):
-                found.append(category)
-        return CrisisSignal(tuple(found)) if found else None
-
-    @staticmethod
-    def _combined(combo: Combination, prepared: dict[str, str]) -> bool:
-        for language, text in prepared.items():
-            groups = [
-                _spans(group[language], text) if language in group else [] for group in combo
-            ]
-            if _close_together(groups):
-                return True
-        return False
+            if figurative:
+                words = figurative.blank(words)
+            for rules in self._rules[language]:
+                if rules.category.id in found:
+                    continue
+                if rules.patterns.spans(words) or any(
+                    _close_together([group.spans(words) for group in groups])
+                    for groups in rules.combinations
+                ):
+                    found[rules.category.id] = rules.category
+        ordered = tuple(
+            rules.category for rules in self._rules.get("fr", []) if rules.category.id in found
+        )
+        return CrisisSignal(ordered) if ordered else None
