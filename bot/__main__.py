@@ -116,6 +116,8 @@ def ask(territory: str, language: str, question: str) -> int:
     print(f"crisis:     {', '.join(signal.ids) if signal else 'no'}")
     labels = {"answer": "answer", "suggest": "suggest (not sure)", "none": "none (I don't know)"}
     print(f"verdict:    {labels[verdict.kind]} {' '.join(verdict.answer_ids)}")
+    if len(match.candidates) < 2:
+        print("runner-up:  none")
     for rank, candidate in enumerate(match.candidates[:3], 1):
         title = "best" if rank == 1 else "runner-up" if rank == 2 else "third"
         print(

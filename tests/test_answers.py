@@ -134,3 +134,30 @@ async def test_forged_answer_buttons_change_nothing(bot: Harness, data: str) -> 
     await sam.press_data(data)
     assert [c.method for c in bot.api.calls[before:]] == ["answerCallbackQuery"]
     assert "plus valable" in sam.alerts[-1]
+
+
+async def test_partner_with_coordinates_is_sent_as_a_venue(bot: Harness) -> None:
+    import dataclasses
+
+    pack = bot.services.pack
+    entry = next(a for _, a in pack.answers if a.partners)
+    partner = pack.partner(entry.partners[0])
+    assert partner is not None
+    placed = partner.model_copy(
+        update={"latitude": -22.2, "longitude": 166.45, "address": "1 rue Exemple"}
+    )
+    partners = pack.partners.model_copy(
+        update={"partners": tuple(placed if p.id == partner.id else p
+                                  for p in pack.partners.partners)}
+    )  # fmt: skip
+    bot.services.pack = dataclasses.replace(pack, partners=partners)
+    sam = bot.person()
+    await sam.send("/themes")
+    theme = pack.theme(pack.theme_of(entry.id) or "")
+    assert theme is not None
+    await sam.press(theme.name.fr)
+    await sam.press(entry.title.fr)
+    venues = bot.calls("sendVenue")
+    assert len(venues) == 1
+    assert venues[0].params["latitude"] == -22.2
+    assert venues[0].params["title"] == partner.name.fr

@@ -144,3 +144,60 @@ def test_broken_pack_stops_the_bot_with_a_clear_message(pack_copy: Path) -> None
     assert result.returncode == 2
     assert "territory.yaml: timezone" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_check_content_reports_duplicates_collisions_and_unknown_partners(
+    pack_copy: Path,
+) -> None:
+    from bot.content_checks import editor_report
+
+    answers = pack_copy / "answers" / "sante.yaml"
+    text = answers.read_text(encoding="utf-8")
+    first_question = re.search(r"\n      fr:\n        - (.+)\n", text)
+    assert first_question is not None
+    # The same question given again, in another entry.
+    text = text.replace(
+        "\n      fr:\n        - ",
+        f"\n      fr:\n        - {first_question.group(1)}\n        - ",
+        2,
+    )
+    answers.write_text(text, encoding="utf-8")
+    synonyms = pack_copy / "synonyms.yaml"
+    synonyms.write_text(
+        synonyms.read_text(encoding="utf-8").replace(
+            "\nfr:\n", "\nfr:\n  hebergement: [daron]\n", 1
+        ),
+        encoding="utf-8",
+    )
+    report = "\n".join(editor_report(load_pack(pack_copy)))
+    assert "is already a question of" in report
+    assert "'daron' is also a synonym of" in report
+
+    _break(answers, "partners: [", "partners: [nobody-knows, ")
+    with pytest.raises(ContentError) as exc:
+        load_pack(pack_copy)
+    assert any("'nobody-knows' is not defined in partners.yaml" in p for p in exc.value.problems)
+
+
+def test_shipped_packs_pass_the_editor_checks() -> None:
+    from bot.content_checks import editor_report
+
+    for name in PACKS:
+        assert editor_report(load_pack(content_root() / name)) == []
+
+
+def test_ask_cli_explains_the_choice() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "--territory", "kremlin-bicetre",
+         "chui enceinte jsp koi faire"],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "verdict:    answer grossesse" in result.stdout
+    assert "runner-up:" in result.stdout
+    assert "confidence" in result.stdout
+    crisis = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "--territory", "dumbea", "jveu mourir"],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert "crisis:     suicide" in crisis.stdout
