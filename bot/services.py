@@ -26,6 +26,7 @@ class Services:
         *,
         clock: Clock | None = None,
         catalogs: Catalogs | None = None,
+        knowledge: KnowledgeBase | None = None,
     ) -> None:
         self.settings = settings
         self.pack = pack
@@ -33,7 +34,7 @@ class Services:
         self.catalogs = catalogs or Catalogs()
         self.db = Database(settings.db_path)
         self.default_language = settings.language or pack.territory.default_language
-        self.knowledge = KnowledgeBase(pack)
+        self.knowledge = knowledge or KnowledgeBase(pack)
         self.people = People(
             self.db,
             Pseudonymiser(settings.pseudonym_secret.reveal()),

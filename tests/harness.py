@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import types
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
@@ -24,10 +25,11 @@ import apscheduler.schedulers.base
 import telegram.ext._jobqueue
 from telegram import Update
 
+from bot.answers import KnowledgeBase
 from bot.clock import ManualClock
 from bot.config import Settings, load_settings
 from bot.services import Services
-from bot.territory import find_pack, load_pack
+from bot.territory import Pack, find_pack, load_pack
 from handlers.app import PassApp, build_application, running
 from handlers.offline import Call, OfflineBotAPI, UpdateFactory
 
@@ -208,6 +210,13 @@ class Harness:
         await asyncio.sleep(0)
 
 
+@functools.cache
+def _loaded(territory: str) -> tuple[Pack, KnowledgeBase]:
+    """Packs and their indexes are read-only: load each once for the whole test run."""
+    pack = load_pack(find_pack(territory))
+    return pack, KnowledgeBase(pack)
+
+
 @asynccontextmanager
 async def harness_for(
     territory: str,
@@ -220,8 +229,8 @@ async def harness_for(
     """A running bot for one territory, with a fresh database in ``tmp_path``."""
     clock = ManualClock(start)
     settings = settings_for(tmp_path / db_name, territory, **settings_changes)
-    pack = load_pack(find_pack(territory))
-    services = Services(settings, pack, clock=clock)
+    pack, knowledge = _loaded(territory)
+    services = Services(settings, pack, clock=clock, knowledge=knowledge)
     api = OfflineBotAPI()
     app = build_application(services, request=api)
     with frozen_scheduler_time(clock):

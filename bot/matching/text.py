@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 
 import snowballstemmer
@@ -22,6 +22,15 @@ _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "’": "'", "ʼ"
 _TOKEN = re.compile(r"[a-z0-9]+")
 _REPEATS = re.compile(r"([a-z])\1{2,}")
 _CONSONANTS = frozenset("bcdfghjklmnpqrstvwxz")
+
+
+@lru_cache(maxsize=None)
+def _stemmer(algorithm: str) -> Callable[[str], str]:
+    """One cached Snowball stemmer per language, shared by every pack (stemming is slow)."""
+    stem: Callable[[str], str] = lru_cache(maxsize=200_000)(
+        snowballstemmer.stemmer(algorithm).stemWord
+    )
+    return stem
 
 
 def fold(text: str) -> str:
@@ -50,9 +59,7 @@ class Normaliser:
                 for word in tokens(variant)[:1]:
                     self._synonyms[word] = target
         self.stopwords = frozenset(fold(w) for w in own.stopwords)
-        algorithm = "english" if language == "en" else "french"
-        stemmer = snowballstemmer.stemmer(algorithm)
-        self.stem = lru_cache(maxsize=65536)(stemmer.stemWord)
+        self.stem = _stemmer("english" if language == "en" else "french")
 
     @property
     def synonyms(self) -> Mapping[str, str]:
