@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import snowballstemmer
 
@@ -24,7 +24,7 @@ _REPEATS = re.compile(r"([a-z])\1{2,}")
 _CONSONANTS = frozenset("bcdfghjklmnpqrstvwxz")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _stemmer(algorithm: str) -> Callable[[str], str]:
     """One cached Snowball stemmer per language, shared by every pack (stemming is slow)."""
     stem: Callable[[str], str] = lru_cache(maxsize=200_000)(
