@@ -87,7 +87,7 @@ class People:
 
     async def forget(self, person: Person) -> bool:
         """Erase everything stored about the person (right to erasure)."""
-        return await people.erase_person(self._db, person.pseudonym)
+        return await people.erase_person(self._db, person.pseudonym, self._clock.now())
 
     async def apply_retention(self, retention_days: int) -> int:
         """Erase people inactive for longer than the territory's retention period."""

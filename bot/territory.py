@@ -283,6 +283,61 @@ class Crisis(_Model):
     """Expressions that sound dark but are not ("mort de rire"): removed before matching."""
 
 
+PROFILES: tuple[str, ...] = ("young", "resident", "parent")
+"""Who is asking, when a pack routes by it: a young person, a resident, a parent."""
+SUBJECTS_EXTRA: tuple[str, ...] = ("conflit", "autre")
+"""Request subjects besides the pack's themes: a neighbour conflict, something else."""
+
+
+class RoutingRule(_Model):
+    """Send requests matching every given condition to ``team``; no condition = all."""
+
+    team: Identifier
+    subjects: tuple[Identifier, ...] = ()
+    profiles: tuple[Literal["young", "resident", "parent"], ...] = ()
+    quartiers: tuple[Identifier, ...] = ()
+    urgent: bool | None = None
+
+
+class Delays(_Model):
+    """How long a request may wait unclaimed, in the service's opening hours."""
+
+    normal_minutes: int = Field(default=240, ge=5, le=10080)
+    urgent_minutes: int = Field(default=15, ge=1, le=240)
+    escalate_after: int = Field(default=2, ge=1, le=10)
+    """Re-announcements before the coordinators are told."""
+
+
+class Routing(_Model):
+    """``routing.yaml``: which team a callback request goes to. First matching rule wins."""
+
+    ask_profile: bool = False
+    ask_quartier: bool = False
+    delays: Delays = Delays()
+    rules: tuple[RoutingRule, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _catch_all_last(self) -> Routing:
+        last = self.rules[-1]
+        if last.subjects or last.profiles or last.quartiers or last.urgent is not None:
+            raise ValueError("the last rule must have no condition (it takes every request left)")
+        return self
+
+    def route(self, subject: str, profile: str | None, quartier: str | None, urgent: bool) -> str:
+        """The team for a request."""
+        for rule in self.rules:
+            if rule.subjects and subject not in rule.subjects:
+                continue
+            if rule.profiles and profile not in rule.profiles:
+                continue
+            if rule.quartiers and quartier not in rule.quartiers:
+                continue
+            if rule.urgent is not None and rule.urgent != urgent:
+                continue
+            return rule.team
+        return self.rules[-1].team
+
+
 class SharedCrisisCategory(_Model):
     id: Identifier
     patterns: Phrases = Phrases()
@@ -359,6 +414,7 @@ class Pack:
     answers: tuple[tuple[str, Answer], ...] = ()
     """(theme id, entry) for every entry of every ``answers/*.yaml``."""
     crisis: Crisis | None = None
+    routing: Routing | None = None
     synonyms: Synonyms = field(default_factory=Synonyms)
     lexicon: Lexicon = field(default_factory=Lexicon)
 
@@ -526,6 +582,21 @@ def _cross_check(pack: Pack) -> list[str]:
         for other in entry.see_also:
             if other not in answer_ids:
                 problems.append(f"{where} → see_also: no entry {other!r}")
+    teams = {t.id for t in pack.teams.teams}
+    subjects = themes | set(SUBJECTS_EXTRA)
+    for i, rule in enumerate(pack.routing.rules if pack.routing else (), 1):
+        where = f"{base / 'routing.yaml'}: rules[{i}]"
+        if rule.team not in teams:
+            problems.append(f"{where} → team: {rule.team!r} is not defined in teams.yaml")
+        for subject in rule.subjects:
+            if subject not in subjects:
+                problems.append(
+                    f"{where} → subjects: {subject!r} is neither a theme nor one of "
+                    f"{', '.join(SUBJECTS_EXTRA)}"
+                )
+        for quartier in rule.quartiers:
+            if quartier not in quartiers:
+                problems.append(f"{where} → quartiers: {quartier!r} is not in places.yaml")
     numbers = {n.id for n in pack.numbers.numbers}
     for category in pack.crisis.categories if pack.crisis else ():
         for number in category.numbers:
@@ -566,6 +637,7 @@ def load_pack(path: Path) -> Pack:
     )
     lexicon = _validate(common_file(path, "lexicon.yaml"), Lexicon, problems)
     shared_crisis = _validate(common_file(path, "crisis.yaml"), SharedCrisis, problems)
+    routing = _validate(path / "routing.yaml", Routing, problems)
     if problems:
         raise ContentError(problems)
     pack = Pack(
@@ -578,6 +650,7 @@ def load_pack(path: Path) -> Pack:
         numbers=loaded["numbers.yaml"],
         answers=tuple(answers),
         crisis=merge_crisis(crisis, shared_crisis),
+        routing=routing,
         synonyms=synonyms or Synonyms(),
         lexicon=lexicon,
     )

@@ -46,4 +46,84 @@ MIGRATIONS: tuple[Migration, ...] = (
             )""",
         ),
     ),
+    Migration(
+        2,
+        "callback requests and the staff queue",
+        (
+            # Staff are employees acting for the service: known by pseudonym too, with the
+            # first name they choose to show and their role.
+            """CREATE TABLE staff (
+                pseudonym    TEXT PRIMARY KEY,
+                display_name TEXT NOT NULL,
+                role         TEXT NOT NULL CHECK (role IN ('mediator', 'coordinator')),
+                team         TEXT,
+                show_name    INTEGER NOT NULL DEFAULT 0 CHECK (show_name IN (0, 1)),
+                added_at     TEXT NOT NULL,
+                added_by     TEXT
+            )""",
+            # Where each team's cards go: the staff group, and its forum topic if any.
+            """CREATE TABLE team_topic (
+                team      TEXT PRIMARY KEY,
+                chat_id   INTEGER NOT NULL,
+                thread_id INTEGER
+            )""",
+            # A callback request. The person's pseudonym goes with erasure (ON DELETE SET
+            # NULL): what remains is anonymous and still counts in the figures.
+            """CREATE TABLE request (
+                id               INTEGER PRIMARY KEY,
+                reference        TEXT NOT NULL UNIQUE,
+                pseudonym        TEXT REFERENCES person (pseudonym) ON DELETE SET NULL,
+                team             TEXT NOT NULL,
+                theme            TEXT NOT NULL,
+                profile          TEXT,
+                quartier         TEXT,
+                urgent           INTEGER NOT NULL DEFAULT 0 CHECK (urgent IN (0, 1)),
+                channel          TEXT NOT NULL CHECK (channel IN ('telegram', 'phone')),
+                phone            TEXT,
+                availability     TEXT,
+                description      TEXT,
+                source           TEXT NOT NULL,
+                state            TEXT NOT NULL
+                                 CHECK (state IN ('open', 'claimed', 'closed', 'cancelled')),
+                claimed_by       TEXT REFERENCES staff (pseudonym) ON DELETE SET NULL,
+                created_at       TEXT NOT NULL,
+                first_claimed_at TEXT,
+                claimed_at       TEXT,
+                closed_at        TEXT,
+                outcome          TEXT CHECK (outcome IN
+                                 ('contacted', 'oriented', 'no_answer', 'not_needed')),
+                unreachable      INTEGER NOT NULL DEFAULT 0,
+                announcements    INTEGER NOT NULL DEFAULT 0,
+                escalated_at     TEXT,
+                card_chat_id     INTEGER,
+                card_thread_id   INTEGER,
+                card_message_id  INTEGER,
+                CHECK (phone IS NULL OR channel = 'phone')
+            )""",
+            "CREATE INDEX request_state_team ON request (state, team)",
+            "CREATE INDEX request_person ON request (pseudonym, state)",
+            "CREATE INDEX request_created ON request (created_at)",
+            "CREATE INDEX request_card ON request (card_chat_id, card_message_id)",
+            # What happened to a request, for the card and the figures. Relayed messages
+            # are counted here, never stored.
+            """CREATE TABLE request_event (
+                id         INTEGER PRIMARY KEY,
+                request_id INTEGER NOT NULL REFERENCES request (id) ON DELETE CASCADE,
+                at         TEXT NOT NULL,
+                kind       TEXT NOT NULL,
+                actor      TEXT,
+                detail     TEXT
+            )""",
+            "CREATE INDEX request_event_request ON request_event (request_id, at)",
+            # A conversation in progress (the steps of a request), so that a person who
+            # comes back later, or a restart, finds it where it was.
+            """CREATE TABLE conversation (
+                pseudonym  TEXT PRIMARY KEY REFERENCES person (pseudonym) ON DELETE CASCADE,
+                flow       TEXT NOT NULL,
+                step       TEXT NOT NULL,
+                data       TEXT NOT NULL,
+                updated_at TEXT NOT NULL
+            )""",
+        ),
+    ),
 )

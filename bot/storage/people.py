@@ -111,9 +111,21 @@ async def mark_blocked(db: Database, pseudonym: str, now: dt.datetime) -> None:
     )
 
 
-async def erase_person(db: Database, pseudonym: str) -> bool:
-    """Delete everything about the person; rows of later features cascade."""
+async def erase_person(db: Database, pseudonym: str, now: dt.datetime | None = None) -> bool:
+    """Delete everything about the person; rows of later features cascade.
+
+    Their callback requests stay as anonymous figures: the link to them, the phone
+    number, their words and availability go; requests still open are cancelled.
+    """
+    stamp = to_db_time(now or dt.datetime.now(dt.UTC))
     async with db.transaction() as tx:
+        await tx.execute(
+            "UPDATE request SET phone = NULL, description = NULL, availability = NULL,"
+            " closed_at = CASE WHEN state IN ('open', 'claimed') THEN ? ELSE closed_at END,"
+            " state = CASE WHEN state IN ('open', 'claimed') THEN 'cancelled' ELSE state END"
+            " WHERE pseudonym = ?",
+            (stamp, pseudonym),
+        )
         return await tx.execute("DELETE FROM person WHERE pseudonym = ?", (pseudonym,)) > 0
 
 

@@ -1,0 +1,425 @@
+"""Callback requests, the conversations that build them, staff and team topics."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import secrets
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+import aiosqlite
+
+from bot.storage.database import Database, Transaction, from_db_time, to_db_time
+from bot.storage.people import ensure_person
+
+# Letters and digits that cannot be confused when read aloud or on a small screen.
+_REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def new_reference() -> str:
+    return "R-" + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(4))
+
+
+@dataclass(frozen=True)
+class RequestRecord:
+    id: int
+    reference: str
+    pseudonym: str | None
+    team: str
+    theme: str
+    profile: str | None
+    quartier: str | None
+    urgent: bool
+    channel: str
+    phone: str | None
+    availability: str | None
+    description: str | None
+    source: str
+    state: str
+    claimed_by: str | None
+    created_at: dt.datetime
+    first_claimed_at: dt.datetime | None
+    claimed_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    outcome: str | None
+    unreachable: bool
+    announcements: int
+    escalated_at: dt.datetime | None
+    card_chat_id: int | None
+    card_thread_id: int | None
+    card_message_id: int | None
+
+
+_COLUMNS = (
+    "id, reference, pseudonym, team, theme, profile, quartier, urgent, channel, phone, "
+    "availability, description, source, state, claimed_by, created_at, first_claimed_at, "
+    "claimed_at, closed_at, outcome, unreachable, announcements, escalated_at, card_chat_id, "
+    "card_thread_id, card_message_id"
+)
+
+
+def _time(value: str | None) -> dt.datetime | None:
+    return None if value is None else from_db_time(value)
+
+
+def _record(row: aiosqlite.Row) -> RequestRecord:
+    return RequestRecord(
+        id=row["id"],
+        reference=row["reference"],
+        pseudonym=row["pseudonym"],
+        team=row["team"],
+        theme=row["theme"],
+        profile=row["profile"],
+        quartier=row["quartier"],
+        urgent=bool(row["urgent"]),
+        channel=row["channel"],
+        phone=row["phone"],
+        availability=row["availability"],
+        description=row["description"],
+        source=row["source"],
+        state=row["state"],
+        claimed_by=row["claimed_by"],
+        created_at=from_db_time(row["created_at"]),
+        first_claimed_at=_time(row["first_claimed_at"]),
+        claimed_at=_time(row["claimed_at"]),
+        closed_at=_time(row["closed_at"]),
+        outcome=row["outcome"],
+        unreachable=bool(row["unreachable"]),
+        announcements=row["announcements"],
+        escalated_at=_time(row["escalated_at"]),
+        card_chat_id=row["card_chat_id"],
+        card_thread_id=row["card_thread_id"],
+        card_message_id=row["card_message_id"],
+    )
+
+
+# --- Conversations in progress -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConversationRecord:
+    flow: str
+    step: str
+    data: dict[str, Any]
+    updated_at: dt.datetime
+
+
+async def get_conversation(db: Database, pseudonym: str) -> ConversationRecord | None:
+    row = await db.one(
+        "SELECT flow, step, data, updated_at FROM conversation WHERE pseudonym = ?", (pseudonym,)
+    )
+    if row is None:
+        return None
+    return ConversationRecord(
+        row["flow"], row["step"], json.loads(row["data"]), from_db_time(row["updated_at"])
+    )
+
+
+async def save_conversation(
+    db: Database, pseudonym: str, flow: str, step: str, data: dict[str, Any], now: dt.datetime
+) -> None:
+    async with db.transaction() as tx:
+        await ensure_person(tx, pseudonym, now)
+        await tx.execute(
+            "INSERT INTO conversation (pseudonym, flow, step, data, updated_at)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (pseudonym) DO UPDATE SET flow = excluded.flow,"
+            " step = excluded.step, data = excluded.data, updated_at = excluded.updated_at",
+            (pseudonym, flow, step, json.dumps(data), to_db_time(now)),
+        )
+
+
+async def clear_conversation(db: Database, pseudonym: str) -> None:
+    await db.execute("DELETE FROM conversation WHERE pseudonym = ?", (pseudonym,))
+
+
+# --- Requests --------------------------------------------------------------------------------
+
+
+async def _event(
+    tx: Transaction, request_id: int, kind: str, now: dt.datetime, actor: str | None = None,
+    detail: str | None = None,
+) -> None:  # fmt: skip
+    await tx.execute(
+        "INSERT INTO request_event (request_id, at, kind, actor, detail) VALUES (?, ?, ?, ?, ?)",
+        (request_id, to_db_time(now), kind, actor, detail),
+    )
+
+
+async def create_request(
+    db: Database,
+    *,
+    pseudonym: str,
+    chat_id: int,
+    team: str,
+    theme: str,
+    profile: str | None,
+    quartier: str | None,
+    urgent: bool,
+    channel: str,
+    phone: str | None,
+    availability: str | None,
+    description: str | None,
+    source: str,
+    now: dt.datetime,
+) -> RequestRecord:
+    """Store a request, forget the conversation that built it, keep where to write back."""
+    async with db.transaction() as tx:
+        await ensure_person(tx, pseudonym, now)
+        await tx.execute(
+            "INSERT INTO person_chat (pseudonym, chat_id) VALUES (?, ?) ON CONFLICT (pseudonym)"
+            " DO UPDATE SET chat_id = excluded.chat_id, blocked_at = NULL",
+            (pseudonym, chat_id),
+        )
+        request_id = 0
+        for _ in range(20):
+            try:
+                request_id = await tx.insert(
+                    "INSERT INTO request (reference, pseudonym, team, theme, profile, quartier,"
+                    " urgent, channel, phone, availability, description, source, state,"
+                    " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)",
+                    (new_reference(), pseudonym, team, theme, profile, quartier, int(urgent),
+                     channel, phone, availability, description, source, to_db_time(now)),
+                )  # fmt: skip
+                break
+            except sqlite3.IntegrityError:  # reference already taken: draw another
+                continue
+        else:  # pragma: no cover - 32^4 references
+            raise RuntimeError("no free request reference")
+        await _event(tx, request_id, "created", now, detail=source)
+        await tx.execute("DELETE FROM conversation WHERE pseudonym = ?", (pseudonym,))
+        row = await tx.one(f"SELECT {_COLUMNS} FROM request WHERE id = ?", (request_id,))  # noqa: S608
+    assert row is not None
+    return _record(row)
+
+
+async def get_request(db: Database, request_id: int) -> RequestRecord | None:
+    row = await db.one(f"SELECT {_COLUMNS} FROM request WHERE id = ?", (request_id,))  # noqa: S608
+    return None if row is None else _record(row)
+
+
+async def request_by_card(db: Database, chat_id: int, message_id: int) -> RequestRecord | None:
+    row = await db.one(
+        f"SELECT {_COLUMNS} FROM request WHERE card_chat_id = ? AND card_message_id = ?",  # noqa: S608
+        (chat_id, message_id),
+    )
+    return None if row is None else _record(row)
+
+
+async def requests_of_person(db: Database, pseudonym: str) -> list[RequestRecord]:
+    rows = await db.all(
+        f"SELECT {_COLUMNS} FROM request WHERE pseudonym = ? AND state IN ('open', 'claimed')"  # noqa: S608
+        " ORDER BY created_at",
+        (pseudonym,),
+    )
+    return [_record(r) for r in rows]
+
+
+async def open_requests(db: Database, team: str | None) -> list[RequestRecord]:
+    """Requests not closed, of one team or (``None``) of every team, oldest first."""
+    if team is None:
+        rows = await db.all(
+            f"SELECT {_COLUMNS} FROM request WHERE state IN ('open', 'claimed')"  # noqa: S608
+            " ORDER BY urgent DESC, created_at"
+        )
+    else:
+        rows = await db.all(
+            f"SELECT {_COLUMNS} FROM request WHERE state IN ('open', 'claimed') AND team = ?"  # noqa: S608
+            " ORDER BY urgent DESC, created_at",
+            (team,),
+        )
+    return [_record(r) for r in rows]
+
+
+async def claimed_by(db: Database, staff: str) -> list[RequestRecord]:
+    rows = await db.all(
+        f"SELECT {_COLUMNS} FROM request WHERE state = 'claimed' AND claimed_by = ?"  # noqa: S608
+        " ORDER BY claimed_at",
+        (staff,),
+    )
+    return [_record(r) for r in rows]
+
+
+async def claim(db: Database, request_id: int, staff: str, now: dt.datetime) -> bool:
+    """Take an open request; exactly one of concurrent claimers gets ``True``."""
+    stamp = to_db_time(now)
+    async with db.transaction() as tx:
+        changed = await tx.execute(
+            "UPDATE request SET state = 'claimed', claimed_by = ?, claimed_at = ?,"
+            " first_claimed_at = COALESCE(first_claimed_at, ?) WHERE id = ? AND state = 'open'",
+            (staff, stamp, stamp, request_id),
+        )
+        if changed:
+            await _event(tx, request_id, "claimed", now, staff)
+        return changed == 1
+
+
+async def release(db: Database, request_id: int, staff: str, now: dt.datetime) -> bool:
+    async with db.transaction() as tx:
+        changed = await tx.execute(
+            "UPDATE request SET state = 'open', claimed_by = NULL, claimed_at = NULL"
+            " WHERE id = ? AND state = 'claimed' AND claimed_by = ?",
+            (request_id, staff),
+        )
+        if changed:
+            await _event(tx, request_id, "released", now, staff)
+        return changed == 1
+
+
+async def transfer(db: Database, request_id: int, team: str, staff: str, now: dt.datetime) -> bool:
+    """Send a request to another team's queue, unclaimed."""
+    async with db.transaction() as tx:
+        row = await tx.one("SELECT team FROM request WHERE id = ?", (request_id,))
+        if row is None or row["team"] == team:
+            return False
+        changed = await tx.execute(
+            "UPDATE request SET team = ?, state = 'open', claimed_by = NULL, claimed_at = NULL,"
+            " announcements = 0, escalated_at = NULL WHERE id = ? AND state IN ('open', 'claimed')",
+            (team, request_id),
+        )
+        if changed:
+            await _event(tx, request_id, "transferred", now, staff, f"{row['team']}>{team}")
+        return changed == 1
+
+
+async def close(db: Database, request_id: int, outcome: str, staff: str, now: dt.datetime) -> bool:
+    """Close a claimed request with an outcome; the phone number goes with it."""
+    async with db.transaction() as tx:
+        changed = await tx.execute(
+            "UPDATE request SET state = 'closed', outcome = ?, closed_at = ?, phone = NULL"
+            " WHERE id = ? AND state = 'claimed' AND claimed_by = ?",
+            (outcome, to_db_time(now), request_id, staff),
+        )
+        if changed:
+            await _event(tx, request_id, "closed", now, staff, outcome)
+        return changed == 1
+
+
+async def cancel(db: Database, request_id: int, pseudonym: str, now: dt.datetime) -> bool:
+    """The person withdraws their request."""
+    async with db.transaction() as tx:
+        changed = await tx.execute(
+            "UPDATE request SET state = 'cancelled', closed_at = ?, phone = NULL"
+            " WHERE id = ? AND pseudonym = ? AND state IN ('open', 'claimed')",
+            (to_db_time(now), request_id, pseudonym),
+        )
+        if changed:
+            await _event(tx, request_id, "cancelled", now, "person")
+        return changed == 1
+
+
+async def add_event(
+    db: Database, request_id: int, kind: str, now: dt.datetime, actor: str | None = None,
+    detail: str | None = None,
+) -> None:  # fmt: skip
+    async with db.transaction() as tx:
+        await _event(tx, request_id, kind, now, actor, detail)
+
+
+async def notes(db: Database, request_id: int) -> list[tuple[dt.datetime, str | None, str]]:
+    rows = await db.all(
+        "SELECT at, actor, detail FROM request_event WHERE request_id = ? AND kind = 'note'"
+        " ORDER BY at",
+        (request_id,),
+    )
+    return [(from_db_time(r["at"]), r["actor"], r["detail"] or "") for r in rows]
+
+
+async def set_card(
+    db: Database, request_id: int, chat_id: int, thread_id: int | None, message_id: int
+) -> None:
+    await db.execute(
+        "UPDATE request SET card_chat_id = ?, card_thread_id = ?, card_message_id = ?"
+        " WHERE id = ?",
+        (chat_id, thread_id, message_id, request_id),
+    )
+
+
+async def mark_unreachable(db: Database, request_id: int, now: dt.datetime) -> None:
+    async with db.transaction() as tx:
+        changed = await tx.execute(
+            "UPDATE request SET unreachable = 1 WHERE id = ? AND unreachable = 0", (request_id,)
+        )
+        if changed:
+            await _event(tx, request_id, "unreachable", now)
+
+
+# --- Staff ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StaffRecord:
+    pseudonym: str
+    display_name: str
+    role: str
+    team: str | None
+    show_name: bool
+
+
+async def get_staff(db: Database, pseudonym: str) -> StaffRecord | None:
+    row = await db.one(
+        "SELECT pseudonym, display_name, role, team, show_name FROM staff WHERE pseudonym = ?",
+        (pseudonym,),
+    )
+    if row is None:
+        return None
+    return StaffRecord(
+        row["pseudonym"], row["display_name"], row["role"], row["team"], bool(row["show_name"])
+    )
+
+
+async def list_staff(db: Database) -> list[StaffRecord]:
+    rows = await db.all(
+        "SELECT pseudonym, display_name, role, team, show_name FROM staff"
+        " ORDER BY role, team, display_name"
+    )
+    return [
+        StaffRecord(r["pseudonym"], r["display_name"], r["role"], r["team"], bool(r["show_name"]))
+        for r in rows
+    ]
+
+
+async def save_staff(
+    db: Database,
+    pseudonym: str,
+    display_name: str,
+    role: str,
+    team: str | None,
+    now: dt.datetime,
+    added_by: str | None,
+) -> None:
+    await db.execute(
+        "INSERT INTO staff (pseudonym, display_name, role, team, added_at, added_by)"
+        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (pseudonym) DO UPDATE SET"
+        " display_name = excluded.display_name, role = excluded.role, team = excluded.team",
+        (pseudonym, display_name, role, team, to_db_time(now), added_by),
+    )
+
+
+async def remove_staff(db: Database, pseudonym: str) -> bool:
+    """Remove a staff member; their claimed requests go back to their team's queue."""
+    async with db.transaction() as tx:
+        await tx.execute(
+            "UPDATE request SET state = 'open', claimed_by = NULL, claimed_at = NULL"
+            " WHERE claimed_by = ? AND state = 'claimed'",
+            (pseudonym,),
+        )
+        return await tx.execute("DELETE FROM staff WHERE pseudonym = ?", (pseudonym,)) > 0
+
+
+async def set_show_name(db: Database, pseudonym: str, show: bool) -> None:
+    await db.execute("UPDATE staff SET show_name = ? WHERE pseudonym = ?", (int(show), pseudonym))
+
+
+async def set_team_topic(db: Database, team: str, chat_id: int, thread_id: int | None) -> None:
+    await db.execute(
+        "INSERT INTO team_topic (team, chat_id, thread_id) VALUES (?, ?, ?) ON CONFLICT (team)"
+        " DO UPDATE SET chat_id = excluded.chat_id, thread_id = excluded.thread_id",
+        (team, chat_id, thread_id),
+    )
+
+
+async def team_topic(db: Database, team: str) -> tuple[int, int | None] | None:
+    row = await db.one("SELECT chat_id, thread_id FROM team_topic WHERE team = ?", (team,))
+    return None if row is None else (int(row["chat_id"]), row["thread_id"])
