@@ -14,7 +14,7 @@ from bot.matching.text import Normaliser, fold, tokens
 from bot.territory import Lexicon, Synonyms, content_root, load_pack
 
 BASE_FILES = ("territory.yaml", "places.yaml", "teams.yaml", "themes.yaml", "partners.yaml",
-              "numbers.yaml")  # fmt: skip
+              "numbers.yaml", "routing.yaml")  # fmt: skip
 
 ANSWERS = """
 theme: sante

@@ -275,7 +275,8 @@ async def transfer(db: Database, request_id: int, team: str, staff: str, now: dt
             return False
         changed = await tx.execute(
             "UPDATE request SET team = ?, state = 'open', claimed_by = NULL, claimed_at = NULL,"
-            " announcements = 0, escalated_at = NULL WHERE id = ? AND state IN ('open', 'claimed')",
+            " announcements = 0, escalated_at = NULL"
+            " WHERE id = ? AND state IN ('open', 'claimed')",
             (team, request_id),
         )
         if changed:
