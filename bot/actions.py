@@ -18,6 +18,12 @@ THEME = "t"
 ANSWER = "a"
 WHERE = "w"
 MEDIATOR = "h"
+REQUEST = "r"
+"""A step of a callback request: ``r:<step>.<value>``."""
+MY_REQUEST = "mr"
+"""The person's own request: ``mr:cancel.<id>``."""
+STAFF = "s"
+"""A staff action on a card: ``s:<action>.<id>[.<value>]``."""
 ALL = "-"
 """Argument meaning "no particular one": all themes, no quartier, no subject."""
 URGENT = "urgent"
@@ -86,6 +92,25 @@ def mediator(about: str | None) -> str:
     return f"{MEDIATOR}:{about or ALL}"
 
 
+def request_step(step: str, value: str) -> str:
+    return f"{REQUEST}:{step}.{value}"
+
+
+def my_request(action: str, request_id: int) -> str:
+    return f"{MY_REQUEST}:{action}.{request_id}"
+
+
+def staff(action: str, request_id: int, value: str | None = None) -> str:
+    return f"{STAFF}:{action}.{request_id}" + (f".{value}" if value else "")
+
+
+def split(argument: str) -> list[str]:
+    """The dot-separated parts of a compound argument."""
+    return argument.split(".")
+
+
+_COMPOUND = re.compile(r"^[a-z]{1,12}(?:\.[a-z0-9_-]{1,40}){1,2}$")
+
 # Kinds whose argument is an id from the territory pack: checked against the pack
 # by the service, here only for its shape.
 _PACK_IDS = re.compile(r"^(?:[a-z0-9][a-z0-9_-]{0,39}|-)$")
@@ -105,6 +130,8 @@ def parse(data: str | None) -> Action | None:
     if match is None:
         return None
     kind, argument = match.groups()
+    if kind in (REQUEST, MY_REQUEST, STAFF):
+        return Action(kind, argument) if _COMPOUND.match(argument) else None
     if kind in (QUARTIER, THEME, ANSWER, WHERE, MEDIATOR):
         return Action(kind, argument) if _PACK_IDS.match(argument) else None
     allowed = _ALLOWED.get(kind)

@@ -271,22 +271,13 @@ def crisis(pack: Pack, tr: Translator, signal: CrisisSignal) -> Reply:
     return Reply(text, keyboard)
 
 
-def mediator_offer(pack: Pack, tr: Translator, urgent: bool) -> Reply:
-    """How to reach a mediator (until callback requests exist, the service's contact)."""
-    parts = [
-        tr._("Pour parler à un médiateur : {contact}").format(
-            contact=esc(pack.territory.contact.get(tr.language))
-        ),
-        tr._("Bientôt, vous pourrez demander ici à être rappelé·e."),
-    ]
-    if urgent:
-        parts.append(
-            tr._("Si c'est urgent, n'attendez pas : appelez le {number}.").format(
-                number=esc(pack.emergency_numbers()[0].number)
-            )
-        )
-    keyboard = ((Button(tr._("🚨 Numéros d'urgence"), actions.menu("urgence")),), _menu_row(tr))
-    return Reply("\n\n".join(parts), keyboard)
+def urgent_notice(pack: Pack, tr: Translator) -> Reply:
+    """Before an urgent request's questions: the emergency number stays in sight."""
+    text = tr._(
+        "Votre demande sera marquée <b>urgente</b> : l'équipe la verra en premier. "
+        "Si vous êtes en danger maintenant, n'attendez pas : appelez le {number}."
+    ).format(number=esc(pack.emergency_numbers()[0].number))
+    return Reply(text)
 
 
 def respond(kb: KnowledgeBase, tr: Translator, text: str) -> tuple[Reply, ...]:

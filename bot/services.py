@@ -10,6 +10,8 @@ from bot.config import Settings
 from bot.i18n import Catalogs, Translator
 from bot.people import People
 from bot.privacy import Pseudonymiser
+from bot.queue import Queue
+from bot.requests import Requests
 from bot.storage import Database
 from bot.territory import Pack
 
@@ -35,12 +37,10 @@ class Services:
         self.db = Database(settings.db_path)
         self.default_language = settings.language or pack.territory.default_language
         self.knowledge = knowledge or KnowledgeBase(pack)
-        self.people = People(
-            self.db,
-            Pseudonymiser(settings.pseudonym_secret.reveal()),
-            self.clock,
-            self.default_language,
-        )
+        self.pseudonymise = Pseudonymiser(settings.pseudonym_secret.reveal())
+        self.people = People(self.db, self.pseudonymise, self.clock, self.default_language)
+        self.requests = Requests(self.db, pack, self.people, self.clock)
+        self.queue = Queue(self.db, pack, self.clock)
 
     async def open(self) -> None:
         await self.db.open()

@@ -57,20 +57,6 @@ async def where_button(update: Update, context: Context) -> None:
     await reply(update, context, where)
 
 
-async def mediator_button(update: Update, context: Context) -> None:
-    pack = context.services.pack
-    action = await context.pressed(
-        update,
-        actions.MEDIATOR,
-        lambda arg: arg in (actions.ALL, actions.URGENT) or pack.answer(arg) is not None,
-    )
-    if action is None:
-        return
-    tr = (await context.session(update)).tr
-    urgent = action.argument == actions.URGENT
-    await reply(update, context, answers.mediator_offer(pack, tr, urgent))
-
-
 async def where_command(update: Update, context: Context) -> None:
     session = await context.session(update)
     pack = context.services.pack

@@ -27,7 +27,7 @@ from telegram.request import BaseRequest
 
 from bot import actions, menu
 from bot.services import Services
-from handlers import answers, conversation, fallbacks
+from handlers import answers, conversation, fallbacks, requests, staff
 from handlers.context import SERVICES_KEY, Context, services_of
 from handlers.errors import on_error
 
@@ -38,6 +38,8 @@ PassApp = Application[Any, Context, Any, Any, Any, Any]
 PRIVATE = filters.ChatType.PRIVATE
 
 # Handler groups: lower numbers run first, and one handler at most runs per group.
+GROUP_STEPS = -1
+"""Text typed while a request is being built: consumed there (ApplicationHandlerStop)."""
 GROUP_CONVERSATION = 0
 """Commands, buttons and free text of people in private chats."""
 
@@ -48,6 +50,16 @@ def register(app: PassApp) -> None:
     def command(names: tuple[str, ...], callback: Any) -> None:
         app.add_handler(CommandHandler(names, callback, filters=PRIVATE), GROUP_CONVERSATION)
 
+    def staff_command(names: tuple[str, ...], callback: Any) -> None:
+        app.add_handler(
+            CommandHandler(names, callback, filters=filters.ChatType.GROUPS), GROUP_CONVERSATION
+        )
+
+    # A request being built takes the text typed for it before anything else.
+    app.add_handler(
+        MessageHandler(PRIVATE & filters.TEXT & ~filters.COMMAND, requests.step_text), GROUP_STEPS
+    )
+
     # Commands, French name first, English alias after.
     command(("start",), conversation.start)
     command(("menu",), conversation.show_menu)
@@ -57,6 +69,16 @@ def register(app: PassApp) -> None:
     command(("quartier",), conversation.ask_quartier)
     command(("themes", "question", "questions"), answers.themes_command)
     command(("oualler", "where"), answers.where_command)
+    command(("rappel", "callback"), requests.start_request)
+    command(("mes_demandes", "my_requests"), requests.my_requests)
+
+    # The staff group.
+    staff_command(("file", "queue"), staff.queue_command)
+    staff_command(("mes_suivis", "my_followups"), staff.my_followups)
+    staff_command(("staff_ajouter", "staff_add"), staff.add_staff)
+    staff_command(("staff_retirer", "staff_remove"), staff.remove_staff)
+    staff_command(("staff", "equipe"), staff.list_staff)
+    staff_command(("topic",), staff.set_topic)
     command(("confidentialite", "privacy"), conversation.show_privacy)
     command(("oublier", "forget"), conversation.ask_forget)
 
@@ -71,7 +93,10 @@ def register(app: PassApp) -> None:
     button(actions.THEME, answers.theme_button)
     button(actions.ANSWER, answers.answer_button)
     button(actions.WHERE, answers.where_button)
-    button(actions.MEDIATOR, answers.mediator_button)
+    button(actions.MEDIATOR, requests.mediator_button)
+    button(actions.REQUEST, requests.step_button)
+    button(actions.MY_REQUEST, requests.my_request_button)
+    button(actions.STAFF, staff.card_button)
     # Anything else pressed is forged or from an older version: a kind word.
     app.add_handler(CallbackQueryHandler(fallbacks.stale_button), GROUP_CONVERSATION)
 

@@ -29,6 +29,8 @@ class Context(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict
     """``context.services`` instead of string lookups in ``bot_data``."""
 
     _session: Session | None = None
+    answered: bool = False
+    """Whether the pressed button was already answered during this update."""
 
     @property
     def services(self) -> Services:
@@ -63,6 +65,7 @@ class Context(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict
             await query.answer(menu.stale_button(session.tr), show_alert=True)
             return None
         await query.answer()
+        self.answered = True
         return action
 
     def retranslate(self, language: str) -> Translator:

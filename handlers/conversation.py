@@ -7,10 +7,15 @@ from telegram import Update
 from bot import actions, emergency, menu, navigation, privacy, quartiers
 from handlers.context import Context
 from handlers.render import reply
+from handlers.requests import start_request
 
 
 async def start(update: Update, context: Context) -> None:
     session = await context.session(update)
+    payload = context.args[0] if context.args else ""
+    if payload == "rappel":  # deep link t.me/<bot>?start=rappel, from a poster
+        await start_request(update, context)
+        return
     await reply(update, context, menu.welcome(context.services.pack, session.tr))
 
 
@@ -32,6 +37,9 @@ async def show_numbers(update: Update, context: Context) -> None:
 async def menu_button(update: Update, context: Context) -> None:
     action = await context.pressed(update, actions.MENU)
     if action is None:
+        return
+    if action.argument == "callback":
+        await start_request(update, context)
         return
     session = await context.session(update)
     answer = navigation.open_entry(context.services.pack, session.tr, action.argument)

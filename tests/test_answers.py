@@ -93,8 +93,11 @@ async def test_crisis_message_gets_numbers_first_and_a_human(bot: Harness) -> No
         assert number.number in first
     assert "en sécurité" in first
     assert any("médiateur" in b["text"] for row in messages[0].buttons for b in row)
-    await sam.press("contacté·e vite")
-    assert pack.emergency_numbers()[0].number in sam.last_reply
+    calls = await sam.press("contacté·e vite")
+    shown = " ".join(c.text for c in calls if c.method == "sendMessage")
+    assert pack.emergency_numbers()[0].number in shown
+    assert "urgente" in shown
+    assert "C'est à quel sujet" in sam.last_reply
 
 
 @pytest.mark.parametrize("text", ["mdr ce prof me tue", "je meurs de faim lol"])

@@ -1,0 +1,177 @@
+"""Staff: who may act, the queue lists, adding and removing members, team topics,
+and what the person is told when their request moves."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot import actions
+from bot.i18n import Translator, pick_language
+from bot.queue import OUTCOMES, age
+from bot.requests import subject_label
+from bot.storage import people
+from bot.storage import requests as store
+from bot.storage.requests import StaffRecord
+from bot.ui import Button, Reply, esc
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+ROLES = {"mediateur": "mediator", "mediator": "mediator",
+         "coordinateur": "coordinator", "coordinator": "coordinator"}  # fmt: skip
+
+
+def staff_only(tr: Translator) -> str:
+    return tr._("Réservé à l'équipe de médiation. Rien n'a été changé.")
+
+
+def staff_only_reply(tr: Translator) -> Reply:
+    return Reply(staff_only(tr))
+
+
+async def queue_list(services: Services, member: StaffRecord, tr: Translator) -> Reply:
+    team = None if member.role == "coordinator" else member.team
+    records = await store.open_requests(services.db, team)
+    if not records:
+        return Reply(tr._("Aucune demande en attente. 🎉"))
+    now = services.clock.now()
+    lines = [tr._("<b>Demandes ouvertes</b>")]
+    for r in records:
+        state = tr._("à prendre") if r.state == "open" else tr._("prise")
+        flag = "🔴 " if r.urgent else ""
+        lines.append(
+            f"{flag}<b>{r.reference}</b> · {esc(services.queue.team_name(r.team, tr))} · "
+            f"{esc(subject_label(services.pack, tr, r.theme))} · {age(tr, r.created_at, now)}"
+            f" · {state}"
+        )
+    return Reply("\n".join(lines))
+
+
+async def followups(services: Services, member: StaffRecord, tr: Translator) -> Reply:
+    records = await store.claimed_by(services.db, member.pseudonym)
+    if not records:
+        return Reply(tr._("Vous ne suivez aucune demande en ce moment."))
+    now = services.clock.now()
+    lines = [tr._("<b>Vos suivis</b>")]
+    lines += [
+        f"<b>{r.reference}</b> · {esc(subject_label(services.pack, tr, r.theme))} · "
+        f"{age(tr, r.created_at, now)}"
+        for r in records
+    ]
+    return Reply("\n".join(lines))
+
+
+async def add(
+    services: Services,
+    member: StaffRecord | None,
+    tr: Translator,
+    args: list[str],
+    target: tuple[int, str] | None,
+) -> Reply:
+    """A coordinator registers a colleague (replying to one of their messages)."""
+    if member is None or member.role != "coordinator":
+        return Reply(tr._("Seul·e un·e coordinateur·rice peut ajouter quelqu'un à l'équipe."))
+    usage = tr._(
+        "Répondez à un message de la personne avec : /staff_ajouter mediateur <équipe> "
+        "ou /staff_ajouter coordinateur. Équipes : {teams}"
+    ).format(teams=", ".join(t.id for t in services.pack.teams.teams))
+    if target is None or not args or args[0].lower() not in ROLES:
+        return Reply(usage)
+    role = ROLES[args[0].lower()]
+    team = args[1] if len(args) > 1 else None
+    if role == "mediator" and not any(t.id == team for t in services.pack.teams.teams):
+        return Reply(usage)
+    telegram_id, first_name = target
+    await store.save_staff(
+        services.db, services.pseudonymise(telegram_id), first_name[:40], role,
+        team if role == "mediator" else None, services.clock.now(), member.pseudonym,
+    )  # fmt: skip
+    return Reply(tr._("{name} fait maintenant partie de l'équipe.").format(name=esc(first_name)))
+
+
+async def remove(
+    services: Services, member: StaffRecord | None, tr: Translator, telegram_id: int | None
+) -> Reply:
+    if member is None or member.role != "coordinator":
+        return Reply(tr._("Seul·e un·e coordinateur·rice peut retirer quelqu'un de l'équipe."))
+    if telegram_id is None:
+        return Reply(tr._("Répondez à un message de la personne avec /staff_retirer."))
+    removed = await store.remove_staff(services.db, services.pseudonymise(telegram_id))
+    if not removed:
+        return Reply(tr._("Cette personne ne fait pas partie de l'équipe."))
+    return Reply(tr._("C'est fait. Ses demandes en cours sont revenues dans la file."))
+
+
+async def listing(services: Services, member: StaffRecord | None, tr: Translator) -> Reply:
+    if member is None:
+        return staff_only_reply(tr)
+    members = await store.list_staff(services.db)
+    lines = [tr._("<b>L'équipe</b>")]
+    for m in members:
+        role = tr._("coordination") if m.role == "coordinator" else tr._("médiation")
+        team = f" · {esc(services.queue.team_name(m.team, tr))}" if m.team else ""
+        lines.append(f"{esc(m.display_name)} · {role}{team}")
+    return Reply("\n".join(lines))
+
+
+async def topic(
+    services: Services,
+    member: StaffRecord | None,
+    tr: Translator,
+    args: list[str],
+    chat_id: int,
+    thread_id: int | None,
+) -> Reply:
+    if member is None or member.role != "coordinator":
+        return Reply(tr._("Seul·e un·e coordinateur·rice peut choisir les sujets des équipes."))
+    teams = [t.id for t in services.pack.teams.teams]
+    if not args or args[0] not in teams:
+        return Reply(tr._("Écrivez /topic <équipe> dans le sujet voulu. Équipes : {teams}").format(
+            teams=", ".join(teams)))  # fmt: skip
+    await store.set_team_topic(services.db, args[0], chat_id, thread_id)
+    return Reply(tr._("Les demandes de l'équipe « {team} » arriveront ici.").format(
+        team=esc(services.queue.team_name(args[0], tr))))  # fmt: skip
+
+
+async def person_notice(
+    services: Services, request_id: int, event: str
+) -> tuple[int, Reply] | None:
+    """What to tell the person when their request is taken, closed or transferred."""
+    record = await store.get_request(services.db, request_id)
+    if record is None or record.pseudonym is None:
+        return None
+    chat_id = await people.get_chat(services.db, record.pseudonym)
+    if chat_id is None:
+        return None
+    person = await people.get_person(services.db, record.pseudonym)
+    language = pick_language(person.language if person else None, None, services.default_language)
+    tr = services.translator(language)
+    if event == "claim":
+        if record.channel == "phone":
+            text = tr._("👋 Un médiateur a pris votre demande {reference} en charge. "
+                        "Il vous appellera au moment que vous avez indiqué.")  # fmt: skip
+        else:
+            text = tr._("👋 Un médiateur a pris votre demande {reference} en charge. "
+                        "Il va vous écrire ici.")  # fmt: skip
+    elif event == "close":
+        text = tr._("Votre demande {reference} est close. Merci de nous avoir écrit. "
+                    "Besoin d'aide à nouveau ? /rappel, ou le menu : /menu")  # fmt: skip
+        if record.outcome in OUTCOMES and record.outcome == "no_answer":
+            text += "\n" + tr._("Nous n'avons pas réussi à vous joindre.")
+    elif event == "transfer":
+        text = tr._("Votre demande {reference} a été confiée à une autre équipe, mieux placée "
+                    "pour vous aider. Vous n'avez rien à refaire.")  # fmt: skip
+    else:
+        return None
+    buttons = ((Button(tr._("📋 Mes demandes"), actions.menu("main")),),)
+    return chat_id, Reply(text.format(reference=record.reference), buttons)
+
+
+async def unreachable(services: Services, request_id: int) -> None:
+    """The person blocked the bot: mark the request, stop writing to them."""
+    record = await store.get_request(services.db, request_id)
+    if record is None:
+        return
+    await services.queue.mark_unreachable(record)
+    if record.pseudonym:
+        await people.mark_blocked(services.db, record.pseudonym, services.clock.now())

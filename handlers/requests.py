@@ -1,0 +1,153 @@
+"""Callback requests, the person's side: /rappel, the steps, /mes_demandes."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import BadRequest, Forbidden
+from telegram.ext import ApplicationHandlerStop
+
+from bot import actions, answers
+from bot.requests import Step
+from bot.storage.requests import RequestRecord
+from handlers.context import Context
+from handlers.render import keyboard, reply
+
+log = logging.getLogger(__name__)
+
+
+async def _show(update: Update, context: Context, step: Step) -> None:
+    for answer in step.replies:
+        await reply(update, context, answer)
+    if step.created is not None:
+        await post_card(context, step.created)
+
+
+async def start_request(update: Update, context: Context) -> None:
+    """/rappel, or the main menu's "be called back"."""
+    session = await context.session(update)
+    if update.callback_query is not None and not context.answered:
+        await update.callback_query.answer()
+    await _show(update, context, await context.services.requests.start(session.person, session.tr))
+
+
+async def mediator_button(update: Update, context: Context) -> None:
+    """ "Talk to a mediator" from an answer, a list of suggestions or a crisis message."""
+    pack = context.services.pack
+    action = await context.pressed(
+        update,
+        actions.MEDIATOR,
+        lambda arg: arg in (actions.ALL, actions.URGENT) or pack.answer(arg) is not None,
+    )
+    if action is None:
+        return
+    session = await context.session(update)
+    urgent = action.argument == actions.URGENT
+    subject = pack.theme_of(action.argument) if not urgent else None
+    step = await context.services.requests.start(
+        session.person,
+        session.tr,
+        source="crisis" if urgent else "answer",
+        subject=subject,
+        urgent=urgent,
+    )
+    if urgent:
+        await reply(update, context, answers.urgent_notice(pack, session.tr))
+    await _show(update, context, step)
+
+
+async def step_button(update: Update, context: Context) -> None:
+    action = await context.pressed(update, actions.REQUEST)
+    if action is None:
+        return
+    step, value = actions.split(action.argument)[:2]
+    session = await context.session(update)
+    chat = update.effective_chat
+    assert chat is not None
+    result = await context.services.requests.answer_button(
+        session.person, session.tr, step, value, chat.id
+    )
+    await _show(update, context, result)
+
+
+async def step_text(update: Update, context: Context) -> None:
+    """Text typed while a request is being built goes to it (the crisis check first)."""
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    session = await context.session(update)
+    requests = context.services.requests
+    if not await requests.in_progress(session.person):
+        return  # not ours: the next group treats it as a question
+    signal = context.services.knowledge.detect_crisis(message.text)
+    if signal is not None:
+        await reply(update, context, answers.crisis(context.services.pack, session.tr, signal))
+    result = await requests.answer_text(
+        session.person, session.tr, message.text, urgent=signal is not None
+    )
+    if result is not None:
+        await _show(update, context, result)
+    raise ApplicationHandlerStop
+
+
+async def my_requests(update: Update, context: Context) -> None:
+    session = await context.session(update)
+    await reply(update, context, await context.services.requests.mine(session.person, session.tr))
+
+
+async def my_request_button(update: Update, context: Context) -> None:
+    action = await context.pressed(update, actions.MY_REQUEST)
+    if action is None:
+        return
+    parts = actions.split(action.argument)
+    if parts[0] != "cancel" or not parts[1].isdigit():
+        return
+    session = await context.session(update)
+    answer, record = await context.services.requests.cancel(
+        session.person, session.tr, int(parts[1])
+    )
+    await reply(update, context, answer)
+    if record is not None:
+        await refresh_card(context, record)
+
+
+# --- Cards in the staff group ----------------------------------------------------------------
+
+
+async def post_card(context: Context, record: RequestRecord) -> None:
+    """Announce a new request in its team's topic of the staff group."""
+    services = context.services
+    place = await services.queue.where_cards_go(record.team, services.settings.staff_chat_id)
+    if place is None:
+        log.warning("request %s: no staff group configured, it waits in /file", record.id)
+        return
+    chat_id, thread_id = place
+    tr = services.translator(services.default_language)
+    card = await services.queue.card(record, tr)
+    try:
+        message = await context.bot.send_message(
+            chat_id, card.text, parse_mode="HTML", reply_markup=keyboard(card.buttons),
+            message_thread_id=thread_id,
+        )  # fmt: skip
+    except (BadRequest, Forbidden) as exc:
+        log.warning("request %s: card not posted (%s)", record.id, type(exc).__name__)
+        return
+    await services.queue.set_card(record, chat_id, thread_id, message.message_id)
+
+
+async def refresh_card(context: Context, record: RequestRecord) -> None:
+    """Edit a request's card so that the group shows its current state."""
+    if record.card_chat_id is None or record.card_message_id is None:
+        return
+    services = context.services
+    tr = services.translator(services.default_language)
+    card = await services.queue.card(record, tr)
+    try:
+        await context.bot.edit_message_text(
+            card.text, chat_id=record.card_chat_id, message_id=record.card_message_id,
+            parse_mode="HTML", reply_markup=keyboard(card.buttons),
+        )  # fmt: skip
+    except BadRequest as exc:
+        if "not modified" not in str(exc).lower():
+            log.warning("request %s: card not refreshed (%s)", record.id, type(exc).__name__)

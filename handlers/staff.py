@@ -1,0 +1,142 @@
+"""The staff group: request cards' buttons, the queue, and staff management."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.error import BadRequest, Forbidden
+
+from bot import actions, staffing
+from bot.queue import Acted
+from bot.storage.requests import StaffRecord
+from handlers.context import Context
+from handlers.render import keyboard, reply
+from handlers.requests import refresh_card
+
+
+async def _staff_member(update: Update, context: Context) -> StaffRecord | None:
+    user = update.effective_user
+    if user is None:
+        return None
+    services = context.services
+    return await services.queue.staff(services.pseudonymise(user.id))
+
+
+async def card_button(update: Update, context: Context) -> None:
+    """A button of a request card: only registered staff, and only what the state allows."""
+    query = update.callback_query
+    assert query is not None
+    services = context.services
+    tr = services.translator(services.default_language)
+    member = await _staff_member(update, context)
+    if member is None:
+        await query.answer(staffing.staff_only(tr), show_alert=True)
+        return
+    action = await context.pressed(update, actions.STAFF)
+    if action is None:
+        return
+    parts = actions.split(action.argument)
+    name, request_id, value = parts[0], parts[1], (parts[2] if len(parts) > 2 else None)
+    if not request_id.isdigit():
+        return
+    queue = services.queue
+    acted: Acted = await queue.act(member, int(request_id), name, value, tr)
+    record = acted.request
+    if acted.notice:
+        await context.bot.answer_callback_query(query.id, acted.notice, show_alert=True)
+    if record is None:
+        return
+    if name in ("transfer", "close") and value is None and acted.ok and query.message:
+        choices = (
+            queue.transfer_choices(record, tr)
+            if name == "transfer"
+            else queue.outcome_choices(record, tr)
+        )
+        await query.edit_message_reply_markup(reply_markup=keyboard(choices))
+        return
+    await refresh_card(context, record)
+    if acted.ok and name in ("claim", "close", "transfer"):
+        await _tell_person(context, record.id, name)
+
+
+async def _tell_person(context: Context, request_id: int, event: str) -> None:
+    """The person learns their request was taken, closed or passed on."""
+    services = context.services
+    notice = await staffing.person_notice(services, request_id, event)
+    if notice is None:
+        return
+    chat_id, answer = notice
+    try:
+        await context.bot.send_message(chat_id, answer.text, parse_mode="HTML",
+                                       reply_markup=keyboard(answer.buttons))  # fmt: skip
+    except Forbidden:
+        await staffing.unreachable(services, request_id)
+    except BadRequest:
+        await staffing.unreachable(services, request_id)
+
+
+async def queue_command(update: Update, context: Context) -> None:
+    """/file: the open requests of one's team (every team for coordinators)."""
+    services = context.services
+    tr = services.translator(services.default_language)
+    member = await _staff_member(update, context)
+    if member is None:
+        await reply(update, context, staffing.staff_only_reply(tr))
+        return
+    await reply(update, context, await staffing.queue_list(services, member, tr))
+
+
+async def my_followups(update: Update, context: Context) -> None:
+    """/mes_suivis: the requests one has claimed."""
+    services = context.services
+    tr = services.translator(services.default_language)
+    member = await _staff_member(update, context)
+    if member is None:
+        await reply(update, context, staffing.staff_only_reply(tr))
+        return
+    await reply(update, context, await staffing.followups(services, member, tr))
+
+
+async def add_staff(update: Update, context: Context) -> None:
+    """/staff_ajouter <mediateur|coordinateur> [équipe], in reply to the person to add."""
+    services = context.services
+    tr = services.translator(services.default_language)
+    member = await _staff_member(update, context)
+    message = update.effective_message
+    target = message.reply_to_message.from_user if message and message.reply_to_message else None
+    answer = await staffing.add(
+        services, member, tr, context.args or [],
+        None if target is None or target.is_bot else (target.id, target.first_name),
+    )  # fmt: skip
+    await reply(update, context, answer)
+
+
+async def remove_staff(update: Update, context: Context) -> None:
+    """/staff_retirer, in reply to the person to remove."""
+    services = context.services
+    tr = services.translator(services.default_language)
+    member = await _staff_member(update, context)
+    message = update.effective_message
+    target = message.reply_to_message.from_user if message and message.reply_to_message else None
+    answer = await staffing.remove(services, member, tr, None if target is None else target.id)
+    await reply(update, context, answer)
+
+
+async def list_staff(update: Update, context: Context) -> None:
+    services = context.services
+    tr = services.translator(services.default_language)
+    member = await _staff_member(update, context)
+    await reply(update, context, await staffing.listing(services, member, tr))
+
+
+async def set_topic(update: Update, context: Context) -> None:
+    """/topic <équipe>, sent inside a forum topic: this team's cards go there."""
+    services = context.services
+    tr = services.translator(services.default_language)
+    member = await _staff_member(update, context)
+    message = update.effective_message
+    chat = update.effective_chat
+    assert message is not None
+    assert chat is not None
+    thread = message.message_thread_id if message.is_topic_message else None
+    answer = await staffing.topic(services, member, tr, context.args or [], chat.id, thread)
+    await reply(update, context, answer)

@@ -1,0 +1,271 @@
+"""Callback requests, as they are lived: a person asks, mediators race, one helps.
+
+The staff group is a forum supergroup; each team's cards go to its own topic.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.storage import requests as store
+from tests.harness import Harness, Person, harness_for
+
+STAFF_CHAT = -1_009_990_001
+
+
+@pytest.fixture
+async def kb(tmp_path: Path) -> AsyncIterator[Harness]:
+    async with harness_for("kremlin-bicetre", tmp_path, staff_chat_id=STAFF_CHAT) as h:
+        yield h
+
+
+@pytest.fixture
+async def dumbea(tmp_path: Path) -> AsyncIterator[Harness]:
+    async with harness_for("dumbea", tmp_path, staff_chat_id=STAFF_CHAT) as h:
+        yield h
+
+
+async def staff_member(h: Harness, name: str, role: str, team: str | None) -> Person:
+    member = h.person(name)
+    member.chat = {"id": STAFF_CHAT, "type": "supergroup", "title": "Équipe", "is_forum": True}
+    await store.save_staff(
+        h.services.db, h.services.pseudonymise(member.id), name, role, team, h.clock.now(), None
+    )
+    return member
+
+
+def cards(h: Harness) -> list[dict[str, object]]:
+    """The request cards in the staff group (not the bot's other messages there)."""
+    return [
+        m
+        for (chat, _), m in h.api.messages.items()
+        if chat == STAFF_CHAT and "Sujet" in str(m.get("text")) and "R-" in str(m.get("text"))
+    ]
+
+
+async def ask_anonymously(person: Person, subject: str, words: str | None = "Ma demande") -> None:
+    await person.send("/rappel")
+    await person.press(subject)
+    if "Vous êtes" in person.last_reply:
+        await person.press("jeune")
+    if words is None:
+        await person.press("Passer")
+    else:
+        await person.send(words)
+    await person.press("Ici, dans Telegram")
+    await person.press("après-midi")
+    if "quartier" in person.last_reply:
+        await person.press("ne pas le dire")
+    assert "Votre demande" in person.last_reply
+    await person.press("Envoyer")
+
+
+async def test_the_whole_story_of_an_anonymous_request(kb: Harness) -> None:
+    coordinator = await staff_member(kb, "Claire", "coordinator", None)
+    nadia = await staff_member(kb, "Nadia", "mediator", "logement-cadre-de-vie")
+    omar = await staff_member(kb, "Omar", "mediator", "logement-cadre-de-vie")
+    await coordinator.send("/topic logement-cadre-de-vie", thread_id=77)
+    assert "arriveront ici" in coordinator.last_reply
+
+    youth = kb.person("Lina")
+    await ask_anonymously(youth, "Logement", "fuite dans ma chambre")
+    assert "R-" in youth.last_reply
+    assert "logement et cadre de vie" in youth.last_reply.lower()
+    [card] = cards(kb)
+    assert card["message_thread_id"] == 77  # the team's own topic
+    text = str(card["text"])
+    assert "fuite dans ma chambre" in text
+    assert "Lina" not in text and str(youth.id) not in text  # anonymous
+
+    # Two mediators press "claim" at the same instant: exactly one gets it.
+    message = kb.api.messages[(STAFF_CHAT, card["message_id"])]
+    claim = next(b["callback_data"] for row in message["reply_markup"]["inline_keyboard"]
+                 for b in row if "prends" in b["text"])  # fmt: skip
+    await asyncio.gather(
+        kb.deliver(kb.factory.callback(nadia.user, message, claim)),
+        kb.deliver(kb.factory.callback(omar.user, message, claim)),
+    )
+    alerts = nadia.alerts
+    assert any("C'est pour vous" in a for a in alerts)
+    assert any("Déjà pris par" in a for a in alerts)
+    record = (await store.open_requests(kb.services.db, None))[0]
+    assert record.state == "claimed"
+    winner = "Nadia" if record.claimed_by == kb.services.pseudonymise(nadia.id) else "Omar"
+    assert f"Pris en charge par {winner}" in str(
+        kb.api.messages[(STAFF_CHAT, card["message_id"])]["text"]
+    )
+    assert "a pris votre demande" in youth.last_reply
+
+    # The winner closes it with an outcome; the person is told how to come back.
+    holder = nadia if winner == "Nadia" else omar
+    await holder.press_data(f"s:close.{record.id}", message)
+    await holder.press_data(f"s:close.{record.id}.contacted", message)
+    closed = await store.get_request(kb.services.db, record.id)
+    assert closed is not None
+    assert (closed.state, closed.outcome) == ("closed", "contacted")
+    assert "est close" in youth.last_reply and "/rappel" in youth.last_reply
+    assert "Clos" in str(kb.api.messages[(STAFF_CHAT, card["message_id"])]["text"])
+
+
+async def test_dumbea_routes_young_people_to_prevention(dumbea: Harness) -> None:
+    youth = dumbea.person("Kenzo")
+    await ask_anonymously(youth, "Logement", None)
+    [record] = await store.open_requests(dumbea.services.db, None)
+    assert record.team == "prevention"
+    assert record.profile == "young"
+
+
+async def test_phone_number_is_validated_consented_and_shown_only_to_the_claimer(
+    kb: Harness,
+) -> None:
+    nadia = await staff_member(kb, "Nadia", "mediator", "prevention-sante")
+    omar = await staff_member(kb, "Omar", "mediator", "prevention-sante")
+    sam = kb.person("Sam")
+    await sam.send("/rappel")
+    await sam.press("Santé")
+    await sam.press("Passer")
+    await sam.press("Par téléphone")
+    await sam.send("123")
+    assert "ne semble pas valide" in sam.replies[-2].text
+    await sam.send("+33 6 12 34 56 78")
+    assert "06 12 34 56 78" in sam.last_reply and "D'accord" in sam.last_reply
+    await sam.press("J'accepte")
+    await sam.press("matin")
+    await sam.press("ne pas le dire")
+    await sam.press("Envoyer")
+    [card] = cards(kb)
+    assert "06 12" not in str(card["text"])
+    [record] = await store.open_requests(kb.services.db, None)
+    assert (record.channel, record.phone) == ("phone", "06 12 34 56 78")
+    consents = await kb.services.db.value("SELECT COUNT(*) FROM consent WHERE granted = 1")
+    assert consents == 1
+    await nadia.press_data(f"s:claim.{record.id}", card)
+    assert "06 12 34 56 78" in nadia.alerts[-1]
+    await omar.press_data(f"s:phone.{record.id}", card)
+    assert "06 12" not in omar.alerts[-1]
+
+
+async def test_transfer_to_another_team(dumbea: Harness) -> None:
+    mediator = await staff_member(dumbea, "Léa", "mediator", "mediation")
+    resident = dumbea.person("Mme K")
+    await resident.send("/rappel")
+    await resident.press("Logement")
+    await resident.press("habitant")
+    await resident.press("Passer")
+    await resident.press("Ici, dans Telegram")
+    await resident.press("N'importe quand")
+    await resident.press("ne pas le dire")
+    await resident.press("Envoyer")
+    [record] = await store.open_requests(dumbea.services.db, None)
+    assert record.team == "mediation"
+    [card] = cards(dumbea)
+    await mediator.press_data(f"s:transfer.{record.id}", card)
+    await mediator.press_data(f"s:transfer.{record.id}.prevention", card)
+    moved = await store.get_request(dumbea.services.db, record.id)
+    assert moved is not None
+    assert (moved.team, moved.state) == ("prevention", "open")
+    assert "autre équipe" in resident.last_reply
+
+
+async def test_non_staff_forging_every_staff_button_changes_nothing(kb: Harness) -> None:
+    youth = kb.person("Lina")
+    await ask_anonymously(youth, "Santé")
+    [record] = await store.open_requests(kb.services.db, None)
+    [card] = cards(kb)
+    intruder = kb.person("Intrus")
+    intruder.chat = {"id": STAFF_CHAT, "type": "supergroup", "title": "Équipe"}
+    before = await store.get_request(kb.services.db, record.id)
+    for data in (f"s:claim.{record.id}", f"s:release.{record.id}", f"s:phone.{record.id}",
+                 f"s:close.{record.id}.contacted", f"s:transfer.{record.id}.socio-educatif",
+                 "s:claim.999", "s:claim.x"):  # fmt: skip
+        await intruder.press_data(data, card)
+        assert "Réservé à l'équipe" in intruder.alerts[-1]
+    assert await store.get_request(kb.services.db, record.id) == before
+    for command in ("/file", "/mes_suivis", "/staff_ajouter coordinateur", "/topic x"):
+        await intruder.send(command)
+    assert await kb.services.db.value("SELECT COUNT(*) FROM staff") == 0
+
+
+async def test_coordinator_adds_a_mediator_who_then_sees_the_queue(kb: Harness) -> None:
+    coordinator = await staff_member(kb, "Claire", "coordinator", None)
+    newcomer = kb.person("Yanis")
+    newcomer.chat = coordinator.chat
+    hello = await newcomer.send("bonjour à tous")
+    said = next(c for c in hello if c.method == "sendMessage") if hello else None
+    assert said is None  # the bot stays silent in the group
+    message = {"message_id": 5, "date": 0, "chat": coordinator.chat, "from": newcomer.user,
+               "text": "bonjour à tous"}  # fmt: skip
+    await coordinator.send("/staff_ajouter mediateur socio-educatif", reply_to=message)
+    assert "fait maintenant partie" in coordinator.last_reply
+    youth = kb.person("Lina")
+    await ask_anonymously(youth, "École")
+    await newcomer.send("/file")
+    assert "R-" in newcomer.last_reply
+
+
+async def test_my_requests_and_cancel(kb: Harness) -> None:
+    youth = kb.person("Lina")
+    await ask_anonymously(youth, "Santé")
+    await youth.send("/mes_demandes")
+    assert "en attente d'un médiateur" in youth.last_reply
+    await youth.press("Annuler R-")
+    assert "est annulée" in youth.last_reply
+    assert "Annulé par la personne" in str(cards(kb)[0]["text"])
+    await youth.send("/mes_demandes")
+    assert "pas de demande en cours" in youth.last_reply
+
+
+async def test_every_step_can_be_cancelled_and_nothing_is_sent(kb: Harness) -> None:
+    sam = kb.person()
+    await sam.send("/rappel")
+    await sam.press("Santé")
+    await sam.press("Annuler la demande")
+    assert "Rien n'a été envoyé" in sam.last_reply
+    assert await store.open_requests(kb.services.db, None) == []
+    await sam.send("comment avoir la pilule")
+    assert "Contraception" in sam.last_reply  # back to answering questions
+
+
+async def test_a_person_coming_back_finds_the_request_where_it_was(tmp_path: Path) -> None:
+    async with harness_for("kremlin-bicetre", tmp_path) as first:
+        sam = first.person("Sam")
+        await sam.send("/rappel")
+        await sam.press("Santé")
+        await sam.press("Passer")
+    # The bot restarts; Sam comes back and types where he left off.
+    async with harness_for("kremlin-bicetre", tmp_path) as second:
+        sam.h = second
+        await sam.send("/rappel")
+        assert "on reprend" in sam.last_reply
+        assert "Comment voulez-vous" in sam.last_reply
+
+
+async def test_crisis_words_in_a_request_show_the_numbers_and_mark_it_urgent(kb: Harness) -> None:
+    sam = kb.person()
+    await sam.send("/rappel")
+    await sam.press("Santé")
+    await sam.send("jveux plus vivre")
+    assert any("en sécurité" in c.text for c in sam.replies)
+    await sam.press("Ici, dans Telegram")
+    await sam.press("matin")
+    await sam.press("ne pas le dire")
+    await sam.press("Envoyer")
+    [record] = await store.open_requests(kb.services.db, None)
+    assert record.urgent
+
+
+async def test_a_person_who_blocked_the_bot_is_marked_unreachable(kb: Harness) -> None:
+    nadia = await staff_member(kb, "Nadia", "mediator", "prevention-sante")
+    youth = kb.person("Lina")
+    await ask_anonymously(youth, "Santé")
+    [record] = await store.open_requests(kb.services.db, None)
+    kb.api.blocked.add(youth.chat["id"])
+    [card] = cards(kb)
+    await nadia.press_data(f"s:claim.{record.id}", card)
+    marked = await store.get_request(kb.services.db, record.id)
+    assert marked is not None
+    assert marked.unreachable
