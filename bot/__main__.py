@@ -51,6 +51,23 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("packs", nargs="+", help="pack folders, e.g. content/dumbea")
 
+    report = sub.add_parser(
+        "report", help="the bilan: figures per month as report.csv and report.png"
+    )
+    report.add_argument("--from", dest="start", required=True, help="first day, 2026-01-01")
+    report.add_argument("--to", dest="end", required=True, help="last day, 2026-12-31")
+    report.add_argument("--out", default="report", help="folder to write into (default report/)")
+    report.add_argument("--language", choices=("fr", "en"), help="default: the pack's")
+    report.add_argument("--config", type=Path, help="a TOML configuration file")
+
+    staff = sub.add_parser("staff", help="register staff from the server (the first coordinator)")
+    staff.add_argument("action", choices=("add", "remove", "list"))
+    staff.add_argument("--telegram-id", type=int, help="their Telegram user id")
+    staff.add_argument("--name", help="the first name shown to colleagues")
+    staff.add_argument("--role", choices=("mediator", "coordinator"), default="mediator")
+    staff.add_argument("--team", help="team id from the pack's teams.yaml (mediators)")
+    staff.add_argument("--config", type=Path, help="a TOML configuration file")
+
     ask = sub.add_parser("ask", help="show how the bot understands a question (for editors)")
     ask.add_argument("--territory", required=True, help="dumbea, kremlin-bicetre or a path")
     ask.add_argument("--language", choices=("fr", "en"), default="fr")
@@ -127,6 +144,97 @@ def ask(territory: str, language: str, question: str) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    """Write the bilan from the database named by the configuration (PASSERELLE_DB)."""
+    import datetime as dt
+
+    from bot.reports import write_report
+    from bot.storage import Database
+
+    try:
+        start, end = dt.date.fromisoformat(args.start), dt.date.fromisoformat(args.end)
+    except ValueError:
+        return _fail("report", ["--from and --to are dates such as 2026-01-01"])
+    if end < start:
+        return _fail("report", ["--to is before --from"])
+    try:
+        settings = load_settings(config_file=args.config, overrides={"mode": "console"})
+        pack = _load(settings)
+    except ConfigError as exc:
+        return _fail("Passerelle cannot start, the configuration has problems", exc.problems)
+    except ContentError as exc:
+        return _fail(f"the territory pack {settings.territory!r} has errors", exc.problems)
+    if not settings.db_path.exists():
+        return _fail("report", [f"no database at {settings.db_path} (set PASSERELLE_DB)"])
+
+    async def run() -> list[Path]:
+        db = Database(settings.db_path)
+        await db.open()
+        try:
+            language = args.language or settings.language or pack.territory.default_language
+            return await write_report(db, pack, start, end, Path(args.out), language)
+        finally:
+            await db.close()
+
+    for path in asyncio.run(run()):
+        print(path)
+    return 0
+
+
+def _staff(args: argparse.Namespace) -> int:
+    """Add, remove or list staff in the configured database (same secret as the bot)."""
+    import datetime as dt
+
+    from bot.privacy import Pseudonymiser
+    from bot.storage import Database
+    from bot.storage import requests as store
+
+    try:
+        settings = load_settings(config_file=args.config)
+        pack = _load(settings)
+    except ConfigError as exc:
+        return _fail("Passerelle cannot start, the configuration has problems", exc.problems)
+    except ContentError as exc:
+        return _fail(f"the territory pack {settings.territory!r} has errors", exc.problems)
+    teams = [t.id for t in pack.teams.teams]
+    if args.action in ("add", "remove") and args.telegram_id is None:
+        return _fail("staff", ["--telegram-id is required"])
+    if args.action == "add" and not args.name:
+        return _fail("staff", ["--name is required"])
+    if args.action == "add" and args.role == "mediator" and args.team not in teams:
+        return _fail("staff", [f"--team must be one of: {', '.join(teams)}"])
+    from bot.config import CONSOLE_PSEUDONYM_SECRET
+
+    if settings.pseudonym_secret.reveal() == CONSOLE_PSEUDONYM_SECRET:
+        print(
+            "warning: PASSERELLE_PSEUDONYM_SECRET is not set; staff registered now will be "
+            "recognised by the console only. Set it to the bot's secret.",
+            file=sys.stderr,
+        )
+    pseudonymise = Pseudonymiser(settings.pseudonym_secret.reveal())
+
+    async def run() -> int:
+        db = Database(settings.db_path)
+        await db.open()
+        try:
+            if args.action == "add":
+                team = args.team if args.role == "mediator" else None
+                await store.save_staff(db, pseudonymise(args.telegram_id), args.name, args.role,
+                                       team, dt.datetime.now(dt.UTC), None)  # fmt: skip
+                print(f"{args.name} is now {args.role}" + (f" of {team}" if team else ""))
+            elif args.action == "remove":
+                removed = await store.remove_staff(db, pseudonymise(args.telegram_id))
+                print("removed" if removed else "not a staff member")
+            else:
+                for member in await store.list_staff(db):
+                    print(f"{member.display_name}\t{member.role}\t{member.team or '-'}")
+            return 0
+        finally:
+            await db.close()
+
+    return asyncio.run(run())
+
+
 def _console(settings: Settings, pack: Pack, language: str | None) -> int:
     from bot.services import Services
     from handlers.app import build_application
@@ -186,6 +294,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return check_content(args.packs)
     if args.command == "ask":
         return ask(args.territory, args.language, " ".join(args.question))
+    if args.command == "report":
+        return _report(args)
+    if args.command == "staff":
+        return _staff(args)
 
     overrides: dict[str, Any] = {}
     if args.command == "console":

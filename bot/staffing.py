@@ -3,9 +3,12 @@ and what the person is told when their request moves."""
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot import actions
+from bot import actions, reports
 from bot.i18n import Translator, pick_language
 from bot.queue import OUTCOMES, age
 from bot.requests import subject_label
@@ -175,3 +178,45 @@ async def unreachable(services: Services, request_id: int) -> None:
     await services.queue.mark_unreachable(record)
     if record.pseudonym:
         await people.mark_blocked(services.db, record.pseudonym, services.clock.now())
+
+
+@dataclass(frozen=True)
+class Bilan:
+    """The figures of a period: the message, and the files to attach."""
+
+    reply: Reply
+    csv: bytes = b""
+    png: bytes = b""
+
+
+def _period(args: list[str], today: dt.date) -> tuple[dt.date, dt.date] | None:
+    """``/stats`` (this year so far), ``/stats 2026`` or ``/stats 2026-01-01 2026-06-30``."""
+    try:
+        if not args:
+            return dt.date(today.year, 1, 1), today
+        if len(args) == 1 and args[0].isdigit() and len(args[0]) == 4:
+            year = int(args[0])
+            return dt.date(year, 1, 1), dt.date(year, 12, 31)
+        if len(args) == 2:
+            start, end = dt.date.fromisoformat(args[0]), dt.date.fromisoformat(args[1])
+            return (start, end) if start <= end else None
+    except ValueError:
+        return None
+    return None
+
+
+async def stats(
+    services: Services, member: StaffRecord | None, tr: Translator, args: list[str]
+) -> Bilan:
+    """The figures for the annual report, for coordinators: text, CSV and PNG."""
+    if member is None or member.role != "coordinator":
+        return Bilan(Reply(tr._("Les chiffres sont réservés à la coordination.")))
+    today = services.clock.now().astimezone(services.pack.tz).date()
+    period = _period(args, today)
+    if period is None:
+        return Bilan(Reply(tr._("Écrivez /stats, /stats 2026 ou /stats 2026-01-01 2026-06-30.")))
+    figures = await reports.monthly_figures(services.db, services.pack, *period)
+    text = reports.stats_text(figures, services.pack, tr)
+    csv_text = reports.figures_csv(figures, services.pack, tr)
+    png = await asyncio.to_thread(reports.figures_chart_png, figures, services.pack, tr)
+    return Bilan(Reply(text), ("\ufeff" + csv_text).encode("utf-8"), png)

@@ -79,6 +79,7 @@ def register(app: PassApp) -> None:
     staff_command(("staff_retirer", "staff_remove"), staff.remove_staff)
     staff_command(("staff", "equipe"), staff.list_staff)
     staff_command(("topic",), staff.set_topic)
+    staff_command(("stats", "bilan"), staff.stats_command)
     command(("confidentialite", "privacy"), conversation.show_privacy)
     command(("oublier", "forget"), conversation.ask_forget)
 

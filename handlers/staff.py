@@ -140,3 +140,21 @@ async def set_topic(update: Update, context: Context) -> None:
     thread = message.message_thread_id if message.is_topic_message else None
     answer = await staffing.topic(services, member, tr, context.args or [], chat.id, thread)
     await reply(update, context, answer)
+
+
+async def stats_command(update: Update, context: Context) -> None:
+    """/stats: the bilan's figures for coordinators, with the CSV and the chart attached."""
+    services = context.services
+    tr = services.translator(services.default_language)
+    member = await _staff_member(update, context)
+    bilan = await staffing.stats(services, member, tr, context.args or [])
+    await reply(update, context, bilan.reply)
+    chat = update.effective_chat
+    message = update.effective_message
+    if not bilan.csv or chat is None:
+        return
+    thread = message.message_thread_id if message and message.is_topic_message else None
+    await context.bot.send_document(chat.id, bilan.csv, filename="bilan.csv",
+                                    message_thread_id=thread)  # fmt: skip
+    await context.bot.send_document(chat.id, bilan.png, filename="bilan.png",
+                                    message_thread_id=thread)  # fmt: skip

@@ -6,6 +6,7 @@ The staff group is a forum supergroup; each team's cards go to its own topic.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -269,3 +270,82 @@ async def test_a_person_who_blocked_the_bot_is_marked_unreachable(kb: Harness) -
     marked = await store.get_request(kb.services.db, record.id)
     assert marked is not None
     assert marked.unreachable
+
+
+async def test_stats_count_the_closed_request_for_coordinators_only(kb: Harness) -> None:
+    coordinator = await staff_member(kb, "Claire", "coordinator", None)
+    nadia = await staff_member(kb, "Nadia", "mediator", "prevention-sante")
+    youth = kb.person("Lina")
+    await ask_anonymously(youth, "Santé")
+    [record] = await store.open_requests(kb.services.db, None)
+    [card] = cards(kb)
+    await kb.advance(dt.timedelta(minutes=30))
+    await nadia.press_data(f"s:claim.{record.id}", card)
+    await nadia.press_data(f"s:close.{record.id}.oriented", card)
+    await nadia.send("/stats")
+    assert "réservés à la coordination" in nadia.last_reply
+    calls = await coordinator.send("/stats")
+    documents = [c for c in calls if c.method == "sendDocument"]
+    assert [list(c.files) for c in documents] == [["document"], ["document"]]
+    png = documents[1].files["document"]
+    assert png.startswith(b"\x89PNG")
+    csv_text = documents[0].files["document"].decode("utf-8-sig")
+    assert "Lina" not in csv_text and record.reference not in csv_text
+    text = next(c.text for c in calls if c.method == "sendMessage")
+    assert "1" in text
+    await coordinator.send("/stats hier")
+    assert "/stats 2026" in coordinator.last_reply
+
+
+def test_report_cli_writes_csv_and_png(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    db = tmp_path / "empty.sqlite3"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PASSERELLE_", "TELEGRAM_"))}
+    env.update({"PASSERELLE_DB": str(db), "PASSERELLE_TERRITORY": "dumbea"})
+    missing = subprocess.run(
+        [sys.executable, "-m", "bot", "report", "--from", "2026-01-01", "--to", "2026-12-31",
+         "--out", str(tmp_path / "out")], env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert missing.returncode == 2
+    assert "no database" in missing.stderr
+    import asyncio as aio
+
+    from bot.storage import Database
+
+    async def create() -> None:
+        database = Database(db)
+        await database.open()
+        await database.close()
+
+    aio.run(create())
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "report", "--from", "2026-01-01", "--to", "2026-12-31",
+         "--out", str(tmp_path / "out")], env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "out" / "report.csv").exists()
+    assert (tmp_path / "out" / "report.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_staff_cli_registers_the_first_coordinator(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PASSERELLE_", "TELEGRAM_"))}
+    env.update({"PASSERELLE_DB": str(tmp_path / "s.sqlite3"), "PASSERELLE_TERRITORY": "dumbea"})
+
+    def staff(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "bot", "staff", *args], env=env,
+                              capture_output=True, text=True, timeout=60)  # fmt: skip
+
+    added = staff("add", "--telegram-id", "4242", "--name", "Claire", "--role", "coordinator")
+    assert added.returncode == 0, added.stderr
+    assert "Claire" in staff("list").stdout
+    bad = staff("add", "--telegram-id", "1", "--name", "X", "--team", "nowhere")
+    assert bad.returncode == 2
+    assert "--team must be one of" in bad.stderr
+    assert "removed" in staff("remove", "--telegram-id", "4242").stdout
