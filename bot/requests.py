@@ -252,8 +252,8 @@ class Requests:
                 phone=esc(data["phone"])))  # fmt: skip
         else:
             lines.append(tr._("Contact : ici, dans Telegram, sans donner votre nom"))
-        lines.append(tr._("Disponible : {when}").format(
-            when=esc(tr._(AVAILABILITY[data["availability"]]))))  # fmt: skip
+        when = AVAILABILITY[data["availability"]]
+        lines.append(tr._("Disponible : {when}").format(when=esc(tr._(when))))
         buttons = (
             (Button(tr._("📨 Envoyer"), actions.request_step("confirm", "send")),),
             _cancel_row(tr),
