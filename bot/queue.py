@@ -233,3 +233,9 @@ class Queue:
 
     async def mark_unreachable(self, record: RequestRecord) -> None:
         await store.mark_unreachable(self._db, record.id, self._clock.now())
+
+    async def request(self, request_id: int) -> RequestRecord | None:
+        return await store.get_request(self._db, request_id)
+
+    async def belongs_to_request(self, chat_id: int, message_id: int) -> bool:
+        return await store.request_for_message(self._db, chat_id, message_id) is not None

@@ -220,3 +220,97 @@ async def stats(
     csv_text = reports.figures_csv(figures, services.pack, tr)
     png = await asyncio.to_thread(reports.figures_chart_png, figures, services.pack, tr)
     return Bilan(Reply(text), ("\ufeff" + csv_text).encode("utf-8"), png)
+
+
+# --- Talking through the bot ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Relayed:
+    """A message passed on: where it goes, what is shown there, and the sender's notice."""
+
+    chat_id: int
+    thread_id: int | None
+    reply_to: int | None
+    message: Reply
+    notice: Reply | None
+    request_id: int
+
+
+async def from_mediator(
+    services: Services,
+    member: StaffRecord | None,
+    tr: Translator,
+    chat_id: int,
+    replied_to: int,
+    text: str,
+) -> Relayed | Reply | None:
+    """A reply to a card (or to a relayed message) in the staff group, for the person."""
+    record = await store.request_for_message(services.db, chat_id, replied_to)
+    if record is None:
+        return None  # a reply to something else: not ours to relay
+    if member is None:
+        return Reply(staff_only(tr))
+    if record.state != "claimed":
+        return Reply(tr._("Cette demande n'est pas en cours : rien n'a été transmis."))
+    if record.claimed_by != member.pseudonym:
+        return Reply(tr._("Seul·e la personne qui a pris la demande peut lui écrire."))
+    if record.pseudonym is None or record.unreachable:
+        return Reply(tr._("La personne n'est plus joignable par le bot."))
+    person_chat = await people.get_chat(services.db, record.pseudonym)
+    if person_chat is None:
+        return Reply(tr._("La personne n'est plus joignable par le bot."))
+    person = await people.get_person(services.db, record.pseudonym)
+    ptr = services.translator(
+        pick_language(person.language if person else None, None, services.default_language)
+    )
+    sender = (
+        ptr._("Votre médiateur ({name})").format(name=esc(member.display_name))
+        if member.show_name
+        else ptr._("Votre médiateur")
+    )
+    body = f"💬 <b>{sender}</b> · {record.reference}\n{esc(text[:3500])}"
+    await store.add_event(
+        services.db, record.id, "message_out", services.clock.now(), member.pseudonym
+    )
+    return Relayed(person_chat, None, None, Reply(body), Reply(tr._("✓ Transmis.")), record.id)
+
+
+async def from_person(services: Services, pseudonym: str, tr: Translator, text: str,
+                      worrying: bool) -> Relayed | None:  # fmt: skip
+    """A person's message while a mediator has their request: it goes to that request."""
+    record = await store.open_relay(services.db, pseudonym)
+    if record is None or record.card_chat_id is None:
+        return None
+    staff_tr = services.translator(services.default_language)
+    flag = "🔴 " + staff_tr._("message préoccupant") + " · " if worrying else ""
+    body = (
+        f"{flag}💬 <b>{record.reference}</b> · {staff_tr._('la personne écrit')} :\n"
+        f"{esc(text[:3500])}"
+    )
+    await store.add_event(services.db, record.id, "message_in", services.clock.now(), "person")
+    notice = Reply(tr._("✓ Transmis à votre médiateur ({reference}).").format(
+        reference=record.reference))  # fmt: skip
+    return Relayed(record.card_chat_id, record.card_thread_id, record.card_message_id,
+                   Reply(body), notice, record.id)  # fmt: skip
+
+
+async def relay_open(services: Services, pseudonym: str) -> bool:
+    return await store.open_relay(services.db, pseudonym) is not None
+
+
+def not_relayed(tr: Translator) -> Reply:
+    return Reply(tr._("Les photos, vidéos et messages vocaux ne sont pas transmis au médiateur. "
+                      "Écrivez-lui plutôt un message."))  # fmt: skip
+
+
+async def remember(services: Services, relayed: Relayed, chat_id: int, message_id: int) -> None:
+    await store.remember_message(services.db, chat_id, message_id, relayed.request_id)
+
+
+def text_only(tr: Translator) -> Reply:
+    return Reply(tr._("Seul le texte est transmis à la personne."))
+
+
+def unreachable_notice(tr: Translator) -> Reply:
+    return Reply(tr._("⚠️ Message non remis : la personne a bloqué le bot."))

@@ -80,6 +80,13 @@ def register(app: PassApp) -> None:
     staff_command(("staff", "equipe"), staff.list_staff)
     staff_command(("topic",), staff.set_topic)
     staff_command(("stats", "bilan"), staff.stats_command)
+    # A reply to a request's card, in the staff group, is for the person.
+    app.add_handler(
+        MessageHandler(
+            filters.ChatType.GROUPS & filters.REPLY & ~filters.COMMAND, staff.reply_to_card
+        ),
+        GROUP_CONVERSATION,
+    )
     command(("confidentialite", "privacy"), conversation.show_privacy)
     command(("oublier", "forget"), conversation.ask_forget)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import menu
+from bot import menu, staffing
 from handlers.context import Context
 from handlers.render import reply
 
@@ -25,6 +25,9 @@ def _kind_of(update: Update) -> str:
 
 async def unsupported_content(update: Update, context: Context) -> None:
     session = await context.session(update)
+    if await staffing.relay_open(context.services, session.person.pseudonym):
+        await reply(update, context, staffing.not_relayed(session.tr))
+        return
     await reply(update, context, menu.unsupported_content(session.tr, _kind_of(update)))
 
 

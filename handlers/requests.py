@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Update
+from telegram import ReplyParameters, Update
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import ApplicationHandlerStop
 
-from bot import actions, answers
+from bot import actions, answers, staffing
 from bot.requests import Step
 from bot.storage.requests import RequestRecord
 from handlers.context import Context
@@ -72,23 +72,52 @@ async def step_button(update: Update, context: Context) -> None:
 
 
 async def step_text(update: Update, context: Context) -> None:
-    """Text typed while a request is being built goes to it (the crisis check first)."""
+    """Text typed while a request is being built goes to it; text written while a mediator
+    has the person's request goes to that mediator. The crisis check comes first."""
     message = update.effective_message
     if message is None or not message.text:
         return
     session = await context.session(update)
-    requests = context.services.requests
-    if not await requests.in_progress(session.person):
+    services = context.services
+    building = await services.requests.in_progress(session.person)
+    talking = not building and await staffing.relay_open(services, session.person.pseudonym)
+    if not building and not talking:
         return  # not ours: the next group treats it as a question
-    signal = context.services.knowledge.detect_crisis(message.text)
+    signal = services.knowledge.detect_crisis(message.text)
     if signal is not None:
-        await reply(update, context, answers.crisis(context.services.pack, session.tr, signal))
-    result = await requests.answer_text(
-        session.person, session.tr, message.text, urgent=signal is not None
-    )
-    if result is not None:
-        await _show(update, context, result)
+        await reply(update, context, answers.crisis(services.pack, session.tr, signal))
+    if building:
+        result = await services.requests.answer_text(
+            session.person, session.tr, message.text, urgent=signal is not None
+        )
+        if result is not None:
+            await _show(update, context, result)
+    else:
+        relayed = await staffing.from_person(
+            services, session.person.pseudonym, session.tr, message.text, signal is not None
+        )
+        if relayed is not None:
+            await deliver(context, relayed)
+            if relayed.notice is not None:
+                await reply(update, context, relayed.notice)
     raise ApplicationHandlerStop
+
+
+async def deliver(context: Context, relayed: staffing.Relayed) -> bool:
+    """Send a relayed message; remember it when it lands in the staff group."""
+    try:
+        sent = await context.bot.send_message(
+            relayed.chat_id, relayed.message.text, parse_mode="HTML",
+            message_thread_id=relayed.thread_id,
+            reply_parameters=(ReplyParameters(relayed.reply_to, allow_sending_without_reply=True)
+                              if relayed.reply_to else None),
+        )  # fmt: skip
+    except Forbidden:
+        await staffing.unreachable(context.services, relayed.request_id)
+        return False
+    if relayed.chat_id < 0:
+        await staffing.remember(context.services, relayed, relayed.chat_id, sent.message_id)
+    return True
 
 
 async def my_requests(update: Update, context: Context) -> None:

@@ -10,7 +10,7 @@ from bot.queue import Acted
 from bot.storage.requests import StaffRecord
 from handlers.context import Context
 from handlers.render import keyboard, reply
-from handlers.requests import refresh_card
+from handlers.requests import deliver, refresh_card
 
 
 async def _staff_member(update: Update, context: Context) -> StaffRecord | None:
@@ -158,3 +158,34 @@ async def stats_command(update: Update, context: Context) -> None:
                                     message_thread_id=thread)  # fmt: skip
     await context.bot.send_document(chat.id, bilan.png, filename="bilan.png",
                                     message_thread_id=thread)  # fmt: skip
+
+
+async def reply_to_card(update: Update, context: Context) -> None:
+    """A mediator's reply to a card (or to a relayed message) goes to the person."""
+    message = update.effective_message
+    chat = update.effective_chat
+    if message is None or chat is None or message.reply_to_message is None:
+        return
+    services = context.services
+    tr = services.translator(services.default_language)
+    member = await _staff_member(update, context)
+    if not message.text:
+        if await services.queue.belongs_to_request(chat.id, message.reply_to_message.message_id):
+            await reply(update, context, staffing.text_only(tr))
+        return
+    relayed = await staffing.from_mediator(
+        services, member, tr, chat.id, message.reply_to_message.message_id, message.text
+    )
+    if relayed is None:
+        return
+    if isinstance(relayed, staffing.Relayed):
+        if await deliver(context, relayed):
+            if relayed.notice is not None:
+                await reply(update, context, relayed.notice)
+        else:
+            await reply(update, context, staffing.unreachable_notice(tr))
+            record = await services.queue.request(relayed.request_id)
+            if record is not None:
+                await refresh_card(context, record)
+        return
+    await reply(update, context, relayed)

@@ -349,3 +349,60 @@ def test_staff_cli_registers_the_first_coordinator(tmp_path: Path) -> None:
     assert bad.returncode == 2
     assert "--team must be one of" in bad.stderr
     assert "removed" in staff("remove", "--telegram-id", "4242").stdout
+
+
+async def test_they_talk_through_the_bot_without_learning_who_the_other_is(kb: Harness) -> None:
+    nadia = await staff_member(kb, "Nadia", "mediator", "prevention-sante")
+    omar = await staff_member(kb, "Omar", "mediator", "prevention-sante")
+    youth = kb.person("Lina")
+    await ask_anonymously(youth, "Santé")
+    [record] = await store.open_requests(kb.services.db, None)
+    [card] = cards(kb)
+    await nadia.press_data(f"s:claim.{record.id}", card)
+
+    await nadia.send("Bonjour, je suis là pour vous.", reply_to=card)
+    assert "Votre médiateur" in youth.last_reply
+    assert "Bonjour, je suis là pour vous." in youth.last_reply
+    assert "Nadia" not in youth.last_reply  # first name only if she chose to show it
+    assert "Transmis" in nadia.last_reply
+
+    await youth.send("merci, j'ai besoin d'aide pour un rdv")
+    relayed = [c for c in kb.calls("sendMessage") if c.chat_id == STAFF_CHAT][-1]
+    assert "la personne écrit" in relayed.text and "rdv" in relayed.text
+    assert "Lina" not in relayed.text and str(youth.id) not in relayed.text
+    assert relayed.params["reply_parameters"]["message_id"] == card["message_id"]
+    assert "Transmis à votre médiateur" in youth.last_reply
+
+    # Nadia can answer the relayed message itself; Omar cannot write to her person.
+    await nadia.send("Je vous appelle demain ?", reply_to=relayed.result)
+    assert "Je vous appelle demain ?" in youth.last_reply
+    await omar.send("Coucou", reply_to=card)
+    assert "Seul·e la personne qui a pris la demande" in omar.last_reply
+    assert "Coucou" not in youth.last_reply
+
+    await youth.send_media("voice")
+    assert "ne sont pas transmis" in youth.last_reply
+    events = await kb.services.db.all("SELECT kind, detail FROM request_event")
+    assert ("message_in", None) in [tuple(e) for e in events]
+    assert all("rdv" not in str(tuple(e)) for e in events)  # counted, never stored
+
+    # Closing ends the relay: her next words are a question for the bot again.
+    await nadia.press_data(f"s:close.{record.id}.contacted", card)
+    await youth.send("comment avoir la pilule")
+    assert "Contraception" in youth.last_reply
+
+
+async def test_a_mediator_writing_to_a_person_who_blocked_the_bot_is_told(kb: Harness) -> None:
+    nadia = await staff_member(kb, "Nadia", "mediator", "prevention-sante")
+    youth = kb.person("Lina")
+    await ask_anonymously(youth, "Santé")
+    [record] = await store.open_requests(kb.services.db, None)
+    [card] = cards(kb)
+    await nadia.press_data(f"s:claim.{record.id}", card)
+    kb.api.blocked.add(youth.chat["id"])
+    calls = await nadia.send("Vous êtes là ?", reply_to=card)
+    assert any("a bloqué le bot" in c.text for c in calls)
+    assert "plus joignable" in nadia.last_reply  # and the card says so
+    marked = await store.get_request(kb.services.db, record.id)
+    assert marked is not None
+    assert marked.unreachable

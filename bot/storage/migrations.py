@@ -126,4 +126,18 @@ MIGRATIONS: tuple[Migration, ...] = (
             )""",
         ),
     ),
+    Migration(
+        3,
+        "relay messages",
+        (
+            # Which request a bot message in the staff group belongs to (its card, or a
+            # relayed message), so that a mediator can reply to any of them. No text.
+            """CREATE TABLE relay_message (
+                chat_id    INTEGER NOT NULL,
+                message_id INTEGER NOT NULL,
+                request_id INTEGER NOT NULL REFERENCES request (id) ON DELETE CASCADE,
+                PRIMARY KEY (chat_id, message_id)
+            )""",
+        ),
+    ),
 )

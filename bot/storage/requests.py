@@ -424,3 +424,35 @@ async def set_team_topic(db: Database, team: str, chat_id: int, thread_id: int |
 async def team_topic(db: Database, team: str) -> tuple[int, int | None] | None:
     row = await db.one("SELECT chat_id, thread_id FROM team_topic WHERE team = ?", (team,))
     return None if row is None else (int(row["chat_id"]), row["thread_id"])
+
+
+# --- The relay ---------------------------------------------------------------------------------
+
+
+async def remember_message(db: Database, chat_id: int, message_id: int, request_id: int) -> None:
+    await db.execute(
+        "INSERT OR IGNORE INTO relay_message (chat_id, message_id, request_id) VALUES (?, ?, ?)",
+        (chat_id, message_id, request_id),
+    )
+
+
+async def request_for_message(db: Database, chat_id: int, message_id: int) -> RequestRecord | None:
+    """The request a staff-group message belongs to: its card or a relayed message."""
+    record = await request_by_card(db, chat_id, message_id)
+    if record is not None:
+        return record
+    request_id = await db.value(
+        "SELECT request_id FROM relay_message WHERE chat_id = ? AND message_id = ?",
+        (chat_id, message_id),
+    )
+    return None if request_id is None else await get_request(db, int(request_id))
+
+
+async def open_relay(db: Database, pseudonym: str) -> RequestRecord | None:
+    """The person's request a mediator has taken (the latest), through which they talk."""
+    row = await db.one(
+        f"SELECT {_COLUMNS} FROM request WHERE pseudonym = ? AND state = 'claimed'"  # noqa: S608
+        " ORDER BY claimed_at DESC LIMIT 1",
+        (pseudonym,),
+    )
+    return None if row is None else _record(row)
