@@ -17,6 +17,7 @@ from typing import Any
 from bot import actions
 from bot.clock import Clock
 from bot.i18n import N_, Translator
+from bot.opening import is_open, next_opening
 from bot.people import People, Person
 from bot.storage import Database
 from bot.storage import requests as store
@@ -406,6 +407,21 @@ class Requests:
                     hours,
                 ).format(n=hours)
             )
+        now = self._clock.now()
+        if not is_open(pack, now):
+            lines.append(
+                tr._("Le service est fermé en ce moment : l'équipe verra votre demande à partir "
+                     "du {moment}.").format(moment=tr.moment(next_opening(pack, now)))
+            )  # fmt: skip
+            if record.urgent:
+                numbers = ", ".join(
+                    f"{n.number} ({n.label.get(tr.language)})" for n in pack.emergency_numbers()
+                )
+                lines.append(
+                    tr._("En attendant, si vous êtes en danger : {numbers}.").format(
+                        numbers=esc(numbers)
+                    )
+                )
         lines.append(tr._("Suivre ou annuler : /mes_demandes"))
         return Reply(
             "\n".join(lines), ((Button(tr._("🏠 Menu principal"), actions.menu("main")),),)

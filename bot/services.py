@@ -7,6 +7,7 @@ import logging
 from bot.answers import KnowledgeBase
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.escalation import Escalation
 from bot.i18n import Catalogs, Translator
 from bot.people import People
 from bot.privacy import Pseudonymiser
@@ -41,6 +42,7 @@ class Services:
         self.people = People(self.db, self.pseudonymise, self.clock, self.default_language)
         self.requests = Requests(self.db, pack, self.people, self.clock)
         self.queue = Queue(self.db, pack, self.clock)
+        self.escalation = Escalation(self.db, pack, self.clock)
 
     async def open(self) -> None:
         await self.db.open()

@@ -27,7 +27,7 @@ from telegram.request import BaseRequest
 
 from bot import actions, menu
 from bot.services import Services
-from handlers import answers, conversation, fallbacks, requests, staff
+from handlers import answers, conversation, fallbacks, jobs, requests, staff
 from handlers.context import SERVICES_KEY, Context, services_of
 from handlers.errors import on_error
 
@@ -142,6 +142,7 @@ async def _post_init(app: PassApp) -> None:
     await services.open()
     await publish_commands(app)
     schedule_jobs(app)
+    await jobs.rebuild(app)
 
 
 async def _post_shutdown(app: PassApp) -> None:

@@ -8,9 +8,10 @@ from telegram import ReplyParameters, Update
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import ApplicationHandlerStop
 
-from bot import actions, answers, staffing
+from bot import actions, answers, escalation, staffing
 from bot.requests import Step
 from bot.storage.requests import RequestRecord
+from handlers import jobs
 from handlers.context import Context
 from handlers.render import keyboard, reply
 
@@ -22,6 +23,7 @@ async def _show(update: Update, context: Context, step: Step) -> None:
         await reply(update, context, answer)
     if step.created is not None:
         await post_card(context, step.created)
+        follow(context, step.created)
 
 
 async def start_request(update: Update, context: Context) -> None:
@@ -139,6 +141,7 @@ async def my_request_button(update: Update, context: Context) -> None:
     await reply(update, context, answer)
     if record is not None:
         await refresh_card(context, record)
+        follow(context, record)
 
 
 # --- Cards in the staff group ----------------------------------------------------------------
@@ -163,6 +166,13 @@ async def post_card(context: Context, record: RequestRecord) -> None:
         log.warning("request %s: card not posted (%s)", record.id, type(exc).__name__)
         return
     await services.queue.set_card(record, chat_id, thread_id, message.message_id)
+
+
+def follow(context: Context, record: RequestRecord) -> None:
+    """Keep the request's reminder job in step with its state."""
+    jobs.schedule_check(
+        context.application, record.id, escalation.due(context.services.pack, record)
+    )
 
 
 async def refresh_card(context: Context, record: RequestRecord) -> None:

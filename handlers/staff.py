@@ -10,7 +10,7 @@ from bot.queue import Acted
 from bot.storage.requests import StaffRecord
 from handlers.context import Context
 from handlers.render import keyboard, reply
-from handlers.requests import deliver, refresh_card
+from handlers.requests import deliver, follow, refresh_card
 
 
 async def _staff_member(update: Update, context: Context) -> StaffRecord | None:
@@ -54,6 +54,8 @@ async def card_button(update: Update, context: Context) -> None:
         await query.edit_message_reply_markup(reply_markup=keyboard(choices))
         return
     await refresh_card(context, record)
+    if acted.ok:
+        follow(context, record)
     if acted.ok and name in ("claim", "close", "transfer"):
         await _tell_person(context, record.id, name)
 

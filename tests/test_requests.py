@@ -406,3 +406,82 @@ async def test_a_mediator_writing_to_a_person_who_blocked_the_bot_is_told(kb: Ha
     marked = await store.get_request(kb.services.db, record.id)
     assert marked is not None
     assert marked.unreachable
+
+
+# --- Nothing falls through the cracks (a controllable clock, no sleeping) -----------------
+
+
+def reminders(h: Harness) -> list[str]:
+    return [c.text for c in h.calls("sendMessage") if c.chat_id == STAFF_CHAT and "⏰" in c.text]
+
+
+def escalations(h: Harness) -> list[str]:
+    return [c.text for c in h.calls("sendMessage") if "Coordination" in c.text]
+
+
+async def test_unclaimed_request_is_announced_again_then_escalated(kb: Harness) -> None:
+    # Monday 10:00 in Paris; the service works 9:00–17:00, 240 working minutes' delay.
+    youth = kb.person("Lina")
+    await ask_anonymously(youth, "Santé")
+    await kb.advance(dt.timedelta(hours=3, minutes=59))
+    assert reminders(kb) == []
+    await kb.advance(dt.timedelta(minutes=2))
+    assert len(reminders(kb)) == 1
+    assert escalations(kb) == []
+    # Three more working hours on Monday, one on Tuesday morning: the second round.
+    await kb.advance(dt.timedelta(hours=20))
+    assert len(reminders(kb)) == 2
+    assert len(escalations(kb)) == 1
+    [record] = await store.open_requests(kb.services.db, None)
+    assert record.escalated_at is not None
+
+
+async def test_urgent_request_is_announced_again_within_minutes(kb: Harness) -> None:
+    sam = kb.person()
+    await sam.send("jveux en finir")
+    await sam.press("contacté·e vite")
+    await sam.press("Santé")
+    await sam.press("Passer")
+    await sam.press("Ici, dans Telegram")
+    await sam.press("matin")
+    await sam.press("ne pas le dire")
+    await sam.press("Envoyer")
+    await kb.advance(dt.timedelta(minutes=16))
+    assert len(reminders(kb)) == 1
+    assert "🔴" in reminders(kb)[0]
+
+
+async def test_a_claimed_request_is_not_announced_again(kb: Harness) -> None:
+    nadia = await staff_member(kb, "Nadia", "mediator", "prevention-sante")
+    await ask_anonymously(kb.person("Lina"), "Santé")
+    [record] = await store.open_requests(kb.services.db, None)
+    await nadia.press_data(f"s:claim.{record.id}", cards(kb)[0])
+    await kb.advance(dt.timedelta(days=3))
+    assert reminders(kb) == []
+
+
+async def test_a_restart_rebuilds_the_reminders_from_the_database(tmp_path: Path) -> None:
+    start = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
+    async with harness_for("kremlin-bicetre", tmp_path, start=start,
+                           staff_chat_id=STAFF_CHAT) as first:  # fmt: skip
+        await ask_anonymously(first.person("Lina"), "Santé")
+    # The bot was down all afternoon; it restarts at 16:00 Paris, past the due time.
+    later = start + dt.timedelta(hours=6)
+    async with harness_for("kremlin-bicetre", tmp_path, start=later,
+                           staff_chat_id=STAFF_CHAT) as second:  # fmt: skip
+        await second.advance(dt.timedelta(seconds=5))
+        assert len(reminders(second)) == 1
+        await second.advance(dt.timedelta(minutes=30))
+        assert len(reminders(second)) == 1  # once, not again at each start or check
+        [record] = await store.open_requests(second.services.db, None)
+        assert record.announcements == 1
+
+
+async def test_out_of_hours_the_person_is_told_when_to_expect_an_answer(tmp_path: Path) -> None:
+    saturday_night = dt.datetime(2026, 11, 28, 22, 0, tzinfo=dt.UTC)
+    async with harness_for("kremlin-bicetre", tmp_path, start=saturday_night,
+                           staff_chat_id=STAFF_CHAT) as h:  # fmt: skip
+        sam = h.person()
+        await ask_anonymously(sam, "Santé")
+        assert "fermé" in sam.last_reply
+        assert "lundi 30 novembre, 9 h" in sam.last_reply

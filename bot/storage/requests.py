@@ -456,3 +456,26 @@ async def open_relay(db: Database, pseudonym: str) -> RequestRecord | None:
         (pseudonym,),
     )
     return None if row is None else _record(row)
+
+
+async def count_announcement(db: Database, request_id: int, seen: int, now: dt.datetime) -> bool:
+    """Count one more announcement, unless someone already did (``seen`` is stale)."""
+    async with db.transaction() as tx:
+        changed = await tx.execute(
+            "UPDATE request SET announcements = announcements + 1"
+            " WHERE id = ? AND state = 'open' AND announcements = ?",
+            (request_id, seen),
+        )
+        if changed:
+            await _event(tx, request_id, "announced", now, detail=str(seen + 1))
+        return changed == 1
+
+
+async def mark_escalated(db: Database, request_id: int, now: dt.datetime) -> None:
+    async with db.transaction() as tx:
+        changed = await tx.execute(
+            "UPDATE request SET escalated_at = ? WHERE id = ? AND escalated_at IS NULL",
+            (to_db_time(now), request_id),
+        )
+        if changed:
+            await _event(tx, request_id, "escalated", now)

@@ -1,0 +1,65 @@
+"""Scheduled work on requests: one job per open request, named after it, rebuilt at start."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from telegram import ReplyParameters
+from telegram.error import BadRequest, Forbidden
+from telegram.ext import Application
+
+from handlers.context import Context, services_of
+
+log = logging.getLogger(__name__)
+
+
+def job_name(request_id: int) -> str:
+    return f"request:unclaimed:{request_id}"
+
+
+def schedule_check(app: Application[Any, Any, Any, Any, Any, Any], request_id: int,
+                   when: dt.datetime | None) -> None:  # fmt: skip
+    """(Re)place the request's job; ``None`` removes it (the request was taken or closed)."""
+    job_queue = app.job_queue
+    if job_queue is None:  # pragma: no cover - the job-queue extra is a dependency
+        return
+    for job in job_queue.get_jobs_by_name(job_name(request_id)):
+        job.schedule_removal()
+    if when is not None:
+        job_queue.run_once(check_unclaimed, when=when, data=request_id, name=job_name(request_id))
+
+
+async def rebuild(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """At start: a job for every open request, from the database alone."""
+    services = services_of(app)
+    now = services.clock.now()
+    for request_id, when in await services.escalation.pending():
+        schedule_check(app, request_id, max(when, now + dt.timedelta(seconds=1)))
+
+
+async def check_unclaimed(context: Context) -> None:
+    job = context.job
+    if job is None or not isinstance(job.data, int):
+        return
+    services = context.services
+    tr = services.translator(services.default_language)
+    reminder = await services.escalation.check(job.data, tr)
+    if reminder is None:
+        return
+    record = reminder.record
+    try:
+        if record.card_chat_id is not None:
+            await context.bot.send_message(
+                record.card_chat_id, reminder.reminder.text, parse_mode="HTML",
+                message_thread_id=record.card_thread_id,
+                reply_parameters=ReplyParameters(record.card_message_id or 0,
+                                                 allow_sending_without_reply=True),
+            )  # fmt: skip
+        staff_chat = services.settings.staff_chat_id or record.card_chat_id
+        if reminder.escalation is not None and staff_chat is not None:
+            await context.bot.send_message(staff_chat, reminder.escalation.text, parse_mode="HTML")
+    except (BadRequest, Forbidden) as exc:
+        log.warning("request %s: reminder not posted (%s)", record.id, type(exc).__name__)
+    schedule_check(context.application, record.id, reminder.next_due)
