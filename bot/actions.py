@@ -34,6 +34,7 @@ MENU_ENTRIES: tuple[str, ...] = (
     "permanences",
     "events",
     "callback",
+    "mine",
     "urgence",
     "language",
     "privacy",

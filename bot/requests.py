@@ -26,6 +26,7 @@ from bot.territory import PROFILES, SUBJECTS_EXTRA, Pack
 from bot.ui import Button, Reply, esc, rows
 
 FLOW = "request"
+MESSAGE_FLOW = "message"
 IDLE_RESET = dt.timedelta(hours=24)
 MAX_DESCRIPTION = 500
 AVAILABILITY: dict[str, str] = {
@@ -456,6 +457,10 @@ class Requests:
             buttons.append(
                 (
                     Button(
+                        tr._("✍️ Écrire ({reference})").format(reference=record.reference),
+                        actions.my_request("write", record.id),
+                    ),
+                    Button(
                         tr._("✖️ Annuler {reference}").format(reference=record.reference),
                         actions.my_request("cancel", record.id),
                     ),
@@ -463,6 +468,38 @@ class Requests:
             )
         home = (Button(tr._("🏠 Menu principal"), actions.menu("main")),)
         return Reply("\n".join(lines), (*buttons, home))
+
+    async def begin_message(self, person: Person, tr: Translator, request_id: int) -> Reply:
+        """The person wants to add a message to one of their requests: the next text goes."""
+        record = await store.get_request(self._db, request_id)
+        if (
+            record is None
+            or record.pseudonym != person.pseudonym
+            or record.state
+            not in (
+                "open",
+                "claimed",
+            )
+        ):
+            return Reply(tr._("Cette demande n'est plus en cours."), edit=True)
+        await store.save_conversation(
+            self._db, person.pseudonym, MESSAGE_FLOW, "write", {"request": record.id},
+            self._clock.now(),
+        )  # fmt: skip
+        text = tr._("Écrivez votre message pour {reference}, il sera transmis à l'équipe. "
+                    "(Pour annuler : /menu)").format(reference=record.reference)  # fmt: skip
+        return Reply(text, edit=True)
+
+    async def pending_message(self, person: Person) -> int | None:
+        """The request the person's next text is for, if they asked to write to one."""
+        conversation = await store.get_conversation(self._db, person.pseudonym)
+        if conversation is None or conversation.flow != MESSAGE_FLOW:
+            return None
+        await store.clear_conversation(self._db, person.pseudonym)
+        if self._clock.now() - conversation.updated_at > IDLE_RESET:
+            return None
+        request_id = conversation.data.get("request")
+        return request_id if isinstance(request_id, int) else None
 
     async def cancel(
         self, person: Person, tr: Translator, request_id: int

@@ -166,7 +166,7 @@ async def person_notice(
                     "pour vous aider. Vous n'avez rien à refaire.")  # fmt: skip
     else:
         return None
-    buttons = ((Button(tr._("📋 Mes demandes"), actions.menu("main")),),)
+    buttons = ((Button(tr._("📋 Mes demandes"), actions.menu("mine")),),)
     return chat_id, Reply(text.format(reference=record.reference), buttons)
 
 
@@ -276,10 +276,24 @@ async def from_mediator(
     return Relayed(person_chat, None, None, Reply(body), Reply(tr._("✓ Transmis.")), record.id)
 
 
-async def from_person(services: Services, pseudonym: str, tr: Translator, text: str,
-                      worrying: bool) -> Relayed | None:  # fmt: skip
-    """A person's message while a mediator has their request: it goes to that request."""
-    record = await store.open_relay(services.db, pseudonym)
+async def from_person(
+    services: Services,
+    pseudonym: str,
+    tr: Translator,
+    text: str,
+    worrying: bool,
+    request_id: int | None = None,
+) -> Relayed | None:
+    """A person's message while a mediator has their request (or one they chose to add to
+    a request of theirs): it goes to that request's card."""
+    if request_id is None:
+        record = await store.open_relay(services.db, pseudonym)
+    else:
+        record = await store.get_request(services.db, request_id)
+        if record is not None and (
+            record.pseudonym != pseudonym or record.state not in ("open", "claimed")
+        ):
+            record = None
     if record is None or record.card_chat_id is None:
         return None
     staff_tr = services.translator(services.default_language)
@@ -314,3 +328,48 @@ def text_only(tr: Translator) -> Reply:
 
 def unreachable_notice(tr: Translator) -> Reply:
     return Reply(tr._("⚠️ Message non remis : la personne a bloqué le bot."))
+
+
+async def add_note(
+    services: Services, member: StaffRecord | None, tr: Translator, chat_id: int,
+    replied_to: int | None, text: str,
+) -> Reply:  # fmt: skip
+    """/note <text>, in reply to a card: an internal note, for staff eyes only."""
+    if member is None:
+        return Reply(staff_only(tr))
+    record = (
+        None if replied_to is None
+        else await store.request_for_message(services.db, chat_id, replied_to)
+    )  # fmt: skip
+    if record is None or not text.strip():
+        return Reply(tr._("Répondez à la carte d'une demande avec : /note votre texte"))
+    await store.add_event(services.db, record.id, "note", services.clock.now(), member.pseudonym,
+                          text.strip()[:1000])  # fmt: skip
+    return Reply(tr._("📝 Note ajoutée à {reference}.").format(reference=record.reference))
+
+
+async def list_notes(
+    services: Services, member: StaffRecord | None, tr: Translator, chat_id: int,
+    replied_to: int | None,
+) -> Reply:  # fmt: skip
+    """/notes, in reply to a card: the request's internal notes."""
+    if member is None:
+        return Reply(staff_only(tr))
+    record = (
+        None if replied_to is None
+        else await store.request_for_message(services.db, chat_id, replied_to)
+    )  # fmt: skip
+    if record is None:
+        return Reply(tr._("Répondez à la carte d'une demande avec /notes."))
+    found = await store.notes(services.db, record.id)
+    if not found:
+        return Reply(
+            tr._("Pas encore de note pour {reference}.").format(reference=record.reference)
+        )
+    names = {m.pseudonym: m.display_name for m in await store.list_staff(services.db)}
+    lines = [tr._("<b>Notes de {reference}</b>").format(reference=record.reference)]
+    lines += [
+        f"{tr.timestamp(at)} · {esc(names.get(actor or '', '?'))} : {esc(text)}"
+        for at, actor, text in found
+    ]
+    return Reply("\n".join(lines))

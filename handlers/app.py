@@ -80,6 +80,8 @@ def register(app: PassApp) -> None:
     staff_command(("staff", "equipe"), staff.list_staff)
     staff_command(("topic",), staff.set_topic)
     staff_command(("stats", "bilan"), staff.stats_command)
+    staff_command(("note",), staff.note_command)
+    staff_command(("notes",), staff.notes_command)
     # A reply to a request's card, in the staff group, is for the person.
     app.add_handler(
         MessageHandler(

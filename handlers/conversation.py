@@ -7,7 +7,7 @@ from telegram import Update
 from bot import actions, emergency, menu, navigation, privacy, quartiers
 from handlers.context import Context
 from handlers.render import reply
-from handlers.requests import start_request
+from handlers.requests import my_requests, start_request
 
 
 async def start(update: Update, context: Context) -> None:
@@ -40,6 +40,9 @@ async def menu_button(update: Update, context: Context) -> None:
         return
     if action.argument == "callback":
         await start_request(update, context)
+        return
+    if action.argument == "mine":
+        await my_requests(update, context)
         return
     session = await context.session(update)
     answer = navigation.open_entry(context.services.pack, session.tr, action.argument)

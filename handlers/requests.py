@@ -82,8 +82,13 @@ async def step_text(update: Update, context: Context) -> None:
     session = await context.session(update)
     services = context.services
     building = await services.requests.in_progress(session.person)
-    talking = not building and await staffing.relay_open(services, session.person.pseudonym)
-    if not building and not talking:
+    writing_to = None if building else await services.requests.pending_message(session.person)
+    talking = (
+        not building
+        and writing_to is None
+        and await staffing.relay_open(services, session.person.pseudonym)
+    )
+    if not building and not talking and writing_to is None:
         return  # not ours: the next group treats it as a question
     signal = services.knowledge.detect_crisis(message.text)
     if signal is not None:
@@ -96,8 +101,9 @@ async def step_text(update: Update, context: Context) -> None:
             await _show(update, context, result)
     else:
         relayed = await staffing.from_person(
-            services, session.person.pseudonym, session.tr, message.text, signal is not None
-        )
+            services, session.person.pseudonym, session.tr, message.text, signal is not None,
+            request_id=writing_to,
+        )  # fmt: skip
         if relayed is not None:
             await deliver(context, relayed)
             if relayed.notice is not None:
@@ -132,9 +138,16 @@ async def my_request_button(update: Update, context: Context) -> None:
     if action is None:
         return
     parts = actions.split(action.argument)
-    if parts[0] != "cancel" or not parts[1].isdigit():
+    if parts[0] not in ("cancel", "write") or not parts[1].isdigit():
         return
     session = await context.session(update)
+    if parts[0] == "write":
+        await reply(
+            update, context,
+            await context.services.requests.begin_message(session.person, session.tr,
+                                                          int(parts[1])),
+        )  # fmt: skip
+        return
     answer, record = await context.services.requests.cancel(
         session.person, session.tr, int(parts[1])
     )

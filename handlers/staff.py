@@ -191,3 +191,32 @@ async def reply_to_card(update: Update, context: Context) -> None:
                 await refresh_card(context, record)
         return
     await reply(update, context, relayed)
+
+
+async def note_command(update: Update, context: Context) -> None:
+    """/note <text> in reply to a card: an internal note."""
+    services = context.services
+    tr = services.translator(services.default_language)
+    member = await _staff_member(update, context)
+    message = update.effective_message
+    chat = update.effective_chat
+    if message is None or chat is None:
+        return
+    replied = message.reply_to_message.message_id if message.reply_to_message else None
+    text = " ".join(context.args or [])
+    await reply(
+        update, context, await staffing.add_note(services, member, tr, chat.id, replied, text)
+    )
+
+
+async def notes_command(update: Update, context: Context) -> None:
+    """/notes in reply to a card: its internal notes."""
+    services = context.services
+    tr = services.translator(services.default_language)
+    member = await _staff_member(update, context)
+    message = update.effective_message
+    chat = update.effective_chat
+    if message is None or chat is None:
+        return
+    replied = message.reply_to_message.message_id if message.reply_to_message else None
+    await reply(update, context, await staffing.list_notes(services, member, tr, chat.id, replied))

@@ -23,7 +23,7 @@ def _env() -> dict[str, str]:
 def test_scripted_console_session(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "bot", "console", "--territory", "dumbea"],
-        input="/start\n5\n",
+        input="/start\n6\n",
         capture_output=True,
         text=True,
         timeout=60,
@@ -33,7 +33,7 @@ def test_scripted_console_session(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "Dumbéa" in result.stdout
     assert "[1] 💬 Poser une question" in result.stdout
-    assert "SAMU" in result.stdout  # "5" pressed the emergency numbers button
+    assert "SAMU" in result.stdout  # "6" pressed the emergency numbers button
     assert "Traceback" not in result.stderr
     assert list(tmp_path.iterdir()) == []  # the temporary database went away
 

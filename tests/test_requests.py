@@ -485,3 +485,66 @@ async def test_out_of_hours_the_person_is_told_when_to_expect_an_answer(tmp_path
         await ask_anonymously(sam, "Santé")
         assert "fermé" in sam.last_reply
         assert "lundi 30 novembre, 9 h" in sam.last_reply
+
+
+async def test_internal_notes_for_staff_only_and_erased_with_the_person(kb: Harness) -> None:
+    nadia = await staff_member(kb, "Nadia", "mediator", "prevention-sante")
+    youth = kb.person("Lina")
+    await ask_anonymously(youth, "Santé")
+    [card] = cards(kb)
+    await nadia.send("/note a rappeler apres 17h", reply_to=card)
+    assert "Note ajoutée" in nadia.last_reply
+    await nadia.send("/notes", reply_to=card)
+    assert "a rappeler apres 17h" in nadia.last_reply and "Nadia" in nadia.last_reply
+    assert "17h" not in youth.last_reply  # never shown to the person
+    await youth.send("/oublier")
+    await youth.press("Oui, tout effacer")
+    await nadia.send("/notes", reply_to=card)
+    assert "a rappeler apres 17h" not in nadia.last_reply
+
+
+async def test_a_person_adds_a_message_to_a_request_waiting_in_the_queue(kb: Harness) -> None:
+    youth = kb.person("Lina")
+    await ask_anonymously(youth, "Santé")
+    await youth.send("/mes_demandes")
+    await youth.press("Écrire")
+    assert "Écrivez votre message" in youth.last_reply
+    await youth.send("jsuis dispo aussi le samedi")
+    relayed = [c for c in kb.calls("sendMessage") if c.chat_id == STAFF_CHAT][-1]
+    assert "samedi" in relayed.text
+    assert "Transmis" in youth.last_reply
+    await youth.send("comment avoir la pilule")
+    assert "Contraception" in youth.last_reply  # only the one message was for the team
+
+
+async def test_deep_link_opens_the_request(kb: Harness) -> None:
+    sam = kb.person()
+    await sam.send("/start rappel")
+    assert "C'est à quel sujet" in sam.last_reply
+    await sam.send("/start n1mp0rte-quoi")
+    assert "Bonjour" in sam.last_reply
+
+
+async def test_restart_in_the_middle_of_a_conversation_loses_nothing(tmp_path: Path) -> None:
+    async with harness_for("kremlin-bicetre", tmp_path, staff_chat_id=STAFF_CHAT) as first:
+        nadia = await staff_member(first, "Nadia", "mediator", "prevention-sante")
+        youth = first.person("Lina")
+        await ask_anonymously(youth, "Santé")
+        [card] = cards(first)
+        await nadia.press_data(f"s:claim.{card_request(card)}", card)
+    async with harness_for("kremlin-bicetre", tmp_path, staff_chat_id=STAFF_CHAT) as second:
+        second.api.messages[(STAFF_CHAT, int(str(card["message_id"])))] = card
+        nadia.h, youth.h = second, second
+        await nadia.send("Toujours là ?", reply_to=card)
+        assert "Toujours là ?" in youth.last_reply
+        await youth.send("oui merci")
+        relayed = [c for c in second.calls("sendMessage") if c.chat_id == STAFF_CHAT][-1]
+        assert "oui merci" in relayed.text
+
+
+def card_request(card: dict[str, object]) -> int:
+    """The request id behind a card, read from its buttons."""
+    keyboard = card["reply_markup"]
+    assert isinstance(keyboard, dict)
+    data = keyboard["inline_keyboard"][0][0]["callback_data"]
+    return int(data.split(".")[1])

@@ -120,6 +120,11 @@ async def erase_person(db: Database, pseudonym: str, now: dt.datetime | None = N
     stamp = to_db_time(now or dt.datetime.now(dt.UTC))
     async with db.transaction() as tx:
         await tx.execute(
+            "UPDATE request_event SET detail = NULL WHERE kind = 'note' AND request_id IN"
+            " (SELECT id FROM request WHERE pseudonym = ?)",
+            (pseudonym,),
+        )
+        await tx.execute(
             "UPDATE request SET phone = NULL, description = NULL, availability = NULL,"
             " closed_at = CASE WHEN state IN ('open', 'claimed') THEN ? ELSE closed_at END,"
             " state = CASE WHEN state IN ('open', 'claimed') THEN 'cancelled' ELSE state END"
