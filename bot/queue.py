@@ -36,6 +36,13 @@ class Acted:
     request: RequestRecord | None
 
 
+def note_help(tr: Translator) -> str:
+    return tr._(
+        "Pour ajouter une note interne, répondez à cette carte avec : /note votre texte. "
+        "/notes (en réponse) les affiche."
+    )
+
+
 def age(tr: Translator, since: dt.datetime, now: dt.datetime) -> str:
     minutes = max(0, int((now - since).total_seconds() // 60))
     if minutes < 60:
@@ -120,6 +127,7 @@ class Queue:
             return rows(
                 Button(tr._("✋ Je prends"), actions.staff("claim", rid)),
                 Button(tr._("🔀 Transférer"), actions.staff("transfer", rid)),
+                Button(tr._("📝 Note"), actions.staff("note", rid)),
                 per_row=2,
             )
         if record.state == "claimed":
@@ -127,6 +135,7 @@ class Queue:
                 Button(tr._("↩️ Relâcher"), actions.staff("release", rid)),
                 Button(tr._("✅ Clore"), actions.staff("close", rid)),
                 Button(tr._("🔀 Transférer"), actions.staff("transfer", rid)),
+                Button(tr._("📝 Note"), actions.staff("note", rid)),
             ]
             if record.channel == "phone":
                 buttons.append(Button(tr._("📞 Voir le numéro"), actions.staff("phone", rid)))
@@ -218,6 +227,8 @@ class Queue:
                 else tr._("Seul·e la personne qui l'a prise peut la clore.")
             )
             return Acted(ok, notice, await store.get_request(self._db, request_id))
+        if action == "note":
+            return Acted(False, note_help(tr), record)
         if action == "phone":
             if record.claimed_by != staff.pseudonym or not record.phone:
                 return Acted(

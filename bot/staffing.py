@@ -373,3 +373,22 @@ async def list_notes(
         for at, actor, text in found
     ]
     return Reply("\n".join(lines))
+
+
+async def show_name(
+    services: Services, member: StaffRecord | None, tr: Translator, args: list[str]
+) -> Reply:
+    """/prenom oui|non: whether people see the mediator's first name in relayed messages."""
+    if member is None:
+        return Reply(staff_only(tr))
+    choice = args[0].lower() if args else ""
+    if choice not in ("oui", "non", "yes", "no"):
+        state = tr._("visible") if member.show_name else tr._("masqué")
+        return Reply(tr._("Votre prénom est {state} pour les personnes. Écrivez /prenom oui "
+                          "ou /prenom non.").format(state=state))  # fmt: skip
+    show = choice in ("oui", "yes")
+    await store.set_show_name(services.db, member.pseudonym, show)
+    if show:
+        return Reply(tr._("Les personnes verront « Votre médiateur ({name}) ».").format(
+            name=esc(member.display_name)))  # fmt: skip
+    return Reply(tr._("Les personnes verront seulement « Votre médiateur »."))

@@ -220,3 +220,13 @@ async def notes_command(update: Update, context: Context) -> None:
         return
     replied = message.reply_to_message.message_id if message.reply_to_message else None
     await reply(update, context, await staffing.list_notes(services, member, tr, chat.id, replied))
+
+
+async def show_name_command(update: Update, context: Context) -> None:
+    """/prenom oui|non: show one's first name to the people one talks to."""
+    services = context.services
+    tr = services.translator(services.default_language)
+    member = await _staff_member(update, context)
+    await reply(
+        update, context, await staffing.show_name(services, member, tr, context.args or [])
+    )

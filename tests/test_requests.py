@@ -548,3 +548,17 @@ def card_request(card: dict[str, object]) -> int:
     assert isinstance(keyboard, dict)
     data = keyboard["inline_keyboard"][0][0]["callback_data"]
     return int(data.split(".")[1])
+
+
+async def test_a_mediator_may_choose_to_show_their_first_name(kb: Harness) -> None:
+    nadia = await staff_member(kb, "Nadia", "mediator", "prevention-sante")
+    youth = kb.person("Lina")
+    await ask_anonymously(youth, "Santé")
+    [card] = cards(kb)
+    await nadia.press_data(f"s:note.{card_request(card)}", card)
+    assert "/note" in nadia.alerts[-1]
+    await nadia.press_data(f"s:claim.{card_request(card)}", card)
+    await nadia.send("/prenom oui")
+    assert "Votre médiateur (Nadia)" in nadia.last_reply
+    await nadia.send("Bonjour !", reply_to=card)
+    assert "Votre médiateur (Nadia)" in youth.last_reply
