@@ -330,6 +330,14 @@ def unreachable_notice(tr: Translator) -> Reply:
     return Reply(tr._("⚠️ Message non remis : la personne a bloqué le bot."))
 
 
+async def _card_request(
+    services: Services, chat_id: int, replied_to: int | None
+) -> store.RequestRecord | None:
+    if replied_to is None:
+        return None
+    return await store.request_for_message(services.db, chat_id, replied_to)
+
+
 async def add_note(
     services: Services, member: StaffRecord | None, tr: Translator, chat_id: int,
     replied_to: int | None, text: str,
@@ -337,10 +345,7 @@ async def add_note(
     """/note <text>, in reply to a card: an internal note, for staff eyes only."""
     if member is None:
         return Reply(staff_only(tr))
-    record = (
-        None if replied_to is None
-        else await store.request_for_message(services.db, chat_id, replied_to)
-    )  # fmt: skip
+    record = await _card_request(services, chat_id, replied_to)
     if record is None or not text.strip():
         return Reply(tr._("Répondez à la carte d'une demande avec : /note votre texte"))
     await store.add_event(services.db, record.id, "note", services.clock.now(), member.pseudonym,
@@ -355,10 +360,7 @@ async def list_notes(
     """/notes, in reply to a card: the request's internal notes."""
     if member is None:
         return Reply(staff_only(tr))
-    record = (
-        None if replied_to is None
-        else await store.request_for_message(services.db, chat_id, replied_to)
-    )  # fmt: skip
+    record = await _card_request(services, chat_id, replied_to)
     if record is None:
         return Reply(tr._("Répondez à la carte d'une demande avec /notes."))
     found = await store.notes(services.db, record.id)
