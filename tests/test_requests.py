@@ -182,7 +182,8 @@ async def test_non_staff_forging_every_staff_button_changes_nothing(kb: Harness)
     before = await store.get_request(kb.services.db, record.id)
     for data in (f"s:claim.{record.id}", f"s:release.{record.id}", f"s:phone.{record.id}",
                  f"s:close.{record.id}.contacted", f"s:transfer.{record.id}.socio-educatif",
-                 "s:claim.999", "s:claim.x"):  # fmt: skip
+                 f"s:close.{record.id}", f"s:transfer.{record.id}", f"s:note.{record.id}",
+                 f"s:show.{record.id}", "s:claim.999", "s:claim.x"):  # fmt: skip
         await intruder.press_data(data, card)
         assert "Réservé à l'équipe" in intruder.alerts[-1]
     assert await store.get_request(kb.services.db, record.id) == before
@@ -562,3 +563,13 @@ async def test_a_mediator_may_choose_to_show_their_first_name(kb: Harness) -> No
     assert "Votre médiateur (Nadia)" in nadia.last_reply
     await nadia.send("Bonjour !", reply_to=card)
     assert "Votre médiateur (Nadia)" in youth.last_reply
+
+
+async def test_a_mediator_of_another_team_cannot_take_the_request(kb: Harness) -> None:
+    other = await staff_member(kb, "Paul", "mediator", "socio-educatif")
+    await ask_anonymously(kb.person("Lina"), "Santé")
+    [card] = cards(kb)
+    await other.press_data(f"s:claim.{card_request(card)}", card)
+    assert "autre équipe" in other.alerts[-1]
+    [record] = await store.open_requests(kb.services.db, None)
+    assert record.state == "open"
