@@ -109,6 +109,12 @@ class Requests:
             self._db, person.pseudonym, FLOW, step, data, self._clock.now()
         )
 
+    async def destination(self, person: Person) -> tuple[str | None, bool]:
+        """Where the person's next text goes: a flow in progress, and/or an open relay."""
+        if not person.known:  # nothing stored: no conversation, no request
+            return None, False
+        return await store.text_destination(self._db, person.pseudonym)
+
     async def in_progress(self, person: Person) -> bool:
         return await self._state(person) is not None
 

@@ -81,6 +81,9 @@ async def step_text(update: Update, context: Context) -> None:
         return
     session = await context.session(update)
     services = context.services
+    flow, relay = await services.requests.destination(session.person)
+    if flow is None and not relay:
+        return  # the usual case, in one read: the next group treats it as a question
     building = await services.requests.in_progress(session.person)
     writing_to = None if building else await services.requests.pending_message(session.person)
     talking = (

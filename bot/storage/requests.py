@@ -479,3 +479,18 @@ async def mark_escalated(db: Database, request_id: int, now: dt.datetime) -> Non
         )
         if changed:
             await _event(tx, request_id, "escalated", now)
+
+
+async def text_destination(db: Database, pseudonym: str) -> tuple[str | None, bool]:
+    """In one read: the conversation in progress (its flow), and whether a relay is open.
+
+    Every text message asks this before being treated as a question.
+    """
+    row = await db.one(
+        "SELECT (SELECT flow FROM conversation WHERE pseudonym = ?) AS flow,"
+        " EXISTS (SELECT 1 FROM request WHERE pseudonym = ? AND state = 'claimed') AS relay",
+        (pseudonym, pseudonym),
+    )
+    if row is None:
+        return None, False
+    return row["flow"], bool(row["relay"])
