@@ -338,6 +338,63 @@ class Routing(_Model):
         return self.rules[-1].team
 
 
+class PermanenceChange(_Model):
+    """One date of a permanence that differs: cancelled, or moved (date and/or hours)."""
+
+    date: dt.date
+    cancelled: bool = False
+    moved_to: dt.date | None = None
+    opens: dt.time | None = None
+    closes: dt.time | None = None
+    note: Text | None = None
+
+
+class Permanence(_Model):
+    """A recurring office hour, at the office or out in a quartier ("délocalisée")."""
+
+    id: Identifier
+    title: Text
+    team: Identifier
+    theme: Identifier | None = None
+    quartier: Identifier | None = None
+    place: Text
+    """Where, in words ("Point Information Jeunesse", "local de la SIC, bâtiment B")."""
+    partner: Identifier | None = None
+    """A partner of partners.yaml whose address and coordinates locate the place."""
+    rrule: str
+    """When it recurs, as an RFC 5545 rule: ``FREQ=WEEKLY;BYDAY=TU``, every other week
+    ``FREQ=WEEKLY;INTERVAL=2;BYDAY=WE``, first Wednesday ``FREQ=MONTHLY;BYDAY=1WE``."""
+    start: dt.date
+    opens: dt.time
+    closes: dt.time
+    changes: tuple[PermanenceChange, ...] = ()
+
+    @field_validator("rrule")
+    @classmethod
+    def _valid_rule(cls, value: str) -> str:
+        from dateutil.rrule import rrulestr
+
+        if "DTSTART" in value.upper():
+            raise ValueError("give the first date in 'start', not in the rule")
+        try:
+            rrulestr(value, dtstart=dt.datetime(2026, 1, 1))  # noqa: DTZ001 - local dates
+        except (ValueError, TypeError) as exc:
+            raise ValueError(f"not an RFC 5545 rule ({exc}); e.g. FREQ=WEEKLY;BYDAY=TU") from exc
+        return value
+
+    @model_validator(mode="after")
+    def _hours(self) -> Permanence:
+        if self.closes <= self.opens:
+            raise ValueError("'closes' must be after 'opens'")
+        return self
+
+
+class Permanences(_Model):
+    """``permanences.yaml`` (optional)."""
+
+    permanences: tuple[Permanence, ...] = ()
+
+
 class SharedCrisisCategory(_Model):
     id: Identifier
     patterns: Phrases = Phrases()
@@ -415,6 +472,7 @@ class Pack:
     """(theme id, entry) for every entry of every ``answers/*.yaml``."""
     crisis: Crisis | None = None
     routing: Routing | None = None
+    permanences: Permanences = field(default_factory=Permanences)
     synonyms: Synonyms = field(default_factory=Synonyms)
     lexicon: Lexicon = field(default_factory=Lexicon)
 
@@ -597,6 +655,17 @@ def _cross_check(pack: Pack) -> list[str]:
         for quartier in rule.quartiers:
             if quartier not in quartiers:
                 problems.append(f"{where} → quartiers: {quartier!r} is not in places.yaml")
+    unique("permanences.yaml", "permanence", [p.id for p in pack.permanences.permanences])
+    for permanence in pack.permanences.permanences:
+        where = f"{base / 'permanences.yaml'}: permanence {permanence.id}"
+        if permanence.team not in teams:
+            problems.append(f"{where} → team: {permanence.team!r} is not in teams.yaml")
+        if permanence.quartier and permanence.quartier not in quartiers:
+            problems.append(f"{where} → quartier: {permanence.quartier!r} is not in places.yaml")
+        if permanence.theme and permanence.theme not in themes:
+            problems.append(f"{where} → theme: {permanence.theme!r} is not in themes.yaml")
+        if permanence.partner and permanence.partner not in partners:
+            problems.append(f"{where} → partner: {permanence.partner!r} is not in partners.yaml")
     numbers = {n.id for n in pack.numbers.numbers}
     for category in pack.crisis.categories if pack.crisis else ():
         for number in category.numbers:
@@ -638,6 +707,11 @@ def load_pack(path: Path) -> Pack:
     lexicon = _validate(common_file(path, "lexicon.yaml"), Lexicon, problems)
     shared_crisis = _validate(common_file(path, "crisis.yaml"), SharedCrisis, problems)
     routing = _validate(path / "routing.yaml", Routing, problems)
+    permanences = (
+        _validate(path / "permanences.yaml", Permanences, problems)
+        if (path / "permanences.yaml").exists()
+        else Permanences()
+    )
     if problems:
         raise ContentError(problems)
     pack = Pack(
@@ -651,6 +725,7 @@ def load_pack(path: Path) -> Pack:
         answers=tuple(answers),
         crisis=merge_crisis(crisis, shared_crisis),
         routing=routing,
+        permanences=permanences or Permanences(),
         synonyms=synonyms or Synonyms(),
         lexicon=lexicon,
     )

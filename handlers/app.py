@@ -70,6 +70,7 @@ def register(app: PassApp) -> None:
     command(("themes", "question", "questions"), answers.themes_command)
     command(("oualler", "where"), answers.where_command)
     command(("rappel", "callback"), requests.start_request)
+    command(("permanences",), conversation.show_permanences)
     command(("mes_demandes", "my_requests"), requests.my_requests)
 
     # The staff group.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import actions, emergency, menu, navigation, privacy, quartiers
+from bot import actions, emergency, menu, navigation, permanences, privacy, quartiers
 from handlers.context import Context
 from handlers.render import reply
 from handlers.requests import my_requests, start_request
@@ -43,6 +43,9 @@ async def menu_button(update: Update, context: Context) -> None:
         return
     if action.argument == "mine":
         await my_requests(update, context)
+        return
+    if action.argument == "permanences":
+        await show_permanences(update, context)
         return
     session = await context.session(update)
     answer = navigation.open_entry(context.services.pack, session.tr, action.argument)
@@ -104,3 +107,13 @@ async def quartier_button(update: Update, context: Context) -> None:
     quartier = None if action.argument == actions.NO_QUARTIER else action.argument
     await context.services.people.choose_quartier(session.person, quartier)
     await reply(update, context, quartiers.chosen(pack, session.tr, quartier))
+
+
+async def show_permanences(update: Update, context: Context) -> None:
+    """/permanences: the next seven days, near the person when they chose a quartier."""
+    session = await context.session(update)
+    services = context.services
+    listing = permanences.upcoming(
+        services.pack, session.tr, services.clock.now(), session.person.quartier
+    )
+    await reply(update, context, listing)

@@ -69,7 +69,7 @@ async def test_emergency_button_edits_the_menu_in_place(bot: Harness) -> None:
     assert "Que puis-je faire" in sam.last_reply
 
 
-@pytest.mark.parametrize("entry", ["Permanences", "Événements"])
+@pytest.mark.parametrize("entry", ["Événements"])
 async def test_menu_entries_not_built_yet_say_so_honestly(bot: Harness, entry: str) -> None:
     sam = bot.person()
     await sam.send("/start")
