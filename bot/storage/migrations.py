@@ -140,4 +140,48 @@ MIGRATIONS: tuple[Migration, ...] = (
             )""",
         ),
     ),
+    Migration(
+        4,
+        "events and registrations",
+        (
+            # An event, declared in the pack (pack_key) or published from Telegram.
+            """CREATE TABLE event (
+                id             INTEGER PRIMARY KEY,
+                pack_key       TEXT UNIQUE,
+                kind           TEXT NOT NULL,
+                title_fr       TEXT NOT NULL,
+                title_en       TEXT,
+                description_fr TEXT,
+                description_en TEXT,
+                place          TEXT NOT NULL,
+                quartier       TEXT,
+                starts_at      TEXT NOT NULL,
+                ends_at        TEXT,
+                capacity       INTEGER CHECK (capacity IS NULL OR capacity > 0),
+                deadline       TEXT,
+                state          TEXT NOT NULL DEFAULT 'published'
+                               CHECK (state IN ('published', 'cancelled')),
+                created_at     TEXT NOT NULL,
+                created_by     TEXT
+            )""",
+            "CREATE INDEX event_starts ON event (state, starts_at)",
+            # A place taken (or waited for). ``places``: people, stands or one team.
+            """CREATE TABLE registration (
+                id         INTEGER PRIMARY KEY,
+                event_id   INTEGER NOT NULL REFERENCES event (id) ON DELETE CASCADE,
+                pseudonym  TEXT NOT NULL REFERENCES person (pseudonym) ON DELETE CASCADE,
+                state      TEXT NOT NULL
+                           CHECK (state IN ('confirmed', 'waitlisted', 'cancelled', 'declined')),
+                places     INTEGER NOT NULL DEFAULT 1 CHECK (places > 0),
+                details    TEXT,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                attended   INTEGER CHECK (attended IN (0, 1))
+            )""",
+            # One active registration per person and event, whatever the concurrency.
+            "CREATE UNIQUE INDEX registration_active ON registration (event_id, pseudonym)"
+            " WHERE state IN ('confirmed', 'waitlisted')",
+            "CREATE INDEX registration_queue ON registration (event_id, state, id)",
+        ),
+    ),
 )

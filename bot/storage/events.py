@@ -1,0 +1,175 @@
+"""Events and registrations: capacity is checked inside the transaction that takes the
+place, so concurrent sign-ups can never overbook."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from bot.storage.database import Database, Transaction, to_db_time
+from bot.storage.people import ensure_person
+
+
+@dataclass(frozen=True)
+class SignUp:
+    """The outcome of a sign-up or a promotion."""
+
+    registration_id: int
+    pseudonym: str
+    state: str
+    """``confirmed`` or ``waitlisted``; ``closed`` (deadline, cancelled) or ``unknown``."""
+    position: int | None = None
+    """Rank on the waiting list (1 is next)."""
+
+
+async def create_event(
+    db: Database,
+    *,
+    kind: str,
+    title_fr: str,
+    title_en: str | None,
+    place: str,
+    quartier: str | None,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime | None,
+    capacity: int | None,
+    deadline: dt.datetime | None,
+    now: dt.datetime,
+    created_by: str | None = None,
+    pack_key: str | None = None,
+    description_fr: str | None = None,
+    description_en: str | None = None,
+) -> int:
+    async with db.transaction() as tx:
+        return await tx.insert(
+            "INSERT INTO event (pack_key, kind, title_fr, title_en, description_fr,"
+            " description_en, place, quartier, starts_at, ends_at, capacity, deadline,"
+            " created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (pack_key, kind, title_fr, title_en, description_fr, description_en, place, quartier,
+             to_db_time(starts_at), to_db_time(ends_at) if ends_at else None, capacity,
+             to_db_time(deadline) if deadline else None, to_db_time(now), created_by),
+        )  # fmt: skip
+
+
+async def _waiting_rank(tx: Transaction, event_id: int, registration_id: int) -> int:
+    value = await tx.value(
+        "SELECT COUNT(*) FROM registration WHERE event_id = ? AND state = 'waitlisted'"
+        " AND id <= ?",
+        (event_id, registration_id),
+    )
+    return int(value)
+
+
+async def sign_up(
+    db: Database,
+    event_id: int,
+    pseudonym: str,
+    now: dt.datetime,
+    *,
+    places: int = 1,
+    details: dict[str, Any] | None = None,
+) -> SignUp:
+    """Take ``places`` if they are free, else join the waiting list; once per person."""
+    stamp = to_db_time(now)
+    async with db.transaction() as tx:
+        event = await tx.one(
+            "SELECT capacity, deadline, state, starts_at FROM event WHERE id = ?", (event_id,)
+        )
+        if event is None:
+            return SignUp(0, pseudonym, "unknown")
+        if event["state"] != "published" or (event["deadline"] and stamp > event["deadline"]):
+            return SignUp(0, pseudonym, "closed")
+        if stamp >= event["starts_at"]:
+            return SignUp(0, pseudonym, "closed")
+        existing = await tx.one(
+            "SELECT id, state FROM registration WHERE event_id = ? AND pseudonym = ?"
+            " AND state IN ('confirmed', 'waitlisted')",
+            (event_id, pseudonym),
+        )
+        if existing is not None:  # pressing twice changes nothing
+            rank = (
+                await _waiting_rank(tx, event_id, existing["id"])
+                if existing["state"] == "waitlisted"
+                else None
+            )
+            return SignUp(existing["id"], pseudonym, existing["state"], rank)
+        taken = await tx.value(
+            "SELECT COALESCE(SUM(places), 0) FROM registration"
+            " WHERE event_id = ? AND state = 'confirmed'",
+            (event_id,),
+        )
+        capacity = event["capacity"]
+        state = (
+            "confirmed" if capacity is None or int(taken) + places <= capacity else "waitlisted"
+        )
+        await ensure_person(tx, pseudonym, now)
+        registration_id = await tx.insert(
+            "INSERT INTO registration (event_id, pseudonym, state, places, details, created_at,"
+            " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (event_id, pseudonym, state, places, json.dumps(details) if details else None,
+             stamp, stamp),
+        )  # fmt: skip
+        rank = (
+            await _waiting_rank(tx, event_id, registration_id) if state == "waitlisted" else None
+        )
+        return SignUp(registration_id, pseudonym, state, rank)
+
+
+async def withdraw(
+    db: Database, registration_id: int, pseudonym: str, now: dt.datetime, *, declined: bool = False
+) -> list[SignUp]:
+    """Give a place back (or decline a place offered); the first who fit on the waiting
+    list are promoted in the same transaction. Returns those promoted."""
+    stamp = to_db_time(now)
+    async with db.transaction() as tx:
+        row = await tx.one(
+            "SELECT event_id, state FROM registration WHERE id = ? AND pseudonym = ?",
+            (registration_id, pseudonym),
+        )
+        if row is None or row["state"] not in ("confirmed", "waitlisted"):
+            return []
+        await tx.execute(
+            "UPDATE registration SET state = ?, updated_at = ? WHERE id = ?",
+            ("declined" if declined else "cancelled", stamp, registration_id),
+        )
+        if row["state"] != "confirmed":
+            return []
+        return await _promote(tx, row["event_id"], stamp)
+
+
+async def _promote(tx: Transaction, event_id: int, stamp: str) -> list[SignUp]:
+    event = await tx.one("SELECT capacity FROM event WHERE id = ?", (event_id,))
+    if event is None or event["capacity"] is None:
+        return []
+    taken = int(await tx.value(
+        "SELECT COALESCE(SUM(places), 0) FROM registration"
+        " WHERE event_id = ? AND state = 'confirmed'",
+        (event_id,),
+    ))  # fmt: skip
+    promoted: list[SignUp] = []
+    waiting = await tx.all(
+        "SELECT id, pseudonym, places FROM registration"
+        " WHERE event_id = ? AND state = 'waitlisted' ORDER BY id",
+        (event_id,),
+    )
+    for candidate in waiting:
+        if taken + candidate["places"] > event["capacity"]:
+            break  # in order: nobody jumps the queue
+        await tx.execute(
+            "UPDATE registration SET state = 'confirmed', updated_at = ? WHERE id = ?",
+            (stamp, candidate["id"]),
+        )
+        taken += candidate["places"]
+        promoted.append(SignUp(candidate["id"], candidate["pseudonym"], "confirmed"))
+    return promoted
+
+
+async def counts(db: Database, event_id: int) -> dict[str, int]:
+    rows = await db.all(
+        "SELECT state, COALESCE(SUM(places), 0) AS n FROM registration WHERE event_id = ?"
+        " GROUP BY state",
+        (event_id,),
+    )
+    return {row["state"]: int(row["n"]) for row in rows}
