@@ -22,6 +22,8 @@ REQUEST = "r"
 """A step of a callback request: ``r:<step>.<value>``."""
 MY_REQUEST = "mr"
 """The person's own request: ``mr:cancel.<id>``."""
+EVENT = "ev"
+"""An event: ``ev:show.<id>``, ``ev:join.<id>``, ``ev:leave.<registration>``."""
 STAFF = "s"
 """A staff action on a card: ``s:<action>.<id>[.<value>]``."""
 ALL = "-"
@@ -35,6 +37,7 @@ MENU_ENTRIES: tuple[str, ...] = (
     "events",
     "callback",
     "mine",
+    "registrations",
     "urgence",
     "language",
     "privacy",
@@ -101,6 +104,10 @@ def my_request(action: str, request_id: int) -> str:
     return f"{MY_REQUEST}:{action}.{request_id}"
 
 
+def event(action: str, identifier: int) -> str:
+    return f"{EVENT}:{action}.{identifier}"
+
+
 def staff(action: str, request_id: int, value: str | None = None) -> str:
     return f"{STAFF}:{action}.{request_id}" + (f".{value}" if value else "")
 
@@ -131,7 +138,7 @@ def parse(data: str | None) -> Action | None:
     if match is None:
         return None
     kind, argument = match.groups()
-    if kind in (REQUEST, MY_REQUEST, STAFF):
+    if kind in (REQUEST, MY_REQUEST, STAFF, EVENT):
         return Action(kind, argument) if _COMPOUND.match(argument) else None
     if kind in (QUARTIER, THEME, ANSWER, WHERE, MEDIATOR):
         return Action(kind, argument) if _PACK_IDS.match(argument) else None

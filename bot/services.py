@@ -8,6 +8,7 @@ from bot.answers import KnowledgeBase
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.escalation import Escalation
+from bot.events import Events
 from bot.i18n import Catalogs, Translator
 from bot.people import People
 from bot.privacy import Pseudonymiser
@@ -43,6 +44,7 @@ class Services:
         self.requests = Requests(self.db, pack, self.people, self.clock)
         self.queue = Queue(self.db, pack, self.clock)
         self.escalation = Escalation(self.db, pack, self.clock)
+        self.events = Events(self.db, pack, self.people, self.clock, self.translator)
 
     async def open(self) -> None:
         await self.db.open()

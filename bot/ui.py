@@ -40,12 +40,22 @@ class Venue:
 
 
 @dataclass(frozen=True)
+class Document:
+    """A file sent with a reply (a calendar entry, a list, a chart)."""
+
+    filename: str
+    content: bytes
+    caption: str = ""
+
+
+@dataclass(frozen=True)
 class Reply:
     """One message to show the person."""
 
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
     venues: tuple[Venue, ...] = ()
+    documents: tuple[Document, ...] = ()
     edit: bool = False
     """Replace the message the pressed button belongs to, instead of sending a new one."""
     extra: tuple[Reply, ...] = field(default=())

@@ -27,7 +27,7 @@ from telegram.request import BaseRequest
 
 from bot import actions, menu
 from bot.services import Services
-from handlers import answers, conversation, fallbacks, jobs, requests, staff
+from handlers import answers, conversation, events, fallbacks, jobs, requests, staff
 from handlers.context import SERVICES_KEY, Context, services_of
 from handlers.errors import on_error
 
@@ -71,6 +71,8 @@ def register(app: PassApp) -> None:
     command(("oualler", "where"), answers.where_command)
     command(("rappel", "callback"), requests.start_request)
     command(("permanences",), conversation.show_permanences)
+    command(("evenements", "events"), events.list_events)
+    command(("mes_inscriptions", "my_registrations"), events.my_registrations)
     command(("mes_demandes", "my_requests"), requests.my_requests)
 
     # The staff group.
@@ -109,6 +111,7 @@ def register(app: PassApp) -> None:
     button(actions.REQUEST, requests.step_button)
     button(actions.MY_REQUEST, requests.my_request_button)
     button(actions.STAFF, staff.card_button)
+    button(actions.EVENT, events.event_button)
     # Anything else pressed is forged or from an older version: a kind word.
     app.add_handler(CallbackQueryHandler(fallbacks.stale_button), GROUP_CONVERSATION)
 

@@ -6,6 +6,7 @@ from telegram import Update
 
 from bot import actions, emergency, menu, navigation, permanences, privacy, quartiers
 from handlers.context import Context
+from handlers.events import list_events, my_registrations
 from handlers.render import reply
 from handlers.requests import my_requests, start_request
 
@@ -46,6 +47,12 @@ async def menu_button(update: Update, context: Context) -> None:
         return
     if action.argument == "permanences":
         await show_permanences(update, context)
+        return
+    if action.argument == "events":
+        await list_events(update, context)
+        return
+    if action.argument == "registrations":
+        await my_registrations(update, context)
         return
     session = await context.session(update)
     answer = navigation.open_entry(context.services.pack, session.tr, action.argument)

@@ -73,6 +73,14 @@ async def reply(update: Update, context: Context, answer: Reply) -> None:
             address=venue.address,
             message_thread_id=_thread(update),
         )
+    for document in answer.documents:
+        await context.bot.send_document(
+            chat.id,
+            document.content,
+            filename=document.filename,
+            caption=document.caption or None,
+            message_thread_id=_thread(update),
+        )
     for extra in answer.extra:
         await reply(update, context, extra)
 

@@ -69,15 +69,6 @@ async def test_emergency_button_edits_the_menu_in_place(bot: Harness) -> None:
     assert "Que puis-je faire" in sam.last_reply
 
 
-@pytest.mark.parametrize("entry", ["Événements"])
-async def test_menu_entries_not_built_yet_say_so_honestly(bot: Harness, entry: str) -> None:
-    sam = bot.person()
-    await sam.send("/start")
-    await sam.press(entry)
-    assert "pas encore" in sam.last_reply
-    assert "/urgence" in sam.last_reply
-
-
 async def test_every_button_press_is_answered(bot: Harness) -> None:
     sam = bot.person()
     await sam.send("/start")

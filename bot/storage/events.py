@@ -173,3 +173,93 @@ async def counts(db: Database, event_id: int) -> dict[str, int]:
         (event_id,),
     )
     return {row["state"]: int(row["n"]) for row in rows}
+
+
+@dataclass(frozen=True)
+class EventRecord:
+    id: int
+    kind: str
+    title_fr: str
+    title_en: str | None
+    description_fr: str | None
+    description_en: str | None
+    place: str
+    quartier: str | None
+    starts_at: dt.datetime
+    ends_at: dt.datetime | None
+    capacity: int | None
+    deadline: dt.datetime | None
+    state: str
+
+    def title(self, language: str) -> str:
+        return self.title_en if language == "en" and self.title_en else self.title_fr
+
+    def description(self, language: str) -> str | None:
+        if language == "en" and self.description_en:
+            return self.description_en
+        return self.description_fr
+
+
+_EVENT_COLUMNS = (
+    "id, kind, title_fr, title_en, description_fr, description_en, place, quartier, starts_at,"
+    " ends_at, capacity, deadline, state"
+)
+
+
+def _event(row: Any) -> EventRecord:
+    from bot.storage.database import from_db_time
+
+    return EventRecord(
+        id=row["id"], kind=row["kind"], title_fr=row["title_fr"], title_en=row["title_en"],
+        description_fr=row["description_fr"], description_en=row["description_en"],
+        place=row["place"], quartier=row["quartier"], starts_at=from_db_time(row["starts_at"]),
+        ends_at=from_db_time(row["ends_at"]) if row["ends_at"] else None,
+        capacity=row["capacity"],
+        deadline=from_db_time(row["deadline"]) if row["deadline"] else None, state=row["state"],
+    )  # fmt: skip
+
+
+async def get_event(db: Database, event_id: int) -> EventRecord | None:
+    row = await db.one(f"SELECT {_EVENT_COLUMNS} FROM event WHERE id = ?", (event_id,))  # noqa: S608
+    return None if row is None else _event(row)
+
+
+async def upcoming_events(db: Database, now: dt.datetime, limit: int = 20) -> list[EventRecord]:
+    rows = await db.all(
+        f"SELECT {_EVENT_COLUMNS} FROM event WHERE state = 'published' AND starts_at > ?"  # noqa: S608
+        " ORDER BY starts_at LIMIT ?",
+        (to_db_time(now), limit),
+    )
+    return [_event(r) for r in rows]
+
+
+@dataclass(frozen=True)
+class MyRegistration:
+    registration_id: int
+    event: EventRecord
+    state: str
+    position: int | None
+
+
+async def registrations_of(db: Database, pseudonym: str, now: dt.datetime) -> list[MyRegistration]:
+    """The person's active registrations to events still to come."""
+    # Column names come from the fixed list above, never from input.
+    columns = ", ".join(f"e.{c.strip()}" for c in _EVENT_COLUMNS.split(","))
+    rows = await db.all(
+        f"SELECT r.id AS rid, r.state AS rstate, {columns}"  # noqa: S608
+        " FROM registration r JOIN event e ON e.id = r.event_id"
+        " WHERE r.pseudonym = ? AND r.state IN ('confirmed', 'waitlisted') AND e.starts_at > ?"
+        " ORDER BY e.starts_at",
+        (pseudonym, to_db_time(now)),
+    )
+    out = []
+    for row in rows:
+        position = None
+        if row["rstate"] == "waitlisted":
+            position = int(await db.value(
+                "SELECT COUNT(*) FROM registration WHERE event_id = ? AND state = 'waitlisted'"
+                " AND id <= ?",
+                (row["id"], row["rid"]),
+            ))  # fmt: skip
+        out.append(MyRegistration(row["rid"], _event(row), row["rstate"], position))
+    return out
