@@ -13,6 +13,7 @@ from bot.i18n import Catalogs, Translator
 from bot.people import People
 from bot.privacy import Pseudonymiser
 from bot.queue import Queue
+from bot.reminders import Reminders
 from bot.requests import Requests
 from bot.storage import Database
 from bot.territory import Pack
@@ -45,6 +46,7 @@ class Services:
         self.queue = Queue(self.db, pack, self.clock)
         self.escalation = Escalation(self.db, pack, self.clock)
         self.events = Events(self.db, pack, self.people, self.clock, self.translator)
+        self.reminders = Reminders(self.db, pack, self.clock, self.translator)
 
     async def open(self) -> None:
         await self.db.open()

@@ -106,6 +106,9 @@ class Territory(_Model):
     """International prefix of the territory's phone numbers (+33, +687)."""
     phone_digits: int = Field(ge=5, le=12)
     """How many digits a local phone number has (10 in France, 6 in New Caledonia)."""
+    reminders: tuple[Annotated[str, Field(pattern=r"^[1-9][0-9]?[dhm]$")], ...] = ("1d", "2h")
+    """When registered people are reminded of an event: "1d" the day before at the same
+    local time, "2h" two hours before, "30m"..."""
     retention_days: int = Field(default=365, ge=30, le=1095)
     """After this many days without activity, what we keep about a person is erased."""
 

@@ -8,6 +8,7 @@ from telegram import Update
 from telegram.error import BadRequest, Forbidden
 
 from bot import actions
+from handlers import jobs
 from handlers.context import Context
 from handlers.render import keyboard, reply
 
@@ -45,6 +46,7 @@ async def event_button(update: Update, context: Context) -> None:
     elif name == "join":
         answer = await events.join(session.person, session.tr, int(identifier), chat.id)
         await reply(update, context, answer)
+        await jobs.schedule_reminders(context.application, int(identifier))
     else:
         answer, notices = await events.leave(session.person, session.tr, int(identifier))
         await reply(update, context, answer)

@@ -32,11 +32,44 @@ def schedule_check(app: Application[Any, Any, Any, Any, Any, Any], request_id: i
 
 
 async def rebuild(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """At start: a job for every open request, from the database alone."""
+    """At start: a job for every open request and every reminder, from the database alone."""
     services = services_of(app)
     now = services.clock.now()
     for request_id, when in await services.escalation.pending():
         schedule_check(app, request_id, max(when, now + dt.timedelta(seconds=1)))
+    for event_id in await services.reminders.upcoming():
+        await schedule_reminders(app, event_id)
+
+
+async def schedule_reminders(
+    app: Application[Any, Any, Any, Any, Any, Any], event_id: int
+) -> None:
+    """(Re)place an event's reminder jobs; one already due (the bot was down) runs now."""
+    services = services_of(app)
+    job_queue = app.job_queue
+    if job_queue is None:  # pragma: no cover
+        return
+    now = services.clock.now()
+    for reminder, when in await services.reminders.schedule(event_id):
+        name = f"event:reminder:{event_id}:{reminder}"
+        for job in job_queue.get_jobs_by_name(name):
+            job.schedule_removal()
+        job_queue.run_once(send_reminders, when=max(when, now + dt.timedelta(seconds=1)),
+                           data=(event_id, reminder), name=name)  # fmt: skip
+
+
+async def send_reminders(context: Context) -> None:
+    job = context.job
+    if job is None or not isinstance(job.data, tuple):
+        return
+    event_id, reminder = job.data
+    for due in await context.services.reminders.due(event_id, reminder):
+        try:
+            await context.bot.send_message(due.chat_id, due.reply.text, parse_mode="HTML")
+        except Forbidden:
+            log.info("reminder not delivered: the person blocked the bot")
+        except BadRequest as exc:
+            log.warning("reminder not delivered (%s)", type(exc).__name__)
 
 
 async def check_unclaimed(context: Context) -> None:

@@ -263,3 +263,23 @@ async def registrations_of(db: Database, pseudonym: str, now: dt.datetime) -> li
             ))  # fmt: skip
         out.append(MyRegistration(row["rid"], _event(row), row["rstate"], position))
     return out
+
+
+async def to_remind(
+    db: Database, event_id: int, reminder: str, now: dt.datetime
+) -> list[tuple[str, int]]:
+    """The confirmed people of an event not yet given this reminder, marked as reminded
+    in the same transaction (at most once, whatever the restarts): (pseudonym, chat)."""
+    async with db.transaction() as tx:
+        rows = await tx.all(
+            "SELECT r.id, r.pseudonym, c.chat_id FROM registration r"
+            " JOIN person_chat c ON c.pseudonym = r.pseudonym AND c.blocked_at IS NULL"
+            " WHERE r.event_id = ? AND r.state = 'confirmed' AND NOT EXISTS"
+            " (SELECT 1 FROM reminder_sent s WHERE s.registration_id = r.id AND s.reminder = ?)",
+            (event_id, reminder),
+        )
+        await tx.executemany(
+            "INSERT INTO reminder_sent (registration_id, reminder, sent_at) VALUES (?, ?, ?)",
+            [(row["id"], reminder, to_db_time(now)) for row in rows],
+        )
+        return [(row["pseudonym"], int(row["chat_id"])) for row in rows]

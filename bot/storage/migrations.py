@@ -184,4 +184,17 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX registration_queue ON registration (event_id, state, id)",
         ),
     ),
+    Migration(
+        5,
+        "event reminders",
+        (
+            # A reminder sent to a registration, so that none is ever sent twice.
+            """CREATE TABLE reminder_sent (
+                registration_id INTEGER NOT NULL REFERENCES registration (id) ON DELETE CASCADE,
+                reminder        TEXT NOT NULL,
+                sent_at         TEXT NOT NULL,
+                PRIMARY KEY (registration_id, reminder)
+            )""",
+        ),
+    ),
 )
