@@ -197,3 +197,11 @@ def language_choice(tr: Translator, *, edit: bool = False) -> Reply:
 def language_changed(tr: Translator) -> Reply:
     """Confirmation, already in the new language."""
     return Reply(tr._("C'est noté, je vous parle en français."), main_menu_buttons(tr), edit=True)
+
+
+def broken_link(tr: Translator) -> Reply:
+    """A poster's link that is unknown, tampered with, or for something that has ended."""
+    return Reply(
+        tr._("Ce lien n'est plus valable (l'affiche est peut-être ancienne). Voici le menu :"),
+        main_menu_buttons(tr),
+    )

@@ -11,6 +11,7 @@ from bot.escalation import Escalation
 from bot.events import Events
 from bot.i18n import Catalogs, Translator
 from bot.people import People
+from bot.posters import Payloads
 from bot.privacy import Pseudonymiser
 from bot.queue import Queue
 from bot.reminders import Reminders
@@ -47,6 +48,9 @@ class Services:
         self.escalation = Escalation(self.db, pack, self.clock)
         self.events = Events(self.db, pack, self.people, self.clock, self.translator)
         self.reminders = Reminders(self.db, pack, self.clock, self.translator)
+        # Poster links are signed with a key derived from the pseudonym secret: a printed
+        # poster keeps working as long as the bot keeps its identity.
+        self.payloads = Payloads(settings.pseudonym_secret.reveal() + "|posters")
 
     async def open(self) -> None:
         await self.db.open()

@@ -8,10 +8,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot import actions, reports
+from bot import actions, posters, reports
 from bot.i18n import Translator, pick_language
 from bot.queue import OUTCOMES, age
 from bot.requests import subject_label
+from bot.storage import events as event_store
 from bot.storage import people
 from bot.storage import requests as store
 from bot.storage.requests import StaffRecord
@@ -394,3 +395,36 @@ async def show_name(
         return Reply(tr._("Les personnes verront « Votre médiateur ({name}) ».").format(
             name=esc(member.display_name)))  # fmt: skip
     return Reply(tr._("Les personnes verront seulement « Votre médiateur »."))
+
+
+async def poster(
+    services: Services, member: StaffRecord | None, tr: Translator, args: list[str],
+    bot_username: str,
+) -> Reply:  # fmt: skip
+    """/affiche rappel | evenement <id> | permanence <id>: a link and a QR code to print."""
+    if member is None:
+        return Reply(staff_only(tr))
+    usage = Reply(tr._("Écrivez /affiche rappel, /affiche evenement <numéro> ou "
+                       "/affiche permanence <identifiant>."))  # fmt: skip
+    what = args[0].lower() if args else ""
+    if what == "rappel":
+        payload = services.payloads.make("r", "")
+        title = tr._("Demander à être rappelé·e par un médiateur")
+    elif what in ("evenement", "event") and len(args) > 1 and args[1].isdigit():
+        event = await event_store.get_event(services.db, int(args[1]))
+        if event is None:
+            return usage
+        payload = services.payloads.make("e", str(event.id))
+        title = event.title(tr.language)
+    elif what == "permanence" and len(args) > 1:
+        permanence = next(
+            (p for p in services.pack.permanences.permanences if p.id == args[1]), None
+        )
+        if permanence is None:
+            return usage
+        payload = services.payloads.make("p", permanence.id)
+        title = permanence.title.get(tr.language)
+    else:
+        return usage
+    url = posters.link(bot_username, payload)
+    return posters.poster(tr, title, url, f"affiche-{what}.png")

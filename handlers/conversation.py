@@ -13,11 +13,28 @@ from handlers.requests import my_requests, start_request
 
 async def start(update: Update, context: Context) -> None:
     session = await context.session(update)
-    payload = context.args[0] if context.args else ""
-    if payload == "rappel":  # deep link t.me/<bot>?start=rappel, from a poster
+    if not context.args:
+        await reply(update, context, menu.welcome(context.services.pack, session.tr))
+        return
+    # A poster's link: t.me/<bot>?start=<payload>, signed so it cannot be forged.
+    services = context.services
+    target = services.payloads.read(context.args[0])
+    if target is not None and target[0] == "r":
         await start_request(update, context)
         return
-    await reply(update, context, menu.welcome(context.services.pack, session.tr))
+    if target is not None and target[0] == "e":
+        detail = await services.events.detail(session.tr, int(target[1]))
+        if any(b.action.startswith("ev:join.") for row in detail.buttons for b in row):
+            await reply(update, context, detail)
+            return
+    if (
+        target is not None
+        and target[0] == "p"
+        and any(p.id == target[1] for p in services.pack.permanences.permanences)
+    ):
+        await show_permanences(update, context)
+        return
+    await reply(update, context, menu.broken_link(session.tr))
 
 
 async def show_menu(update: Update, context: Context) -> None:

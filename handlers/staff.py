@@ -229,3 +229,11 @@ async def show_name_command(update: Update, context: Context) -> None:
     await reply(
         update, context, await staffing.show_name(services, member, tr, context.args or [])
     )
+
+
+async def poster_command(update: Update, context: Context) -> None:
+    """/affiche: a deep link and a QR code to print, for staff."""
+    services = context.services
+    tr, member = await _staff(update, context)
+    answer = await staffing.poster(services, member, tr, context.args or [], context.bot.username)
+    await reply(update, context, answer)

@@ -523,7 +523,7 @@ async def test_deep_link_opens_the_request(kb: Harness) -> None:
     await sam.send("/start rappel")
     assert "C'est à quel sujet" in sam.last_reply
     await sam.send("/start n1mp0rte-quoi")
-    assert "Bonjour" in sam.last_reply
+    assert "plus valable" in sam.last_reply
 
 
 async def test_restart_in_the_middle_of_a_conversation_loses_nothing(tmp_path: Path) -> None:
@@ -573,3 +573,51 @@ async def test_a_mediator_of_another_team_cannot_take_the_request(kb: Harness) -
     assert "autre équipe" in other.alerts[-1]
     [record] = await store.open_requests(kb.services.db, None)
     assert record.state == "open"
+
+
+async def test_posters_lead_straight_to_the_request_or_the_event(kb: Harness) -> None:
+    from bot.storage import events as event_store
+
+    member = await staff_member(kb, "Nadia", "mediator", "prevention-sante")
+    now = kb.clock.now()
+    event_id = await event_store.create_event(
+        kb.services.db, kind="braderie", title_fr="Braderie solidaire", title_en="Charity sale",
+        place="Square", quartier=None, starts_at=now + dt.timedelta(days=5), ends_at=None,
+        capacity=20, deadline=None, now=now,
+    )  # fmt: skip
+    calls = await member.send(f"/affiche evenement {event_id}")
+    [document] = [c for c in calls if c.method == "sendDocument"]
+    assert document.files["document"].startswith(b"\x89PNG")
+    link = next(c.text for c in calls if c.method == "sendMessage")
+    payload = link.split("?start=")[1].split()[0]
+    resident = kb.person("Mme K")
+    await resident.send(f"/start {payload}")
+    assert "Braderie solidaire" in resident.last_reply
+    assert any("Je m'inscris" in b for b in resident.last_buttons)
+
+    calls = await member.send("/affiche rappel")
+    payload = (
+        next(c.text for c in calls if c.method == "sendMessage").split("?start=")[1].split()[0]
+    )
+    await resident.send(f"/start {payload}")
+    assert "C'est à quel sujet" in resident.last_reply
+
+
+@pytest.mark.parametrize(
+    "payload", ["e_1_AAAAAAAAAA", "x", "p_nowhere_abcdefghij", "e_" + "9" * 70]
+)
+async def test_a_tampered_or_unknown_poster_link_leads_to_the_menu(
+    kb: Harness, payload: str
+) -> None:
+    sam = kb.person()
+    await sam.send(f"/start {payload}")
+    assert "plus valable" in sam.last_reply
+    assert sam.last_buttons  # the main menu
+
+
+async def test_only_staff_print_posters(kb: Harness) -> None:
+    intruder = kb.person("X")
+    intruder.chat = {"id": STAFF_CHAT, "type": "supergroup", "title": "Équipe"}
+    calls = await intruder.send("/affiche rappel")
+    assert not [c for c in calls if c.method == "sendDocument"]
+    assert "Réservé à l'équipe" in intruder.last_reply
