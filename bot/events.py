@@ -166,3 +166,28 @@ class Events:
                          actions.event("leave", signup.registration_id)),),),
             )))  # fmt: skip
         return Reply(tr._("C'est fait, votre place est libérée."), edit=True), notices
+
+    async def cancel(self, tr: Translator, event_id: int) -> tuple[Reply, list[Notice]]:
+        """A coordinator cancels an event: everyone registered or waiting is told, once."""
+        event = await store.get_event(self._db, event_id)
+        if event is None:
+            return Reply(tr._("Cet événement n'existe plus.")), []
+        told = await store.cancel_event(self._db, event_id)
+        if told is None:
+            return Reply(tr._("Cet événement était déjà annulé.")), []
+        notices = []
+        for pseudonym, chat_id in told:
+            record = await people.get_person(self._db, pseudonym)
+            ptr = self._translator(
+                pick_language(record.language if record else None, None,
+                              self.pack.territory.default_language)
+            )  # fmt: skip
+            text = ptr._(
+                "❌ « {title} » ({moment}) est annulé. Nous sommes désolés. "
+                "Les autres événements : /evenements"
+            ).format(title=esc(event.title(ptr.language)), moment=ptr.moment(event.starts_at))
+            notices.append(Notice(chat_id, Reply(text)))
+        done = tr.n_("Événement annulé ; {n} personne prévenue.",
+                     "Événement annulé ; {n} personnes prévenues.", len(notices)).format(
+            n=len(notices))  # fmt: skip
+        return Reply(done), notices

@@ -428,3 +428,11 @@ async def poster(
         return usage
     url = posters.link(bot_username, payload)
     return posters.poster(tr, title, url, f"affiche-{what}.png")
+
+
+def coordinators_only(tr: Translator) -> Reply:
+    return Reply(tr._("Réservé à la coordination."))
+
+
+def cancel_event_usage(tr: Translator) -> Reply:
+    return Reply(tr._("Écrivez /annuler_evenement <numéro de l'événement>."))

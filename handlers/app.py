@@ -87,6 +87,7 @@ def register(app: PassApp) -> None:
     staff_command(("notes",), staff.notes_command)
     staff_command(("prenom", "show_name"), staff.show_name_command)
     staff_command(("affiche", "poster"), staff.poster_command)
+    staff_command(("annuler_evenement", "cancel_event"), staff.cancel_event_command)
     # A reply to a request's card, in the staff group, is for the person.
     app.add_handler(
         MessageHandler(

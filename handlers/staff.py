@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from telegram import Update
 from telegram.error import BadRequest, Forbidden
 
@@ -12,6 +14,8 @@ from bot.storage.requests import StaffRecord
 from handlers.context import Context
 from handlers.render import keyboard, reply
 from handlers.requests import deliver, follow, refresh_card
+
+log = logging.getLogger(__name__)
 
 
 async def _staff(update: Update, context: Context) -> tuple[Translator, StaffRecord | None]:
@@ -236,4 +240,24 @@ async def poster_command(update: Update, context: Context) -> None:
     services = context.services
     tr, member = await _staff(update, context)
     answer = await staffing.poster(services, member, tr, context.args or [], context.bot.username)
+    await reply(update, context, answer)
+
+
+async def cancel_event_command(update: Update, context: Context) -> None:
+    """/annuler_evenement <numéro>: coordinators cancel an event; people are told once."""
+    services = context.services
+    tr, member = await _staff(update, context)
+    args = context.args or []
+    if member is None or member.role != "coordinator":
+        await reply(update, context, staffing.coordinators_only(tr))
+        return
+    if not args or not args[0].isdigit():
+        await reply(update, context, staffing.cancel_event_usage(tr))
+        return
+    answer, notices = await services.events.cancel(tr, int(args[0]))
+    for notice in notices:
+        try:
+            await context.bot.send_message(notice.chat_id, notice.reply.text, parse_mode="HTML")
+        except (Forbidden, BadRequest) as exc:
+            log.info("cancellation notice not delivered (%s)", type(exc).__name__)
     await reply(update, context, answer)

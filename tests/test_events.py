@@ -67,3 +67,34 @@ async def test_no_event_and_forged_event_buttons(bot: Harness) -> None:
     for data in ("ev:join.999", "ev:leave.1", "ev:show.x", "ev:delete.1"):
         await sam.press_data(data)
     assert await bot.services.db.value("SELECT COUNT(*) FROM registration") == 0
+
+
+async def test_a_cancelled_event_tells_everyone_once_and_refuses_sign_ups(bot: Harness) -> None:
+    from bot.storage import requests as request_store
+
+    event_id = await _workshop(bot, capacity=1)
+    ana, ben = bot.person("Ana"), bot.person("Ben")
+    for who in (ana, ben):
+        await who.send("/evenements")
+        await who.press("Atelier santé")
+        await who.press("Je m'inscris")
+    staff_chat = {"id": -100555, "type": "supergroup", "title": "Équipe"}
+    claire, nadia = bot.person("Claire"), bot.person("Nadia")
+    for member, role in ((claire, "coordinator"), (nadia, "mediator")):
+        member.chat = staff_chat
+        await request_store.save_staff(bot.services.db, bot.services.pseudonymise(member.id),
+                                       member.user["first_name"], role,
+                                       None if role == "coordinator" else "prevention-sante",
+                                       bot.clock.now(), None)  # fmt: skip
+    await nadia.send(f"/annuler_evenement {event_id}")
+    assert "Réservé à la coordination" in nadia.last_reply
+    await claire.send(f"/annuler_evenement {event_id}")
+    assert "2 personnes prévenues" in claire.last_reply
+    assert "est annulé" in ana.last_reply and "est annulé" in ben.last_reply
+    await claire.send(f"/annuler_evenement {event_id}")
+    assert "déjà annulé" in claire.last_reply
+    told = [c for c in bot.calls("sendMessage") if c.chat_id == ana.id and "est annulé" in c.text]
+    assert len(told) == 1
+    late = bot.person("Léa")
+    await late.press_data(f"ev:join.{event_id}")
+    assert "annulé" in late.last_reply

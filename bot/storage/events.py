@@ -283,3 +283,22 @@ async def to_remind(
             [(row["id"], reminder, to_db_time(now)) for row in rows],
         )
         return [(row["pseudonym"], int(row["chat_id"])) for row in rows]
+
+
+async def cancel_event(db: Database, event_id: int) -> list[tuple[str, int]] | None:
+    """Cancel a published event; ``None`` if it was not published (so the people
+    registered are told once). Returns whom to tell: (pseudonym, chat)."""
+    async with db.transaction() as tx:
+        changed = await tx.execute(
+            "UPDATE event SET state = 'cancelled' WHERE id = ? AND state = 'published'",
+            (event_id,),
+        )
+        if not changed:
+            return None
+        rows = await tx.all(
+            "SELECT r.pseudonym, c.chat_id FROM registration r"
+            " JOIN person_chat c ON c.pseudonym = r.pseudonym AND c.blocked_at IS NULL"
+            " WHERE r.event_id = ? AND r.state IN ('confirmed', 'waitlisted')",
+            (event_id,),
+        )
+        return [(row["pseudonym"], int(row["chat_id"])) for row in rows]
