@@ -70,6 +70,7 @@ from dataclasses import dataclass, field
 from importlib.metadata import version
 from typing import Any, TypeVar
 
+from bench.common import filesystem
 from bot.clock import ManualClock
 from bot.config import load_settings
 from bot.i18n import Catalogs, Translator
@@ -360,24 +361,6 @@ def timed_sync(timing: Timing, function: Callable[..., T], *args: Any) -> T:
     result = function(*args)
     timing.seconds.append(time.perf_counter() - started)
     return result
-
-
-def _filesystem(path: Path) -> str:
-    """The filesystem type holding ``path`` (Linux), to tell a disk from tmpfs."""
-    best, kind = "", "unknown"
-    try:
-        with open("/proc/mounts", encoding="utf-8") as mounts:
-            for line in mounts:
-                parts = line.split()
-                if (
-                    len(parts) >= 3
-                    and str(path).startswith(parts[1])
-                    and len(parts[1]) > len(best)
-                ):
-                    best, kind = parts[1], parts[2]
-    except OSError:
-        pass
-    return kind
 
 
 # --- the bench ------------------------------------------------------------------------------
@@ -703,7 +686,7 @@ async def main(args: argparse.Namespace) -> int:
         )
         print(
             f"database: SQLite file on disk in a temporary directory ({db_path}, "
-            f"filesystem {_filesystem(db_path.parent)}), WAL"
+            f"filesystem {filesystem(db_path.parent)}), WAL"
         )
         return await run(args, db_path)
 

@@ -72,6 +72,7 @@ from telegram.ext import (
     filters,
 )
 
+from bench.common import filesystem
 from bot.config import load_settings
 from bot.services import Services
 from bot.territory import find_pack, load_pack
@@ -367,24 +368,6 @@ def _verdict(target: Target, counts: dict[str, int]) -> list[str]:
 # --- report ---------------------------------------------------------------------------------
 
 
-def _filesystem(path: Path) -> str:
-    """The filesystem type holding ``path`` (Linux), to tell a disk from tmpfs."""
-    best, kind = "", "unknown"
-    try:
-        with open("/proc/mounts", encoding="utf-8") as mounts:
-            for line in mounts:
-                parts = line.split()
-                if (
-                    len(parts) >= 3
-                    and str(path).startswith(parts[1])
-                    and len(parts[1]) > len(best)
-                ):
-                    best, kind = parts[1], parts[2]
-    except OSError:
-        pass
-    return kind
-
-
 def print_header(args: argparse.Namespace, db_path: Path) -> None:
     print("command: " + shlex.join(sys.orig_argv))
     print(
@@ -394,7 +377,7 @@ def print_header(args: argparse.Namespace, db_path: Path) -> None:
     )
     print(
         f"database: SQLite file on disk in a temporary directory ({db_path}, "
-        f"filesystem {_filesystem(db_path.parent)}), WAL"
+        f"filesystem {filesystem(db_path.parent)}), WAL"
     )
     print(
         f"load: {args.people} people x 3 updates ({', '.join(STEPS)}), territory "

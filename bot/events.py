@@ -69,6 +69,15 @@ class Events:
         )
         return Reply(tr._("🎉 <b>Événements à venir</b>"), (*buttons, self._home(tr)), edit=True)
 
+    async def open_for_sign_up(self, event_id: int) -> bool:
+        """Whether an event exists, is not cancelled and is still to come (a poster's target)."""
+        event = await store.get_event(self._db, event_id)
+        return (
+            event is not None
+            and event.state == "published"
+            and event.starts_at > self._clock.now()
+        )
+
     async def detail(self, tr: Translator, event_id: int) -> Reply:
         event = await store.get_event(self._db, event_id)
         if event is None:

@@ -79,25 +79,6 @@ def back_to_menu(tr: Translator) -> tuple[tuple[Button, ...], ...]:
     return ((Button(tr._("⬅️ Menu principal"), actions.menu("main")),),)
 
 
-def not_yet(pack: Pack, tr: Translator, entry: str, *, edit: bool = False) -> Reply:
-    """Honest words for a menu entry whose feature is not built yet."""
-    what = {
-        "permanences": tr._("Le calendrier des permanences n'est pas encore disponible ici."),
-        "events": tr._("Les événements du quartier ne sont pas encore disponibles ici."),
-        "callback": tr._("La demande de rappel n'est pas encore disponible ici."),
-    }.get(entry, tr._("Cette fonction n'est pas encore disponible."))
-    text = (
-        what
-        + "\n\n"
-        + tr._("En attendant, l'équipe est là : {contact}").format(
-            contact=esc(pack.territory.contact.get(tr.language))
-        )
-        + "\n\n"
-        + tr._("En cas d'urgence : /urgence")
-    )
-    return Reply(text, back_to_menu(tr), edit=edit)
-
-
 def unsupported_content(tr: Translator, kind: str) -> Reply:
     """A sticker, photo, voice note or file where only text is understood."""
     what = {

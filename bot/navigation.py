@@ -20,4 +20,6 @@ def open_entry(pack: Pack, tr: Translator, entry: str) -> Reply:
         return menu.language_choice(tr, edit=True)
     if entry == "privacy":
         return privacy.forget_confirmation(tr, edit=True)
-    return menu.not_yet(pack, tr, entry, edit=True)
+    # Entries that need the database (requests, permanences, events) are opened by
+    # their handlers; anything else shows the menu again.
+    return menu.main_menu(tr, edit=True)

@@ -32,6 +32,10 @@ class Occurrence:
     note: Text | None = None
 
 
+def exists(pack: Pack, permanence_id: str) -> bool:
+    return any(p.id == permanence_id for p in pack.permanences.permanences)
+
+
 def occurrences(pack: Pack, start: dt.datetime, end: dt.datetime) -> list[Occurrence]:
     """Every date of every permanence starting in [start, end), in order."""
     tz = pack.tz

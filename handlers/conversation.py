@@ -22,16 +22,14 @@ async def start(update: Update, context: Context) -> None:
     if target is not None and target[0] == "r":
         await start_request(update, context)
         return
-    if target is not None and target[0] == "e":
-        detail = await services.events.detail(session.tr, int(target[1]))
-        if any(b.action.startswith("ev:join.") for row in detail.buttons for b in row):
-            await reply(update, context, detail)
-            return
     if (
         target is not None
-        and target[0] == "p"
-        and any(p.id == target[1] for p in services.pack.permanences.permanences)
+        and target[0] == "e"
+        and await services.events.open_for_sign_up(int(target[1]))
     ):
+        await reply(update, context, await services.events.detail(session.tr, int(target[1])))
+        return
+    if target is not None and target[0] == "p" and permanences.exists(services.pack, target[1]):
         await show_permanences(update, context)
         return
     await reply(update, context, menu.broken_link(session.tr))
