@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from bot.answers import KnowledgeBase
+from bot.broadcasts import Broadcasts
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.escalation import Escalation
@@ -48,6 +49,7 @@ class Services:
         self.escalation = Escalation(self.db, pack, self.clock)
         self.events = Events(self.db, pack, self.people, self.clock, self.translator)
         self.reminders = Reminders(self.db, pack, self.clock, self.translator)
+        self.broadcasts = Broadcasts(self.db, pack, self.clock, self.translator)
         # Poster links are signed with a key derived from the pseudonym secret: a printed
         # poster keeps working as long as the bot keeps its identity.
         self.payloads = Payloads(settings.pseudonym_secret.reveal() + "|posters")

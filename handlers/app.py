@@ -27,7 +27,7 @@ from telegram.request import BaseRequest
 
 from bot import actions, menu
 from bot.services import Services
-from handlers import answers, conversation, events, fallbacks, jobs, requests, staff
+from handlers import answers, conversation, events, fallbacks, flows, jobs, requests, staff
 from handlers.context import SERVICES_KEY, Context, services_of
 from handlers.errors import on_error
 
@@ -38,6 +38,8 @@ PassApp = Application[Any, Context, Any, Any, Any, Any]
 PRIVATE = filters.ChatType.PRIVATE
 
 # Handler groups: lower numbers run first, and one handler at most runs per group.
+GROUP_FLOWS = -2
+"""Text or a photo sent during a sign-up's questions or an event being published."""
 GROUP_STEPS = -1
 """Text typed while a request is being built: consumed there (ApplicationHandlerStop)."""
 GROUP_CONVERSATION = 0
@@ -55,7 +57,13 @@ def register(app: PassApp) -> None:
             CommandHandler(names, callback, filters=filters.ChatType.GROUPS), GROUP_CONVERSATION
         )
 
-    # A request being built takes the text typed for it before anything else.
+    # A guided conversation (a sign-up's questions, an event being published) takes what
+    # is typed for it before anything else; then a request being built.
+    app.add_handler(
+        MessageHandler(PRIVATE & (filters.TEXT | filters.PHOTO) & ~filters.COMMAND,
+                       flows.input_in_flow),
+        GROUP_FLOWS,
+    )  # fmt: skip
     app.add_handler(
         MessageHandler(PRIVATE & filters.TEXT & ~filters.COMMAND, requests.step_text), GROUP_STEPS
     )

@@ -197,4 +197,74 @@ MIGRATIONS: tuple[Migration, ...] = (
             )""",
         ),
     ),
+    Migration(
+        6,
+        "event details, subscriptions, broadcasts, permanence changes",
+        (
+            # What an event carries beyond its date: a photo (Telegram file id), the unit
+            # its capacity counts (braderie: stands or metres), the age categories of a
+            # tournament (JSON list), and a revision bumped each time it is moved.
+            "ALTER TABLE event ADD COLUMN photo_file_id TEXT",
+            "ALTER TABLE event ADD COLUMN unit TEXT",
+            "ALTER TABLE event ADD COLUMN categories TEXT",
+            "ALTER TABLE event ADD COLUMN revision INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE event ADD COLUMN updated_at TEXT",
+            # Announcements a person asked for: where (NULL: the whole territory) ...
+            """CREATE TABLE subscriber (
+                pseudonym  TEXT PRIMARY KEY REFERENCES person (pseudonym) ON DELETE CASCADE,
+                quartier   TEXT,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL
+            )""",
+            # ... and about what: an event kind, or 'permanence' for permanence changes.
+            """CREATE TABLE subscription (
+                pseudonym TEXT NOT NULL REFERENCES subscriber (pseudonym) ON DELETE CASCADE,
+                topic     TEXT NOT NULL,
+                PRIMARY KEY (pseudonym, topic)
+            ) WITHOUT ROWID""",
+            "CREATE INDEX subscription_topic ON subscription (topic, pseudonym)",
+            # One announcement, sent once: ``topic`` names what it announces
+            # ('event:12:new', 'event:12:moved:2', ...) so it can never be made twice.
+            # ``content`` is the message per language (JSON), fixed when it is created.
+            """CREATE TABLE broadcast (
+                id                  INTEGER PRIMARY KEY,
+                topic               TEXT NOT NULL UNIQUE,
+                content             TEXT NOT NULL,
+                state               TEXT NOT NULL DEFAULT 'running'
+                                    CHECK (state IN ('running', 'done')),
+                created_at          TEXT NOT NULL,
+                created_by          TEXT,
+                finished_at         TEXT,
+                progress_chat_id    INTEGER,
+                progress_thread_id  INTEGER,
+                progress_message_id INTEGER
+            )""",
+            # Who gets it: a snapshot taken when it is created. 'sending' is set at the
+            # moment the request leaves for Telegram; a row found 'sending' after a crash
+            # may or may not have arrived, and becomes 'uncertain' (never sent twice).
+            """CREATE TABLE broadcast_delivery (
+                broadcast_id INTEGER NOT NULL REFERENCES broadcast (id) ON DELETE CASCADE,
+                pseudonym    TEXT NOT NULL REFERENCES person (pseudonym) ON DELETE CASCADE,
+                state        TEXT NOT NULL DEFAULT 'pending' CHECK (state IN
+                             ('pending', 'sending', 'sent', 'blocked', 'failed', 'uncertain')),
+                attempts     INTEGER NOT NULL DEFAULT 0,
+                updated_at   TEXT,
+                PRIMARY KEY (broadcast_id, pseudonym)
+            ) WITHOUT ROWID""",
+            "CREATE INDEX broadcast_delivery_state ON broadcast_delivery (broadcast_id, state)",
+            # A permanence date changed from Telegram by a coordinator: a date cancelled,
+            # or a date added (with its hours). The pack's own changes stay in its files.
+            """CREATE TABLE permanence_change (
+                id            INTEGER PRIMARY KEY,
+                permanence_id TEXT NOT NULL,
+                date          TEXT NOT NULL,
+                action        TEXT NOT NULL CHECK (action IN ('cancelled', 'added')),
+                opens         TEXT,
+                closes        TEXT,
+                created_at    TEXT NOT NULL,
+                created_by    TEXT,
+                UNIQUE (permanence_id, date, action)
+            )""",
+        ),
+    ),
 )
