@@ -190,6 +190,16 @@ class EventRecord:
     capacity: int | None
     deadline: dt.datetime | None
     state: str
+    photo_file_id: str | None = None
+    """A Telegram file id of the event's photo (sent with its announcement)."""
+    unit: str | None = None
+    """What the capacity counts (see :mod:`bot.event_kinds`); ``None``: the kind's default."""
+    categories: tuple[str, ...] = ()
+    """A tournament's age categories."""
+    revision: int = 0
+    """Bumped each time the event is moved (date, time or place)."""
+    pack_key: str | None = None
+    """The event's key in the pack's ``events.yaml``, when declared there."""
 
     def title(self, language: str) -> str:
         return self.title_en if language == "en" and self.title_en else self.title_fr
@@ -202,7 +212,7 @@ class EventRecord:
 
 _EVENT_COLUMNS = (
     "id, kind, title_fr, title_en, description_fr, description_en, place, quartier, starts_at,"
-    " ends_at, capacity, deadline, state"
+    " ends_at, capacity, deadline, state, photo_file_id, unit, categories, revision, pack_key"
 )
 
 
@@ -216,6 +226,9 @@ def _event(row: Any) -> EventRecord:
         ends_at=from_db_time(row["ends_at"]) if row["ends_at"] else None,
         capacity=row["capacity"],
         deadline=from_db_time(row["deadline"]) if row["deadline"] else None, state=row["state"],
+        photo_file_id=row["photo_file_id"], unit=row["unit"],
+        categories=tuple(json.loads(row["categories"])) if row["categories"] else (),
+        revision=int(row["revision"]), pack_key=row["pack_key"],
     )  # fmt: skip
 
 
