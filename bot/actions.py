@@ -24,8 +24,15 @@ MY_REQUEST = "mr"
 """The person's own request: ``mr:cancel.<id>``."""
 EVENT = "ev"
 """An event: ``ev:show.<id>``, ``ev:join.<id>``, ``ev:leave.<registration>``."""
+SUBSCRIPTION = "ab"
+"""A choice of /abonnements: ``ab:t.<topic>``, ``ab:z.quartier|all``, ``ab:stop.all``."""
 STAFF = "s"
 """A staff action on a card: ``s:<action>.<id>[.<value>]``."""
+SIGNUP = "su"
+"""A step of a sign-up's questions: ``su:<step>.<value>.<event>``."""
+PRESENCE = "pr"
+"""Attendance on the day: ``pr:on.<registration>.<page>``, ``pr:off.<registration>.<page>``,
+``pr:page.<event>.<page>``."""
 ALL = "-"
 """Argument meaning "no particular one": all themes, no quartier, no subject."""
 URGENT = "urgent"
@@ -38,6 +45,7 @@ MENU_ENTRIES: tuple[str, ...] = (
     "callback",
     "mine",
     "registrations",
+    "subscriptions",
     "urgence",
     "language",
     "privacy",
@@ -112,6 +120,14 @@ def staff(action: str, request_id: int, value: str | None = None) -> str:
     return f"{STAFF}:{action}.{request_id}" + (f".{value}" if value else "")
 
 
+def signup_step(step: str, value: str, event_id: int) -> str:
+    return f"{SIGNUP}:{step}.{value}.{event_id}"
+
+
+def presence(action: str, identifier: int, page: int) -> str:
+    return f"{PRESENCE}:{action}.{identifier}.{page}"
+
+
 def split(argument: str) -> list[str]:
     """The dot-separated parts of a compound argument."""
     return argument.split(".")
@@ -138,7 +154,7 @@ def parse(data: str | None) -> Action | None:
     if match is None:
         return None
     kind, argument = match.groups()
-    if kind in (REQUEST, MY_REQUEST, STAFF, EVENT):
+    if kind in (REQUEST, MY_REQUEST, STAFF, EVENT, SUBSCRIPTION, SIGNUP, PRESENCE):
         return Action(kind, argument) if _COMPOUND.match(argument) else None
     if kind in (QUARTIER, THEME, ANSWER, WHERE, MEDIATOR):
         return Action(kind, argument) if _PACK_IDS.match(argument) else None

@@ -169,8 +169,11 @@ class Broadcasts:
         """Before resuming after a crash: see :func:`bot.storage.broadcasts.recover`."""
         return await store.recover(self._db, broadcast_id, self._clock.now())
 
-    async def next_batch(self, broadcast_id: int, size: int) -> list[Recipient]:
-        return await store.next_recipients(self._db, broadcast_id, size)
+    async def next_batch(
+        self, broadcast_id: int, size: int, *, after: str | None = None
+    ) -> list[Recipient]:
+        """The next ``size`` people still to be sent to, after pseudonym ``after``."""
+        return await store.next_recipients(self._db, broadcast_id, size, after)
 
     def message_for(self, record: BroadcastRecord, recipient: Recipient) -> Message:
         language = recipient.language or self.pack.territory.default_language
@@ -192,6 +195,10 @@ class Broadcasts:
 
     async def failed(self, broadcast_id: int, pseudonym: str) -> None:
         await store.mark(self._db, broadcast_id, pseudonym, "failed", self._clock.now())
+
+    async def uncertain(self, broadcast_id: int, pseudonym: str) -> None:
+        """The request left but no answer came back: maybe delivered, never resent."""
+        await store.mark(self._db, broadcast_id, pseudonym, "uncertain", self._clock.now())
 
     async def retry_later(self, broadcast_id: int, pseudonym: str) -> None:
         """A transient failure (network): back to pending, one attempt counted."""

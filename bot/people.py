@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from bot.clock import Clock
 from bot.i18n import pick_language
 from bot.privacy import Pseudonymiser
-from bot.storage import Database, people
+from bot.storage import Database, broadcasts, people
 
 # Seen less than this long ago: no need to write "last seen" again (one write a day at most).
 _TOUCH_EVERY = dt.timedelta(hours=24)
@@ -74,6 +74,7 @@ class People:
         await people.save_setting(
             self._db, person.pseudonym, "quartier", quartier, self._clock.now()
         )
+        await broadcasts.follow_quartier(self._db, person.pseudonym, quartier)
 
     async def record_consent(self, person: Person, purpose: str, granted: bool) -> None:
         await people.set_consent(self._db, person.pseudonym, purpose, granted, self._clock.now())

@@ -18,6 +18,7 @@ from bot.queue import Queue
 from bot.reminders import Reminders
 from bot.requests import Requests
 from bot.storage import Database
+from bot.subscriptions import Subscriptions
 from bot.territory import Pack
 
 log = logging.getLogger(__name__)
@@ -50,6 +51,7 @@ class Services:
         self.events = Events(self.db, pack, self.people, self.clock, self.translator)
         self.reminders = Reminders(self.db, pack, self.clock, self.translator)
         self.broadcasts = Broadcasts(self.db, pack, self.clock, self.translator)
+        self.subscriptions = Subscriptions(self.db, pack, self.clock)
         # Poster links are signed with a key derived from the pseudonym secret: a printed
         # poster keeps working as long as the bot keeps its identity.
         self.payloads = Payloads(settings.pseudonym_secret.reveal() + "|posters")

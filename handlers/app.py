@@ -23,11 +23,23 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot import actions, menu
 from bot.services import Services
-from handlers import answers, conversation, events, fallbacks, flows, jobs, requests, staff
+from handlers import (
+    answers,
+    broadcasts,
+    conversation,
+    events,
+    fallbacks,
+    flows,
+    jobs,
+    requests,
+    staff,
+    subscriptions,
+)
+from handlers.broadcasts import DeliveryTrackingRequest
 from handlers.context import SERVICES_KEY, Context, services_of
 from handlers.errors import on_error
 
@@ -81,6 +93,7 @@ def register(app: PassApp) -> None:
     command(("permanences",), conversation.show_permanences)
     command(("evenements", "events"), events.list_events)
     command(("mes_inscriptions", "my_registrations"), events.my_registrations)
+    command(("abonnements", "subscriptions", "annonces"), subscriptions.show_subscriptions)
     command(("mes_demandes", "my_requests"), requests.my_requests)
 
     # The staff group.
@@ -122,6 +135,7 @@ def register(app: PassApp) -> None:
     button(actions.MY_REQUEST, requests.my_request_button)
     button(actions.STAFF, staff.card_button)
     button(actions.EVENT, events.event_button)
+    button(actions.SUBSCRIPTION, subscriptions.subscription_button)
     # Anything else pressed is forged or from an older version: a kind word.
     app.add_handler(CallbackQueryHandler(fallbacks.stale_button), GROUP_CONVERSATION)
 
@@ -160,6 +174,7 @@ async def _post_init(app: PassApp) -> None:
     await publish_commands(app)
     schedule_jobs(app)
     await jobs.rebuild(app)
+    await broadcasts.rebuild(app)
 
 
 async def _post_shutdown(app: PassApp) -> None:
@@ -221,8 +236,14 @@ def build_application(
         .post_shutdown(_post_shutdown)
         .concurrent_updates(concurrent_updates)
     )
+    # Broadcast deliveries are marked at the moment their request leaves (after the
+    # rate limiter's wait), which keeps a crash's uncertainty to the requests in flight.
+    main_request = DeliveryTrackingRequest(
+        request if request is not None else HTTPXRequest(connection_pool_size=256)
+    )
+    builder = builder.request(main_request)
     if request is not None:
-        builder = builder.request(request).get_updates_request(request)
+        builder = builder.get_updates_request(request)
     if rate_limited if rate_limited is not None else request is None:
         # Telegram's limits: ~30 messages/s overall, 1/s per chat. Retry what it refuses.
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]

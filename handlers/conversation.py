@@ -9,6 +9,7 @@ from handlers.context import Context
 from handlers.events import list_events, my_registrations
 from handlers.render import reply
 from handlers.requests import my_requests, start_request
+from handlers.subscriptions import show_subscriptions
 
 
 async def start(update: Update, context: Context) -> None:
@@ -68,6 +69,9 @@ async def menu_button(update: Update, context: Context) -> None:
         return
     if action.argument == "registrations":
         await my_registrations(update, context)
+        return
+    if action.argument == "subscriptions":
+        await show_subscriptions(update, context)
         return
     session = await context.session(update)
     answer = navigation.open_entry(context.services.pack, session.tr, action.argument)

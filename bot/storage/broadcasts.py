@@ -70,6 +70,14 @@ async def save_subscription(
         )
 
 
+async def follow_quartier(db: Database, pseudonym: str, quartier: str | None) -> None:
+    """The person changed quartier: a subscription to their quartier follows them."""
+    await db.execute(
+        "UPDATE subscriber SET quartier = ? WHERE pseudonym = ? AND quartier IS NOT NULL",
+        (quartier, pseudonym),
+    )
+
+
 async def count_subscribers(db: Database) -> int:
     return int(await db.value("SELECT COUNT(*) FROM subscriber"))
 
@@ -214,14 +222,17 @@ class Recipient:
     attempts: int
 
 
-async def next_recipients(db: Database, broadcast_id: int, limit: int) -> list[Recipient]:
-    """The next people still to be sent to, in a stable order."""
+async def next_recipients(
+    db: Database, broadcast_id: int, limit: int, after: str | None = None
+) -> list[Recipient]:
+    """The next people still to be sent to, in pseudonym order, after ``after``."""
     rows = await db.all(
         "SELECT d.pseudonym, c.chat_id, p.language, d.attempts FROM broadcast_delivery d"
         " JOIN person p ON p.pseudonym = d.pseudonym"
         " LEFT JOIN person_chat c ON c.pseudonym = d.pseudonym"
-        " WHERE d.broadcast_id = ? AND d.state = 'pending' ORDER BY d.pseudonym LIMIT ?",
-        (broadcast_id, limit),
+        " WHERE d.broadcast_id = ? AND d.state = 'pending' AND d.pseudonym > ?"
+        " ORDER BY d.pseudonym LIMIT ?",
+        (broadcast_id, after or "", limit),
     )
     return [
         Recipient(r["pseudonym"], int(r["chat_id"]) if r["chat_id"] is not None else 0,
