@@ -249,3 +249,14 @@ class Broadcasts:
                       p.uncertain).format(n=p.uncertain)
             )  # fmt: skip
         return Reply("\n".join(lines))
+
+    async def overview(self, tr: Translator) -> Reply:
+        """/diffusions: the latest broadcasts and where each one stands."""
+        records = await store.recent_broadcasts(self._db, 10)
+        if not records:
+            return Reply(tr._("Aucune diffusion pour le moment."))
+        lines = [tr._("<b>Dernières diffusions</b>")]
+        for record in records:
+            shown = self.progress_reply(tr, record, await self.progress(record.id))
+            lines.append(f"\n{tr.timestamp(record.created_at)}\n{shown.text}")
+        return Reply("\n".join(lines))

@@ -53,6 +53,8 @@ class People:
                 known=False,
             )
         now = self._clock.now()
+        if record.blocked:  # writing to the bot means it is no longer blocked
+            await people.unblock(self._db, pseudonym)
         if now - record.last_seen_at > _TOUCH_EVERY:
             await people.touch(self._db, pseudonym, now)
         return Person(

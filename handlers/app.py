@@ -35,6 +35,7 @@ from handlers import (
     fallbacks,
     flows,
     jobs,
+    permanences,
     requests,
     staff,
     subscriptions,
@@ -109,6 +110,16 @@ def register(app: PassApp) -> None:
     staff_command(("prenom", "show_name"), staff.show_name_command)
     staff_command(("affiche", "poster"), staff.poster_command)
     staff_command(("annuler_evenement", "cancel_event"), staff.cancel_event_command)
+    # Permanence dates: coordinators, in the staff group or privately with the bot.
+    for names, callback in (
+        (("permanence_annuler", "cancel_permanence"), permanences.cancel_command),
+        (("permanence_ajouter", "add_permanence"), permanences.add_command),
+        (("permanence_retablir", "restore_permanence"), permanences.restore_command),
+    ):
+        staff_command(names, callback)
+        command(names, callback)
+    staff_command(("diffusions", "broadcasts"), broadcasts.overview_command)
+    command(("diffusions", "broadcasts"), broadcasts.overview_command)
     # A reply to a request's card, in the staff group, is for the person.
     app.add_handler(
         MessageHandler(
@@ -135,6 +146,7 @@ def register(app: PassApp) -> None:
     button(actions.MY_REQUEST, requests.my_request_button)
     button(actions.STAFF, staff.card_button)
     button(actions.EVENT, events.event_button)
+    button(actions.PERMANENCE, permanences.permanence_button)
     button(actions.SUBSCRIPTION, subscriptions.subscription_button)
     # Anything else pressed is forged or from an older version: a kind word.
     app.add_handler(CallbackQueryHandler(fallbacks.stale_button), GROUP_CONVERSATION)

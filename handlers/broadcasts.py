@@ -24,14 +24,16 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
+from telegram import Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application
 from telegram.request import BaseRequest, RequestData
 
+from bot import staffing
 from bot.broadcasts import Broadcasts
 from bot.storage.broadcasts import BroadcastRecord, Recipient
 from handlers.context import Context, services_of
-from handlers.render import keyboard
+from handlers.render import keyboard, reply
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +90,18 @@ class DeliveryTrackingRequest(BaseRequest):
             url, method, request_data, read_timeout=read_timeout, write_timeout=write_timeout,
             connect_timeout=connect_timeout, pool_timeout=pool_timeout,
         )  # fmt: skip
+
+
+async def overview_command(update: Update, context: Context) -> None:
+    """/diffusions: coordinators see what was broadcast and how far each one went."""
+    services = context.services
+    tr = services.translator(services.default_language)
+    user = update.effective_user
+    member = await services.queue.staff(services.pseudonymise(user.id)) if user else None
+    if member is None or member.role != "coordinator":
+        await reply(update, context, staffing.coordinators_only(tr))
+        return
+    await reply(update, context, await services.broadcasts.overview(tr))
 
 
 def job_name(broadcast_id: int) -> str:

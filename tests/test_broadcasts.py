@@ -193,3 +193,31 @@ async def test_a_stop_mid_broadcast_lets_the_rest_go_after_the_restart(
         assert (done.sent, done.remaining, done.uncertain, done.done) == (40, 0, 0, True)
         again = [c for c in second.calls("sendMessage") if "Nouveau" in c.text]
         assert len(again) == 40 - partway.sent
+
+
+async def test_who_blocked_then_came_back_is_written_to_again(kb: Harness) -> None:
+    sam = kb.person()
+    await sam.send("/abonnements")
+    await sam.press("Atelier de prévention")
+    kb.api.blocked.add(sam.id)
+    await _announce(kb, await _event(kb))
+    assert _announcements(kb, sam.id) == []
+    kb.api.blocked.discard(sam.id)
+    await sam.send("/start")  # writing again means the bot is unblocked
+    await _announce(kb, await _event(kb))
+    assert len(_announcements(kb, sam.id)) == 1
+
+
+async def test_coordinators_list_the_broadcasts_and_residents_cannot(kb: Harness) -> None:
+    from bot.storage import requests as request_store
+
+    await _subscribers(kb, 2)
+    await _announce(kb, await _event(kb))
+    claire, sam = kb.person("Claire"), kb.person("Sam")
+    await request_store.save_staff(kb.services.db, kb.services.pseudonymise(claire.id), "Claire",
+                                   "coordinator", None, kb.clock.now(), None)  # fmt: skip
+    await sam.send("/diffusions")
+    assert "Réservé à la coordination" in sam.last_reply
+    await claire.send("/diffusions")
+    assert "Dernières diffusions" in claire.last_reply
+    assert "Atelier santé" in claire.last_reply and "Envoyés : 2" in claire.last_reply

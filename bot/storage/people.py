@@ -16,6 +16,8 @@ class PersonRecord:
     residence: str | None
     created_at: dt.datetime
     last_seen_at: dt.datetime
+    blocked: bool = False
+    """Whether their chat is marked blocked (a message to them was refused)."""
 
 
 _SETTINGS = ("language", "quartier", "residence")
@@ -23,8 +25,9 @@ _SETTINGS = ("language", "quartier", "residence")
 
 async def get_person(db: Database, pseudonym: str) -> PersonRecord | None:
     row = await db.one(
-        "SELECT pseudonym, language, quartier, residence, created_at, last_seen_at"
-        " FROM person WHERE pseudonym = ?",
+        "SELECT pseudonym, language, quartier, residence, created_at, last_seen_at,"
+        " EXISTS (SELECT 1 FROM person_chat c WHERE c.pseudonym = person.pseudonym"
+        " AND c.blocked_at IS NOT NULL) AS blocked FROM person WHERE pseudonym = ?",
         (pseudonym,),
     )
     if row is None:
@@ -36,6 +39,7 @@ async def get_person(db: Database, pseudonym: str) -> PersonRecord | None:
         residence=row["residence"],
         created_at=from_db_time(row["created_at"]),
         last_seen_at=from_db_time(row["last_seen_at"]),
+        blocked=bool(row["blocked"]),
     )
 
 
@@ -109,6 +113,11 @@ async def mark_blocked(db: Database, pseudonym: str, now: dt.datetime) -> None:
     await db.execute(
         "UPDATE person_chat SET blocked_at = ? WHERE pseudonym = ?", (to_db_time(now), pseudonym)
     )
+
+
+async def unblock(db: Database, pseudonym: str) -> None:
+    """The person writes again: they unblocked the bot, so it may write to them again."""
+    await db.execute("UPDATE person_chat SET blocked_at = NULL WHERE pseudonym = ?", (pseudonym,))
 
 
 async def erase_person(db: Database, pseudonym: str, now: dt.datetime | None = None) -> bool:
