@@ -13,10 +13,10 @@ def main_menu_buttons(tr: Translator) -> tuple[tuple[Button, ...], ...]:
         Button(tr._("💬 Poser une question"), actions.menu("ask")),
         Button(tr._("📅 Permanences"), actions.menu("permanences")),
         Button(tr._("🎉 Événements"), actions.menu("events")),
-        Button(tr._("📣 Annonces"), actions.menu("subscriptions")),
         Button(tr._("📞 Être rappelé·e"), actions.menu("callback")),
         Button(tr._("📋 Mes demandes"), actions.menu("mine")),
         Button(tr._("🚨 Numéros d'urgence"), actions.menu("urgence")),
+        Button(tr._("📣 Annonces"), actions.menu("subscriptions")),
         Button(tr._("🌐 Langue / Language"), actions.menu("language")),
         per_row=2,
     )
