@@ -28,6 +28,8 @@ SUBSCRIPTION = "ab"
 """A choice of /abonnements: ``ab:t.<topic>``, ``ab:z.quartier|all``, ``ab:stop.all``."""
 STAFF = "s"
 """A staff action on a card: ``s:<action>.<id>[.<value>]``."""
+PERMANENCE = "pm"
+"""A coordinator cancelling a permanence date: ``pm:<step>.<permanence>.<YYYYMMDD>``."""
 SIGNUP = "su"
 """A step of a sign-up's questions: ``su:<step>.<value>.<event>``."""
 PRESENCE = "pr"
@@ -154,7 +156,7 @@ def parse(data: str | None) -> Action | None:
     if match is None:
         return None
     kind, argument = match.groups()
-    if kind in (REQUEST, MY_REQUEST, STAFF, EVENT, SUBSCRIPTION, SIGNUP, PRESENCE):
+    if kind in (REQUEST, MY_REQUEST, STAFF, EVENT, SUBSCRIPTION, SIGNUP, PRESENCE, PERMANENCE):
         return Action(kind, argument) if _COMPOUND.match(argument) else None
     if kind in (QUARTIER, THEME, ANSWER, WHERE, MEDIATOR):
         return Action(kind, argument) if _PACK_IDS.match(argument) else None
@@ -162,3 +164,8 @@ def parse(data: str | None) -> Action | None:
     if allowed is None or argument not in allowed:
         return None
     return Action(kind, argument)
+
+
+def permanence(step: str, permanence_id: str, day: str) -> str:
+    """``pm:<step>.<permanence id>.<YYYYMMDD>`` (see :mod:`bot.permanence_changes`)."""
+    return f"{PERMANENCE}:{step}.{permanence_id}.{day}"

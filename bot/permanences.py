@@ -3,17 +3,25 @@
 Rules are RFC 5545 (dateutil's rrule) over local dates; each occurrence is then
 placed at its local opening hour in the territory's timezone, so a permanence at
 14 h stays at 14 h across a daylight-saving change.
+
+Two layers of exceptions: the pack's own ``changes:`` (a date cancelled or moved, in
+its files), then the dates a coordinator cancelled or added from Telegram (the
+``permanence_change`` table, :mod:`bot.permanence_changes`), keyed by the local date
+an occurrence falls on once the pack's changes are applied. The functions here stay
+pure: the caller loads those changes and passes them in.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from dateutil.rrule import rrulestr
 
 from bot import actions
 from bot.i18n import Translator
+from bot.storage.permanences import ADDED, CANCELLED, DateChange
 from bot.territory import Pack, Permanence, Text
 from bot.ui import Button, Reply, Venue, esc
 
@@ -30,24 +38,31 @@ class Occurrence:
     cancelled: bool = False
     moved: bool = False
     note: Text | None = None
+    added: bool = False
+    """An extra date added from Telegram, at the permanence's usual place."""
 
 
 def exists(pack: Pack, permanence_id: str) -> bool:
     return any(p.id == permanence_id for p in pack.permanences.permanences)
 
 
-def occurrences(pack: Pack, start: dt.datetime, end: dt.datetime) -> list[Occurrence]:
-    """Every date of every permanence starting in [start, end), in order."""
+def occurrences(
+    pack: Pack, start: dt.datetime, end: dt.datetime, changes: Iterable[DateChange] = ()
+) -> list[Occurrence]:
+    """Every date of every permanence starting in [start, end), in order, with the pack's
+    changes and then ``changes`` (dates cancelled or added from Telegram) applied."""
     tz = pack.tz
+    changes = tuple(changes)
+    cancelled = {(c.permanence_id, c.date) for c in changes if c.action == CANCELLED}
     found: list[Occurrence] = []
     local_from = (start - _MARGIN).astimezone(tz).replace(tzinfo=None)
     local_to = (end + _MARGIN).astimezone(tz).replace(tzinfo=None)
     for permanence in pack.permanences.permanences:
         rule = rrulestr(permanence.rrule, dtstart=dt.datetime.combine(permanence.start, dt.time()))
-        changes = {c.date: c for c in permanence.changes}
+        pack_changes = {c.date: c for c in permanence.changes}
         for original in rule.between(local_from, local_to, inc=True):
             day = original.date()
-            change = changes.get(day)
+            change = pack_changes.get(day)
             opens, closes, moved = permanence.opens, permanence.closes, False
             if change is not None:
                 if change.moved_to is not None:
@@ -64,20 +79,50 @@ def occurrences(pack: Pack, start: dt.datetime, end: dt.datetime) -> list[Occurr
                     permanence,
                     begins,
                     dt.datetime.combine(day, closes, tzinfo=tz).astimezone(dt.UTC),
-                    cancelled=bool(change and change.cancelled),
+                    cancelled=bool(change and change.cancelled)
+                    or (permanence.id, day) in cancelled,
                     moved=moved,
                     note=change.note if change else None,
                 )
             )
+    # Added dates come after the rule's: one already on the list that day is not doubled
+    # (the pack may have been edited since the date was added).
+    taken = {(o.permanence.id, o.start.astimezone(tz).date()) for o in found}
+    by_id = {p.id: p for p in pack.permanences.permanences}
+    for c in changes:
+        extra = by_id.get(c.permanence_id)
+        if c.action != ADDED or extra is None or (c.permanence_id, c.date) in taken:
+            continue
+        opens, closes = c.opens or extra.opens, c.closes or extra.closes
+        begins = dt.datetime.combine(c.date, opens, tzinfo=tz).astimezone(dt.UTC)
+        if not start <= begins < end or closes <= opens:
+            continue
+        taken.add((c.permanence_id, c.date))
+        found.append(
+            Occurrence(
+                extra,
+                begins,
+                dt.datetime.combine(c.date, closes, tzinfo=tz).astimezone(dt.UTC),
+                cancelled=(c.permanence_id, c.date) in cancelled,
+                added=True,
+            )
+        )
     return sorted(found, key=lambda o: (o.start, o.permanence.id))
 
 
-def upcoming(pack: Pack, tr: Translator, now: dt.datetime, quartier: str | None) -> Reply:
+def upcoming(
+    pack: Pack,
+    tr: Translator,
+    now: dt.datetime,
+    quartier: str | None,
+    changes: Iterable[DateChange] = (),
+) -> Reply:
     """The next seven days' permanences, those of the person's quartier (and the whole
-    territory's) when they chose one; places sent as venues where they are located."""
+    territory's) when they chose one; places sent as venues where they are located.
+    ``changes``: the dates cancelled or added from Telegram (see :func:`occurrences`)."""
     shown = [
         o
-        for o in occurrences(pack, now, now + WINDOW)
+        for o in occurrences(pack, now, now + WINDOW, changes)
         if quartier is None or o.permanence.quartier in (None, quartier)
     ]
     home = (Button(tr._("🏠 Menu principal"), actions.menu("main")),)
@@ -109,6 +154,8 @@ def upcoming(pack: Pack, tr: Translator, now: dt.datetime, quartier: str | None)
         )
         if o.cancelled:
             line = f"\n<s>{line.strip()}</s>\n" + tr._("❌ Annulée")
+        elif o.added:
+            line += "\n" + tr._("➕ Date ajoutée")
         elif o.moved:
             line += "\n" + tr._("↪️ Date ou horaire modifié")
         if o.note is not None:

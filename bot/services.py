@@ -12,6 +12,7 @@ from bot.escalation import Escalation
 from bot.events import Events
 from bot.i18n import Catalogs, Translator
 from bot.people import People
+from bot.permanence_changes import PermanenceChanges
 from bot.posters import Payloads
 from bot.privacy import Pseudonymiser
 from bot.queue import Queue
@@ -51,6 +52,7 @@ class Services:
         self.events = Events(self.db, pack, self.people, self.clock, self.translator)
         self.reminders = Reminders(self.db, pack, self.clock, self.translator)
         self.broadcasts = Broadcasts(self.db, pack, self.clock, self.translator)
+        self.permanence_changes = PermanenceChanges(self.db, pack, self.clock, self.broadcasts)
         self.subscriptions = Subscriptions(self.db, pack, self.clock)
         # Poster links are signed with a key derived from the pseudonym secret: a printed
         # poster keeps working as long as the bot keeps its identity.

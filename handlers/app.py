@@ -29,6 +29,7 @@ from bot import actions, menu
 from bot.services import Services
 from handlers import (
     answers,
+    attendance,
     broadcasts,
     conversation,
     events,
@@ -110,6 +111,8 @@ def register(app: PassApp) -> None:
     staff_command(("prenom", "show_name"), staff.show_name_command)
     staff_command(("affiche", "poster"), staff.poster_command)
     staff_command(("annuler_evenement", "cancel_event"), staff.cancel_event_command)
+    staff_command(("inscrits", "attendees"), attendance.attendees_command)
+    staff_command(("presences", "attendance"), attendance.attendance_command)
     # Permanence dates: coordinators, in the staff group or privately with the bot.
     for names, callback in (
         (("permanence_annuler", "cancel_permanence"), permanences.cancel_command),
@@ -146,6 +149,8 @@ def register(app: PassApp) -> None:
     button(actions.MY_REQUEST, requests.my_request_button)
     button(actions.STAFF, staff.card_button)
     button(actions.EVENT, events.event_button)
+    button(actions.SIGNUP, events.signup_button)
+    button(actions.PRESENCE, attendance.presence_button)
     button(actions.PERMANENCE, permanences.permanence_button)
     button(actions.SUBSCRIPTION, subscriptions.subscription_button)
     # Anything else pressed is forged or from an older version: a kind word.

@@ -139,7 +139,10 @@ async def show_permanences(update: Update, context: Context) -> None:
     """/permanences: the next seven days, near the person when they chose a quartier."""
     session = await context.session(update)
     services = context.services
+    now = services.clock.now()
+    # Dates cancelled or added from Telegram apply on top of the pack's own changes.
+    changes = await services.permanence_changes.between(now, now + permanences.WINDOW)
     listing = permanences.upcoming(
-        services.pack, session.tr, services.clock.now(), session.person.quartier
+        services.pack, session.tr, now, session.person.quartier, changes
     )
     await reply(update, context, listing)

@@ -1,0 +1,85 @@
+"""Coordinators change permanence dates: /permanence_annuler, /permanence_ajouter,
+/permanence_retablir, and the buttons of the cancellation list (``pm:``).
+
+In the staff group and in a private chat with the bot; the service decides who may.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from telegram import Update
+
+from bot import actions
+from bot.broadcasts import Where
+from bot.i18n import Translator
+from bot.permanence_changes import Outcome, button_target, refusal
+from bot.storage.requests import StaffRecord
+from handlers import broadcasts
+from handlers.context import Context
+from handlers.render import reply
+
+
+async def _member(update: Update, context: Context) -> tuple[Translator, StaffRecord | None]:
+    """The staff language, and the staff member behind the update (``None``: not staff)."""
+    services = context.services
+    user = update.effective_user
+    member = await services.queue.staff(services.pseudonymise(user.id)) if user else None
+    return services.translator(services.default_language), member
+
+
+def _where(update: Update) -> Where | None:
+    """Where the coordinator watches the announcement go (the topic they wrote in)."""
+    chat, message = update.effective_chat, update.effective_message
+    if chat is None:
+        return None
+    thread = message.message_thread_id if message and message.is_topic_message else None
+    return Where(chat.id, thread)
+
+
+async def _show(update: Update, context: Context, outcome: Outcome) -> None:
+    await reply(update, context, outcome.reply)
+    await broadcasts.launch(context.application, outcome.broadcast)
+
+
+Command = Callable[[StaffRecord | None, Translator, list[str], Where | None], Awaitable[Outcome]]
+
+
+async def _command(update: Update, context: Context, run: Command) -> None:
+    tr, member = await _member(update, context)
+    await _show(update, context, await run(member, tr, context.args or [], _where(update)))
+
+
+async def cancel_command(update: Update, context: Context) -> None:
+    """/permanence_annuler [<id> <JJ/MM> [raison]]."""
+    await _command(update, context, context.services.permanence_changes.cancel_command)
+
+
+async def add_command(update: Update, context: Context) -> None:
+    """/permanence_ajouter <id> <JJ/MM> [14h-17h]."""
+    await _command(update, context, context.services.permanence_changes.add_command)
+
+
+async def restore_command(update: Update, context: Context) -> None:
+    """/permanence_retablir <id> <JJ/MM>."""
+    await _command(update, context, context.services.permanence_changes.restore_command)
+
+
+async def permanence_button(update: Update, context: Context) -> None:
+    """A date chosen in the cancellation list, its confirmation, or "keep it"."""
+    query = update.callback_query
+    if query is None:
+        return
+    tr, member = await _member(update, context)
+    if member is None or member.role != "coordinator":
+        await query.answer(refusal(tr), show_alert=True)
+        return
+    action = await context.pressed(
+        update, actions.PERMANENCE, lambda argument: button_target(argument) is not None
+    )
+    if action is None:
+        return
+    outcome = await context.services.permanence_changes.pressed(
+        member, tr, action.argument, _where(update)
+    )
+    await _show(update, context, outcome)
