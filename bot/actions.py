@@ -26,6 +26,8 @@ EVENT = "ev"
 """An event: ``ev:show.<id>``, ``ev:join.<id>``, ``ev:leave.<registration>``."""
 SUBSCRIPTION = "ab"
 """A choice of /abonnements: ``ab:t.<topic>``, ``ab:z.quartier|all``, ``ab:stop.all``."""
+EVENT_ADMIN = "ea"
+"""A step of a coordinator publishing or editing an event: ``ea:<step>.<value>``."""
 STAFF = "s"
 """A staff action on a card: ``s:<action>.<id>[.<value>]``."""
 PERMANENCE = "pm"
@@ -118,6 +120,10 @@ def event(action: str, identifier: int) -> str:
     return f"{EVENT}:{action}.{identifier}"
 
 
+def event_admin(step: str, value: str) -> str:
+    return f"{EVENT_ADMIN}:{step}.{value}"
+
+
 def staff(action: str, request_id: int, value: str | None = None) -> str:
     return f"{STAFF}:{action}.{request_id}" + (f".{value}" if value else "")
 
@@ -156,7 +162,8 @@ def parse(data: str | None) -> Action | None:
     if match is None:
         return None
     kind, argument = match.groups()
-    if kind in (REQUEST, MY_REQUEST, STAFF, EVENT, SUBSCRIPTION, SIGNUP, PRESENCE, PERMANENCE):
+    if kind in (REQUEST, MY_REQUEST, STAFF, EVENT, SUBSCRIPTION, SIGNUP, PRESENCE, PERMANENCE,
+                EVENT_ADMIN):  # fmt: skip
         return Action(kind, argument) if _COMPOUND.match(argument) else None
     if kind in (QUARTIER, THEME, ANSWER, WHERE, MEDIATOR):
         return Action(kind, argument) if _PACK_IDS.match(argument) else None

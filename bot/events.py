@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from bot import actions
 from bot.clock import Clock
 from bot.i18n import Translator, pick_language
 from bot.ics import event_ics
 from bot.people import People, Person
+from bot.signup import SignUps
+from bot.signup import Step as SignUpStep
+from bot.signup import summary as registration_summary
 from bot.storage import Database, people
 from bot.storage import events as store
 from bot.storage.events import EventRecord
@@ -39,6 +43,8 @@ class Events:
         self._people = people_
         self._clock = clock
         self._translator = translator
+        self.signup = SignUps(db, pack, people_, clock, self)
+        """The questions each kind asks before a place is taken."""
 
     def _when(self, event: EventRecord, tr: Translator) -> str:
         if event.ends_at is not None and event.ends_at.date() == event.starts_at.date():
@@ -103,10 +109,26 @@ class Events:
         buttons.append((Button(tr._("⬅️ Retour"), actions.menu("events")), *self._home(tr)))
         return Reply("\n".join(lines), tuple(buttons), edit=True)
 
-    async def join(self, person: Person, tr: Translator, event_id: int, chat_id: int) -> Reply:
-        """Sign up: a place, or the waiting list with one's rank; a calendar file with it."""
+    async def join(self, person: Person, tr: Translator, event_id: int) -> SignUpStep:
+        """Pressing "Je m'inscris": the kind's questions begin; the place is taken at the end."""
+        return await self.signup.start(person, tr, event_id)
+
+    async def take_place(
+        self,
+        person: Person,
+        tr: Translator,
+        event_id: int,
+        chat_id: int,
+        *,
+        places: int = 1,
+        details: dict[str, Any] | None = None,
+    ) -> Reply:
+        """The sign-up confirmed: a place, or the waiting list with one's rank; a calendar
+        file with it."""
         now = self._clock.now()
-        outcome = await store.sign_up(self._db, event_id, person.pseudonym, now)
+        outcome = await store.sign_up(
+            self._db, event_id, person.pseudonym, now, places=places, details=details
+        )
         event = await store.get_event(self._db, event_id)
         if outcome.state in ("unknown", "closed") or event is None:
             reason = (
@@ -143,8 +165,10 @@ class Events:
         for r in registrations:
             state = (tr._("inscrit·e") if r.state == "confirmed"
                      else tr._("liste d'attente, position {n}").format(n=r.position))  # fmt: skip
+            held = await store.registration_details(self._db, r.registration_id)
             lines.append(
                 f"{self._when(r.event, tr)} · {esc(r.event.title(tr.language))} · {state}"
+                f" · {esc(registration_summary(tr, r.event, held))}"
             )
             buttons.append((Button(tr._("✖️ Me désinscrire : {title}").format(
                 title=r.event.title(tr.language))[:60],
@@ -175,28 +199,3 @@ class Events:
                          actions.event("leave", signup.registration_id)),),),
             )))  # fmt: skip
         return Reply(tr._("C'est fait, votre place est libérée."), edit=True), notices
-
-    async def cancel(self, tr: Translator, event_id: int) -> tuple[Reply, list[Notice]]:
-        """A coordinator cancels an event: everyone registered or waiting is told, once."""
-        event = await store.get_event(self._db, event_id)
-        if event is None:
-            return Reply(tr._("Cet événement n'existe plus.")), []
-        told = await store.cancel_event(self._db, event_id)
-        if told is None:
-            return Reply(tr._("Cet événement était déjà annulé.")), []
-        notices = []
-        for pseudonym, chat_id in told:
-            record = await people.get_person(self._db, pseudonym)
-            ptr = self._translator(
-                pick_language(record.language if record else None, None,
-                              self.pack.territory.default_language)
-            )  # fmt: skip
-            text = ptr._(
-                "❌ « {title} » ({moment}) est annulé. Nous sommes désolés. "
-                "Les autres événements : /evenements"
-            ).format(title=esc(event.title(ptr.language)), moment=ptr.moment(event.starts_at))
-            notices.append(Notice(chat_id, Reply(text)))
-        done = tr.n_("Événement annulé ; {n} personne prévenue.",
-                     "Événement annulé ; {n} personnes prévenues.", len(notices)).format(
-            n=len(notices))  # fmt: skip
-        return Reply(done), notices

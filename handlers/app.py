@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from telegram import BotCommand, BotCommandScopeAllPrivateChats
+from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
 from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
@@ -32,6 +32,7 @@ from handlers import (
     attendance,
     broadcasts,
     conversation,
+    event_admin,
     events,
     fallbacks,
     flows,
@@ -111,6 +112,10 @@ def register(app: PassApp) -> None:
     staff_command(("prenom", "show_name"), staff.show_name_command)
     staff_command(("affiche", "poster"), staff.poster_command)
     staff_command(("annuler_evenement", "cancel_event"), staff.cancel_event_command)
+    # Coordinators publish, edit and cancel events privately with the bot.
+    command(("nouvel_evenement", "new_event"), event_admin.new_event)
+    command(("modifier_evenement", "edit_event"), event_admin.edit_event)
+    command(("annuler_evenement", "cancel_event"), staff.cancel_event_command)
     staff_command(("inscrits", "attendees"), attendance.attendees_command)
     staff_command(("presences", "attendance"), attendance.attendance_command)
     # Permanence dates: coordinators, in the staff group or privately with the bot.
@@ -149,6 +154,7 @@ def register(app: PassApp) -> None:
     button(actions.MY_REQUEST, requests.my_request_button)
     button(actions.STAFF, staff.card_button)
     button(actions.EVENT, events.event_button)
+    button(actions.EVENT_ADMIN, event_admin.step_button)
     button(actions.SIGNUP, events.signup_button)
     button(actions.PRESENCE, attendance.presence_button)
     button(actions.PERMANENCE, permanences.permanence_button)
@@ -188,6 +194,7 @@ def register(app: PassApp) -> None:
 async def _post_init(app: PassApp) -> None:
     services = services_of(app)
     await services.open()
+    await event_admin.on_start(app)  # the pack's events.yaml, before the jobs are rebuilt
     await publish_commands(app)
     schedule_jobs(app)
     await jobs.rebuild(app)
@@ -199,7 +206,8 @@ async def _post_shutdown(app: PassApp) -> None:
 
 
 async def publish_commands(app: PassApp) -> None:
-    """The command menu per language; a failure here must not stop the bot."""
+    """The command menu per language, for private chats and (when configured) the staff
+    group; a failure here must not stop the bot."""
     services = services_of(app)
     scope = BotCommandScopeAllPrivateChats()
     try:
@@ -209,6 +217,20 @@ async def publish_commands(app: PassApp) -> None:
             await app.bot.set_my_commands(commands, scope=scope, language_code=language)
     except TelegramError as exc:
         log.warning("could not publish the command menu: %s", type(exc).__name__)
+    staff_chat_id = services.settings.staff_chat_id
+    if staff_chat_id is None:
+        return
+    # Telegram picks the most specific scope: in the staff group this list replaces the
+    # residents' one, which stays out of staff's way (and staff commands out of theirs).
+    staff_scope = BotCommandScopeChat(staff_chat_id)
+    try:
+        for language in (None, "fr", "en"):
+            tr = services.translator(language or services.default_language)
+            commands = [BotCommand(name, text) for name, text in menu.staff_command_menu(tr)]
+            await app.bot.set_my_commands(commands, scope=staff_scope, language_code=language)
+    except TelegramError as exc:
+        # E.g. the bot not (yet) a member of that group: its commands still work.
+        log.warning("could not publish the staff command menu: %s", type(exc).__name__)
 
 
 def schedule_jobs(app: PassApp) -> None:

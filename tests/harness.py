@@ -236,3 +236,11 @@ async def harness_for(
     with frozen_scheduler_time(clock):
         async with running(app):
             yield Harness(app, api, services, clock)
+
+
+async def answer_sign_up(person: Person, name: str = "", people: int = 1) -> list[Call]:
+    """After "Je m'inscris" on a workshop, a cinema or a meeting (bot/signup.py): a name
+    for the list, how many come, and "Confirmer". Returns the calls of the confirmation."""
+    await person.send(name or person.user["first_name"])
+    await person.press(str(people))
+    return await person.press("Confirmer")

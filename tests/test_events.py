@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.storage import events as store
-from tests.harness import Harness
+from tests.harness import Harness, answer_sign_up
 
 
 async def _workshop(h: Harness, capacity: int = 2) -> int:
@@ -25,8 +25,9 @@ async def test_sign_up_get_a_calendar_file_and_see_it_in_my_registrations(bot: H
     await sam.press("Événements")
     await sam.press("Atelier santé")
     assert "2 places libres" in sam.last_reply
-    calls = await sam.press("Je m'inscris")
-    assert "vous êtes inscrit·e" in next(c.text for c in calls if c.method == "sendMessage")
+    await sam.press("Je m'inscris")
+    calls = await answer_sign_up(sam)
+    assert "vous êtes inscrit·e" in next(c.text for c in calls if c.method == "editMessageText")
     [document] = [c for c in calls if c.method == "sendDocument"]
     ics = document.files["document"].decode()
     assert "BEGIN:VEVENT" in ics and "SUMMARY:Atelier santé" in ics and "\r\n" in ics
@@ -41,6 +42,7 @@ async def test_when_full_a_waiting_list_and_a_freed_place_goes_to_the_first(bot:
         await who.send("/evenements")
         await who.press("Atelier santé")
         await who.press("Je m'inscris")
+        await answer_sign_up(who)
     assert "liste d'attente, en position 1" in second.last_reply
     await first.send("/mes_inscriptions")
     await first.press("Me désinscrire")
@@ -78,6 +80,7 @@ async def test_a_cancelled_event_tells_everyone_once_and_refuses_sign_ups(bot: H
         await who.send("/evenements")
         await who.press("Atelier santé")
         await who.press("Je m'inscris")
+        await answer_sign_up(who)
     staff_chat = {"id": -100555, "type": "supergroup", "title": "Équipe"}
     claire, nadia = bot.person("Claire"), bot.person("Nadia")
     for member, role in ((claire, "coordinator"), (nadia, "mediator")):
@@ -90,6 +93,7 @@ async def test_a_cancelled_event_tells_everyone_once_and_refuses_sign_ups(bot: H
     assert "Réservé à la coordination" in nadia.last_reply
     await claire.send(f"/annuler_evenement {event_id}")
     assert "2 personnes prévenues" in claire.last_reply
+    await bot.advance(dt.timedelta(seconds=5))  # the broadcast is sent
     assert "est annulé" in ana.last_reply and "est annulé" in ben.last_reply
     await claire.send(f"/annuler_evenement {event_id}")
     assert "déjà annulé" in claire.last_reply

@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 from bot.storage import events as store
-from tests.harness import Harness, Person, harness_for
+from tests.harness import Harness, Person, answer_sign_up, harness_for
 
 
 async def _event(h: Harness, starts_at: dt.datetime) -> int:
@@ -22,6 +22,7 @@ async def _sign_up(person: Person) -> None:
     await person.send("/evenements")
     await person.press("Cinéma plein air")
     await person.press("Je m'inscris")
+    await answer_sign_up(person)
 
 
 def _reminders(h: Harness, person: Person) -> list[str]:

@@ -41,16 +41,18 @@ async def create_event(
     pack_key: str | None = None,
     description_fr: str | None = None,
     description_en: str | None = None,
+    photo_file_id: str | None = None,
+    unit: str | None = None,
+    categories: tuple[str, ...] = (),
 ) -> int:
+    fields = EventFields(
+        kind=kind, title_fr=title_fr, title_en=title_en, description_fr=description_fr,
+        description_en=description_en, place=place, quartier=quartier, starts_at=starts_at,
+        ends_at=ends_at, capacity=capacity, deadline=deadline, photo_file_id=photo_file_id,
+        unit=unit, categories=categories,
+    )  # fmt: skip
     async with db.transaction() as tx:
-        return await tx.insert(
-            "INSERT INTO event (pack_key, kind, title_fr, title_en, description_fr,"
-            " description_en, place, quartier, starts_at, ends_at, capacity, deadline,"
-            " created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (pack_key, kind, title_fr, title_en, description_fr, description_en, place, quartier,
-             to_db_time(starts_at), to_db_time(ends_at) if ends_at else None, capacity,
-             to_db_time(deadline) if deadline else None, to_db_time(now), created_by),
-        )  # fmt: skip
+        return await _insert_event(tx, fields, now, created_by=created_by, pack_key=pack_key)
 
 
 async def _waiting_rank(tx: Transaction, event_id: int, registration_id: int) -> int:
@@ -130,8 +132,10 @@ async def withdraw(
         )
         if row is None or row["state"] not in ("confirmed", "waitlisted"):
             return []
+        # A phone number given at sign-up (a team's contact) is no longer needed.
         await tx.execute(
-            "UPDATE registration SET state = ?, updated_at = ? WHERE id = ?",
+            "UPDATE registration SET state = ?, updated_at = ?,"
+            " details = json_remove(details, '$.phone') WHERE id = ?",
             ("declined" if declined else "cancelled", stamp, registration_id),
         )
         if row["state"] != "confirmed":
@@ -315,3 +319,270 @@ async def cancel_event(db: Database, event_id: int) -> list[tuple[str, int]] | N
             (event_id,),
         )
         return [(row["pseudonym"], int(row["chat_id"])) for row in rows]
+
+
+# --- The attendee list and attendance (bot/attendance.py) ----------------------------------
+
+
+@dataclass(frozen=True)
+class Attendee:
+    """An active registration as the staff see it: what the person answered at sign-up."""
+
+    registration_id: int
+    event_id: int
+    state: str
+    """``confirmed`` or ``waitlisted`` (``cancelled``, ``declined``: no longer active)."""
+    places: int
+    details: dict[str, Any]
+    attended: bool | None
+    """``None`` until someone marks it on the day."""
+
+
+def _details(raw: str | None) -> dict[str, Any]:
+    value = json.loads(raw) if raw else {}
+    return value if isinstance(value, dict) else {}
+
+
+async def attendees(db: Database, event_id: int) -> list[Attendee]:
+    """The confirmed registrations in order of arrival, then the waiting list in order."""
+    rows = await db.all(
+        "SELECT id, event_id, state, places, details, attended FROM registration"
+        " WHERE event_id = ? AND state IN ('confirmed', 'waitlisted')"
+        " ORDER BY CASE state WHEN 'confirmed' THEN 0 ELSE 1 END, id",
+        (event_id,),
+    )
+    return [_attendee(row) for row in rows]
+
+
+def _attendee(row: Any) -> Attendee:
+    return Attendee(row["id"], row["event_id"], row["state"], int(row["places"]),
+                    _details(row["details"]),
+                    None if row["attended"] is None else bool(row["attended"]))  # fmt: skip
+
+
+async def set_attended(
+    db: Database, registration_id: int, attended: bool, now: dt.datetime
+) -> int | None:
+    """Mark a confirmed registration present or absent; its event, or ``None`` if there is
+    no such confirmed registration (nothing is changed then)."""
+    async with db.transaction() as tx:
+        row = await tx.one(
+            "UPDATE registration SET attended = ?, updated_at = ?"
+            " WHERE id = ? AND state = 'confirmed' RETURNING event_id",
+            (int(attended), to_db_time(now), registration_id),
+        )
+        return None if row is None else int(row["event_id"])
+
+
+async def registration_details(db: Database, registration_id: int) -> Attendee | None:
+    """One registration: its event, state, places and what was answered at sign-up."""
+    row = await db.one(
+        "SELECT id, event_id, state, places, details, attended FROM registration WHERE id = ?",
+        (registration_id,),
+    )
+    return None if row is None else _attendee(row)
+
+
+# --- Publishing and editing: coordinators in Telegram, and the pack's events.yaml --------
+
+
+@dataclass(frozen=True)
+class EventFields:
+    """What is decided about an event when it is published or edited (all but its state)."""
+
+    kind: str
+    title_fr: str
+    title_en: str | None
+    description_fr: str | None
+    description_en: str | None
+    place: str
+    quartier: str | None
+    starts_at: dt.datetime
+    ends_at: dt.datetime | None
+    capacity: int | None
+    deadline: dt.datetime | None
+    photo_file_id: str | None = None
+    unit: str | None = None
+    categories: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, event: EventRecord) -> EventFields:
+        """The fields of a stored event (to edit it, or to compare it with the pack's)."""
+        return cls(
+            kind=event.kind, title_fr=event.title_fr, title_en=event.title_en,
+            description_fr=event.description_fr, description_en=event.description_en,
+            place=event.place, quartier=event.quartier, starts_at=event.starts_at,
+            ends_at=event.ends_at, capacity=event.capacity, deadline=event.deadline,
+            photo_file_id=event.photo_file_id, unit=event.unit, categories=event.categories,
+        )  # fmt: skip
+
+
+def _stamp(moment: dt.datetime | None) -> str | None:
+    return to_db_time(moment) if moment is not None else None
+
+
+async def _insert_event(
+    tx: Transaction,
+    fields: EventFields,
+    now: dt.datetime,
+    *,
+    created_by: str | None,
+    pack_key: str | None,
+) -> int:
+    f = fields
+    return await tx.insert(
+        "INSERT INTO event (pack_key, kind, title_fr, title_en, description_fr,"
+        " description_en, place, quartier, starts_at, ends_at, capacity, deadline,"
+        " photo_file_id, unit, categories, created_at, created_by)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (pack_key, f.kind, f.title_fr, f.title_en, f.description_fr, f.description_en, f.place,
+         f.quartier, to_db_time(f.starts_at), _stamp(f.ends_at), f.capacity, _stamp(f.deadline),
+         f.photo_file_id, f.unit, json.dumps(list(f.categories)) if f.categories else None,
+         to_db_time(now), created_by),
+    )  # fmt: skip
+
+
+async def _consume_draft(tx: Transaction, draft: tuple[str, str, dt.datetime]) -> bool:
+    """Delete the very draft that was read (same flow, same version): ``False`` if it is
+    gone or changed meanwhile, so one draft is published or saved once at most."""
+    pseudonym, flow, version = draft
+    deleted = await tx.execute(
+        "DELETE FROM conversation WHERE pseudonym = ? AND flow = ? AND updated_at = ?",
+        (pseudonym, flow, to_db_time(version)),
+    )
+    return deleted > 0
+
+
+async def publish_draft(
+    db: Database,
+    fields: EventFields,
+    now: dt.datetime,
+    *,
+    draft: tuple[str, str, dt.datetime],
+    created_by: str | None,
+) -> int | None:
+    """Create the event a coordinator drafted and consume the draft (pseudonym, flow,
+    version) in the same transaction: pressing "Publish" twice creates one event.
+    ``None``: the draft was already published or abandoned."""
+    async with db.transaction() as tx:
+        if not await _consume_draft(tx, draft):
+            return None
+        return await _insert_event(tx, fields, now, created_by=created_by, pack_key=None)
+
+
+@dataclass(frozen=True)
+class EventUpdate:
+    """The outcome of an edit."""
+
+    outcome: str
+    """``saved``; refused: ``gone`` (the draft was already saved), ``unknown``,
+    ``cancelled``, ``past``, ``capacity`` (below the places already confirmed)."""
+    before: EventRecord | None = None
+    moved: bool = False
+    """The date, the times or the place changed: the revision was bumped."""
+    revision: int = 0
+    promoted: tuple[SignUp, ...] = ()
+    """People taken off the waiting list because the capacity grew."""
+    confirmed: int = 0
+    """Places confirmed when the edit was looked at."""
+
+
+async def update_event(
+    db: Database,
+    event_id: int,
+    fields: EventFields,
+    now: dt.datetime,
+    *,
+    draft: tuple[str, str, dt.datetime] | None = None,
+) -> EventUpdate:
+    """Save an edit in one transaction (the kind never changes once published).
+
+    A move (date, times, place) bumps the revision and forgets the reminders already
+    sent, so that they come again for the new time; a larger capacity promotes from the
+    waiting list; a capacity below the places confirmed is refused (nobody loses a
+    confirmed place). ``draft`` (pseudonym, flow, version) is consumed with the edit.
+    """
+    stamp = to_db_time(now)
+    async with db.transaction() as tx:
+        if draft is not None and not await tx.value(
+            "SELECT COUNT(*) FROM conversation WHERE pseudonym = ? AND flow = ?"
+            " AND updated_at = ?",
+            (draft[0], draft[1], to_db_time(draft[2])),
+        ):
+            return EventUpdate("gone")
+        row = await tx.one(f"SELECT {_EVENT_COLUMNS} FROM event WHERE id = ?", (event_id,))  # noqa: S608
+        if row is None:
+            return EventUpdate("unknown")
+        before = _event(row)
+        if before.state != "published":
+            return EventUpdate("cancelled", before)
+        if before.starts_at <= now:
+            return EventUpdate("past", before)
+        confirmed = int(await tx.value(
+            "SELECT COALESCE(SUM(places), 0) FROM registration"
+            " WHERE event_id = ? AND state = 'confirmed'",
+            (event_id,),
+        ))  # fmt: skip
+        if fields.capacity is not None and fields.capacity < confirmed:
+            return EventUpdate("capacity", before, confirmed=confirmed)
+        if draft is not None:
+            await _consume_draft(tx, draft)
+        moved = (fields.starts_at, fields.ends_at, fields.place) != (
+            before.starts_at, before.ends_at, before.place,
+        )  # fmt: skip
+        f = fields
+        await tx.execute(
+            "UPDATE event SET title_fr = ?, title_en = ?, description_fr = ?,"
+            " description_en = ?, place = ?, quartier = ?, starts_at = ?, ends_at = ?,"
+            " capacity = ?, deadline = ?, photo_file_id = ?, unit = ?, categories = ?,"
+            " revision = revision + ?, updated_at = ? WHERE id = ?",
+            (f.title_fr, f.title_en, f.description_fr, f.description_en, f.place, f.quartier,
+             to_db_time(f.starts_at), _stamp(f.ends_at), f.capacity, _stamp(f.deadline),
+             f.photo_file_id, f.unit, json.dumps(list(f.categories)) if f.categories else None,
+             int(moved), stamp, event_id),
+        )  # fmt: skip
+        if moved:
+            await tx.execute(
+                "DELETE FROM reminder_sent WHERE registration_id IN"
+                " (SELECT id FROM registration WHERE event_id = ?)",
+                (event_id,),
+            )
+        if f.capacity is None:  # no limit any more: everyone waiting gets a place
+            waiting = await tx.all(
+                "SELECT id, pseudonym FROM registration"
+                " WHERE event_id = ? AND state = 'waitlisted' ORDER BY id",
+                (event_id,),
+            )
+            await tx.execute(
+                "UPDATE registration SET state = 'confirmed', updated_at = ?"
+                " WHERE event_id = ? AND state = 'waitlisted'",
+                (stamp, event_id),
+            )
+            promoted = [SignUp(r["id"], r["pseudonym"], "confirmed") for r in waiting]
+        else:
+            promoted = await _promote(tx, event_id, stamp)
+        return EventUpdate(
+            "saved", before, moved, before.revision + int(moved), tuple(promoted), confirmed
+        )
+
+
+async def event_by_pack_key(db: Database, pack_key: str) -> EventRecord | None:
+    """The event declared in the pack's ``events.yaml`` under this id."""
+    row = await db.one(f"SELECT {_EVENT_COLUMNS} FROM event WHERE pack_key = ?", (pack_key,))  # noqa: S608
+    return None if row is None else _event(row)
+
+
+async def moved_events(db: Database, now: dt.datetime) -> list[EventRecord]:
+    """Upcoming published events moved at least once (to check their move was told)."""
+    rows = await db.all(
+        f"SELECT {_EVENT_COLUMNS} FROM event WHERE state = 'published' AND starts_at > ?"  # noqa: S608
+        " AND revision > 0 ORDER BY id",
+        (to_db_time(now),),
+    )
+    return [_event(r) for r in rows]
+
+
+async def pack_event_keys(db: Database) -> list[str]:
+    """The ids of the events that came from the pack's ``events.yaml``."""
+    rows = await db.all("SELECT pack_key FROM event WHERE pack_key IS NOT NULL ORDER BY id")
+    return [str(r["pack_key"]) for r in rows]

@@ -1,0 +1,62 @@
+"""The staff group: /inscrits (the attendee list and its CSV) and /presences (attendance
+on the day, marked with buttons)."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot import attendance
+from bot.i18n import Translator
+from bot.storage.requests import StaffRecord
+from handlers.context import Context
+from handlers.render import reply
+
+
+async def _staff(update: Update, context: Context) -> tuple[Translator, StaffRecord | None]:
+    """The staff group's language, and the member behind the update (``None``: not staff)."""
+    services = context.services
+    user = update.effective_user
+    member = None if user is None else await services.queue.staff(services.pseudonymise(user.id))
+    return services.translator(services.default_language), member
+
+
+async def attendees_command(update: Update, context: Context) -> None:
+    """/inscrits <n>: the event's confirmed list and waiting list, with a CSV."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    tr, member = await _staff(update, context)
+    answer = await attendance.attendee_list(
+        context.services, member, tr, context.args or [], chat.id
+    )
+    await reply(update, context, answer)
+
+
+async def attendance_command(update: Update, context: Context) -> None:
+    """/presences <n>: the message on which staff mark who came."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    tr, member = await _staff(update, context)
+    answer = await attendance.attendance_sheet(
+        context.services, member, tr, context.args or [], chat.id
+    )
+    await reply(update, context, answer)
+
+
+async def presence_button(update: Update, context: Context) -> None:
+    """A name pressed on the attendance message (or ◀ ▶).
+
+    The press is answered once, with the reason when it is refused (not staff, before
+    the day, a forged button), which is why this does not go through
+    ``context.pressed``: Telegram accepts a single answer per press.
+    """
+    query = update.callback_query
+    if query is None:
+        return
+    tr, member = await _staff(update, context)
+    pressed = await attendance.press(context.services, member, tr, query.data)
+    await query.answer(pressed.notice or None, show_alert=pressed.alert)
+    context.answered = True
+    if pressed.reply is not None:
+        await reply(update, context, pressed.reply)
