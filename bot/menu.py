@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot import actions
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from bot.territory import Pack
 from bot.ui import Button, Reply, esc, rows
 
@@ -65,6 +65,7 @@ def help_text(pack: Pack, tr: Translator) -> Reply:
             tr._("/urgence — les numéros d'urgence et d'écoute"),
             tr._("/langue — changer de langue"),
             tr._("/quartier — choisir votre quartier"),
+            tr._("/abonnements — les annonces que vous recevez"),
             tr._("/confidentialite — ce que je garde, et pourquoi"),
             tr._("/oublier — effacer tout ce qui vous concerne"),
             "",
@@ -159,10 +160,48 @@ def command_menu(tr: Translator) -> tuple[tuple[str, str], ...]:
         ("menu", tr._("Le menu principal")),
         ("urgence", tr._("Numéros d'urgence et d'écoute")),
         ("langue", tr._("Changer de langue")),
+        ("abonnements", tr._("Les annonces que vous recevez")),
         ("confidentialite", tr._("Vos données")),
         ("oublier", tr._("Tout effacer")),
         ("aide", tr._("Aide")),
     )
+
+
+# The staff group's commands as registered in handlers/app.py: French name, English alias,
+# what it does. Only commands that work in the group: a coordinator's private-only ones
+# (/nouvel_evenement) would only answer "write to me privately" there.
+_STAFF_COMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("file", "queue", N_("Les demandes ouvertes de l'équipe")),
+    ("mes_suivis", "my_followups", N_("Les demandes que je suis")),
+    ("note", "note", N_("Une note interne, en réponse à la carte d'une demande")),
+    ("notes", "notes", N_("Les notes d'une demande, en réponse à sa carte")),
+    ("prenom", "show_name", N_("Montrer ou non mon prénom aux personnes (oui/non)")),
+    ("inscrits", "attendees", N_("Les inscrit·e·s d'un événement")),
+    ("presences", "attendance", N_("Noter qui est venu à un événement")),
+    ("affiche", "poster", N_("Un lien et un QR code à imprimer")),
+    ("staff", "staff", N_("L'équipe et ses rôles")),
+    ("stats", "stats", N_("Les chiffres du bilan (coordination)")),
+    ("annuler_evenement", "cancel_event", N_("Annuler un événement (coordination)")),
+    ("permanence_annuler", "cancel_permanence",
+     N_("Annuler une date de permanence (coordination)")),
+    ("permanence_ajouter", "add_permanence",
+     N_("Ajouter une date de permanence (coordination)")),
+    ("permanence_retablir", "restore_permanence",
+     N_("Rétablir une date de permanence annulée (coordination)")),
+    ("diffusions", "broadcasts", N_("Les annonces envoyées, et où elles en sont (coordination)")),
+    ("topic", "topic", N_("Envoyer les demandes d'une équipe dans ce sujet (coordination)")),
+    ("staff_ajouter", "staff_add",
+     N_("Ajouter un membre, en réponse à son message (coordination)")),
+    ("staff_retirer", "staff_remove",
+     N_("Retirer un membre, en réponse à son message (coordination)")),
+)  # fmt: skip
+
+
+def staff_command_menu(tr: Translator) -> tuple[tuple[str, str], ...]:
+    """The commands shown in Telegram's menu in the staff group, in the member's language
+    (English aliases in English), the daily ones first."""
+    english = tr.language == "en"
+    return tuple((en if english else fr, tr._(text)) for fr, en, text in _STAFF_COMMANDS)
 
 
 def language_choice(tr: Translator, *, edit: bool = False) -> Reply:

@@ -337,14 +337,15 @@ class PermanenceChanges:
             if existing is None:
                 return Outcome(Reply(text))  # cancelled in the pack's files
             # Recorded, but perhaps never announced (a stop in between): the topic makes
-            # this announce at most once.
-            bid = await self._announce(occurrence, CANCELLED, member, where, note)
+            # this announce at most once, with the reason first given if none is repeated.
+            bid = await self._announce(occurrence, CANCELLED, member, where, note or existing.note)
             if bid is not None:
                 text += "\n" + self._told(tr, await self._count(bid))
             return Outcome(Reply(text), bid)
         change_id = await store.record_change(
-            self._db, permanence.id, day, CANCELLED, self._clock.now(), by=member.pseudonym
-        )
+            self._db, permanence.id, day, CANCELLED, self._clock.now(),
+            note=note, by=member.pseudonym,
+        )  # fmt: skip
         if change_id is None:  # a double press, between our read and our write
             return Outcome(
                 Reply(

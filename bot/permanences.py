@@ -40,6 +40,9 @@ class Occurrence:
     note: Text | None = None
     added: bool = False
     """An extra date added from Telegram, at the permanence's usual place."""
+    reason: str | None = None
+    """Why a coordinator cancelled this date from Telegram, as they typed it (one
+    language only: shown as is to everyone)."""
 
 
 def exists(pack: Pack, permanence_id: str) -> bool:
@@ -53,7 +56,8 @@ def occurrences(
     changes and then ``changes`` (dates cancelled or added from Telegram) applied."""
     tz = pack.tz
     changes = tuple(changes)
-    cancelled = {(c.permanence_id, c.date) for c in changes if c.action == CANCELLED}
+    # (permanence, local date) -> the reason given, if any
+    cancelled = {(c.permanence_id, c.date): c.note for c in changes if c.action == CANCELLED}
     found: list[Occurrence] = []
     local_from = (start - _MARGIN).astimezone(tz).replace(tzinfo=None)
     local_to = (end + _MARGIN).astimezone(tz).replace(tzinfo=None)
@@ -83,6 +87,7 @@ def occurrences(
                     or (permanence.id, day) in cancelled,
                     moved=moved,
                     note=change.note if change else None,
+                    reason=cancelled.get((permanence.id, day)),
                 )
             )
     # Added dates come after the rule's: one already on the list that day is not doubled
@@ -105,6 +110,7 @@ def occurrences(
                 dt.datetime.combine(c.date, closes, tzinfo=tz).astimezone(dt.UTC),
                 cancelled=(c.permanence_id, c.date) in cancelled,
                 added=True,
+                reason=cancelled.get((c.permanence_id, c.date)),
             )
         )
     return sorted(found, key=lambda o: (o.start, o.permanence.id))
@@ -160,6 +166,8 @@ def upcoming(
             line += "\n" + tr._("↪️ Date ou horaire modifié")
         if o.note is not None:
             line += f" — {esc(o.note.get(tr.language))}"
+        if o.cancelled and o.reason:
+            line += f" — {esc(o.reason)}"
         lines.append(line)
         partner = pack.partner(p.partner) if p.partner else None
         if (

@@ -252,8 +252,9 @@ MIGRATIONS: tuple[Migration, ...] = (
                 PRIMARY KEY (broadcast_id, pseudonym)
             ) WITHOUT ROWID""",
             "CREATE INDEX broadcast_delivery_state ON broadcast_delivery (broadcast_id, state)",
-            # A permanence date changed from Telegram by a coordinator: a date cancelled,
-            # or a date added (with its hours). The pack's own changes stay in its files.
+            # A permanence date changed from Telegram by a coordinator: a date cancelled
+            # (with the reason given, shown to people as typed), or a date added (with its
+            # hours). The pack's own changes stay in its files.
             """CREATE TABLE permanence_change (
                 id            INTEGER PRIMARY KEY,
                 permanence_id TEXT NOT NULL,
@@ -261,6 +262,7 @@ MIGRATIONS: tuple[Migration, ...] = (
                 action        TEXT NOT NULL CHECK (action IN ('cancelled', 'added')),
                 opens         TEXT,
                 closes        TEXT,
+                note          TEXT,
                 created_at    TEXT NOT NULL,
                 created_by    TEXT,
                 UNIQUE (permanence_id, date, action)

@@ -32,6 +32,8 @@ class DateChange:
     opens: dt.time | None = None
     """An added date's hours (``None``: the permanence's own)."""
     closes: dt.time | None = None
+    note: str | None = None
+    """The reason a coordinator gave for a cancellation, as typed (shown to people)."""
 
 
 def _time(value: str | None) -> dt.time | None:
@@ -42,10 +44,11 @@ def _change(r: aiosqlite.Row) -> DateChange:
     return DateChange(
         id=int(r["id"]), permanence_id=r["permanence_id"], date=dt.date.fromisoformat(r["date"]),
         action=r["action"], opens=_time(r["opens"]), closes=_time(r["closes"]),
+        note=r["note"],
     )  # fmt: skip
 
 
-_COLUMNS = "id, permanence_id, date, action, opens, closes"
+_COLUMNS = "id, permanence_id, date, action, opens, closes, note"
 
 
 async def changes_between(db: Database, first: dt.date, last: dt.date) -> list[DateChange]:
@@ -78,20 +81,21 @@ async def record_change(
     *,
     opens: dt.time | None = None,
     closes: dt.time | None = None,
+    note: str | None = None,
     by: str | None = None,
 ) -> int | None:
-    """Record a change; its id, or ``None`` if the same change is already recorded
-    (a double press, the same command twice)."""
+    """Record a change (``note``: a cancellation's reason); its id, or ``None`` if the
+    same change is already recorded (a double press, the same command twice)."""
     if action not in ACTIONS:
         raise ValueError(action)
     async with db.transaction() as tx:
         try:
             return await tx.insert(
                 "INSERT INTO permanence_change (permanence_id, date, action, opens, closes,"
-                " created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                " note, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (permanence_id, date.isoformat(), action,
                  opens.strftime("%H:%M") if opens else None,
-                 closes.strftime("%H:%M") if closes else None, to_db_time(now), by),
+                 closes.strftime("%H:%M") if closes else None, note, to_db_time(now), by),
             )  # fmt: skip
         except sqlite3.IntegrityError:
             return None
