@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -199,3 +200,7 @@ class Events:
                          actions.event("leave", signup.registration_id)),),),
             )))  # fmt: skip
         return Reply(tr._("C'est fait, votre place est libérée."), edit=True), notices
+
+    async def forget_past_contacts(self) -> int:
+        """Erase the phone numbers given at sign-up for events over since a day."""
+        return await store.erase_past_contacts(self._db, self._clock.now() - dt.timedelta(days=1))

@@ -253,6 +253,9 @@ async def _apply_retention(context: Context) -> None:
     erased = await services.people.apply_retention(services.pack.territory.retention_days)
     if erased:
         log.info("retention: erased %d inactive people", erased)
+    contacts = await services.events.forget_past_contacts()
+    if contacts:
+        log.info("retention: erased the contact of %d teams after their event", contacts)
 
 
 def build_application(

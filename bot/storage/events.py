@@ -586,3 +586,13 @@ async def pack_event_keys(db: Database) -> list[str]:
     """The ids of the events that came from the pack's ``events.yaml``."""
     rows = await db.all("SELECT pack_key FROM event WHERE pack_key IS NOT NULL ORDER BY id")
     return [str(r["pack_key"]) for r in rows]
+
+
+async def erase_past_contacts(db: Database, ended_before: dt.datetime) -> int:
+    """A team's phone number is kept for the event only: erased once it is over."""
+    return await db.execute(
+        "UPDATE registration SET details = json_remove(details, '$.phone')"
+        " WHERE details IS NOT NULL AND json_extract(details, '$.phone') IS NOT NULL"
+        " AND event_id IN (SELECT id FROM event WHERE COALESCE(ends_at, starts_at) < ?)",
+        (to_db_time(ended_before),),
+    )
