@@ -49,12 +49,19 @@ class Context(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict
         return self._session
 
     async def pressed(
-        self, update: Update, kind: str, valid: Callable[[str], bool] | None = None
+        self,
+        update: Update,
+        kind: str,
+        valid: Callable[[str], bool] | None = None,
+        *,
+        answer: bool = True,
     ) -> actions.Action | None:
         """The validated action of a pressed button, answered at once.
 
         Forged, outdated or unknown data gets a kind pop-up and ``None``: the
-        caller then does nothing at all.
+        caller then does nothing at all. With ``answer=False`` a valid press is left
+        for the caller to answer (Telegram takes one answer per press), e.g. with a
+        pop-up saying what happened.
         """
         query = update.callback_query
         if query is None:
@@ -64,8 +71,9 @@ class Context(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict
             session = await self.session(update)
             await query.answer(menu.stale_button(session.tr), show_alert=True)
             return None
-        await query.answer()
-        self.answered = True
+        if answer:
+            await query.answer()
+            self.answered = True
         return action
 
     def retranslate(self, language: str) -> Translator:

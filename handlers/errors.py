@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import traceback
 
 from telegram import Update
-from telegram.error import Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot import menu
 from handlers.context import Context
@@ -38,8 +39,9 @@ async def on_error(update: object, context: Context) -> None:
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     try:
-        if update.callback_query is not None:
-            await update.callback_query.answer()
+        if update.callback_query is not None and not context.answered:
+            with contextlib.suppress(BadRequest):  # it may have been answered already
+                await update.callback_query.answer()
         tr = context.services.translator(context.services.default_language)
         if update.effective_user is not None:
             tr = (await context.session(update)).tr

@@ -89,6 +89,7 @@ class OfflineBotAPI(BaseRequest):
         self.listeners: list[Callable[[Call], None]] = []
         self._message_ids: dict[int, itertools.count[int]] = {}
         self._lock = asyncio.Lock()
+        self._answered: set[str] = set()
 
     @property
     def read_timeout(self) -> float | None:
@@ -130,6 +131,16 @@ class OfflineBotAPI(BaseRequest):
                     "description": "Forbidden: bot was blocked by the user",
                 }
             ).encode()
+        if api_method == "answerCallbackQuery":
+            # Telegram takes one answer per press; a second one fails.
+            query_id = str(params.get("callback_query_id"))
+            if query_id in self._answered:
+                return 400, json.dumps(
+                    {"ok": False, "error_code": 400,
+                     "description": "Bad Request: query is too old and response timeout "
+                                    "expired or query ID is invalid"}
+                ).encode()  # fmt: skip
+            self._answered.add(query_id)
         result = self._answer(api_method, params)
         call = Call(api_method, params, result, files)
         self.calls.append(call)

@@ -8,9 +8,11 @@ from telegram import Update
 from telegram.error import BadRequest, Forbidden
 
 from bot import actions, staffing
+from bot.broadcasts import Where
 from bot.i18n import Translator
 from bot.queue import Acted
 from bot.storage.requests import StaffRecord
+from handlers import broadcasts
 from handlers.context import Context
 from handlers.render import keyboard, reply
 from handlers.requests import deliver, follow, refresh_card
@@ -46,18 +48,20 @@ async def card_button(update: Update, context: Context) -> None:
     if member is None:
         await query.answer(staffing.staff_only(tr), show_alert=True)
         return
-    action = await context.pressed(update, actions.STAFF)
+    action = await context.pressed(update, actions.STAFF, answer=False)
     if action is None:
         return
     parts = actions.split(action.argument)
     name, request_id, value = parts[0], parts[1], (parts[2] if len(parts) > 2 else None)
     if not request_id.isdigit():
+        await query.answer()
         return
     queue = services.queue
     acted: Acted = await queue.act(member, int(request_id), name, value, tr)
     record = acted.request
-    if acted.notice:
-        await context.bot.answer_callback_query(query.id, acted.notice, show_alert=True)
+    # One answer per press: the outcome's pop-up (who has it, the phone number) or none.
+    await query.answer(acted.notice or None, show_alert=bool(acted.notice))
+    context.answered = True
     if record is None:
         return
     if name in ("transfer", "close") and value is None and acted.ok and query.message:
@@ -254,10 +258,12 @@ async def cancel_event_command(update: Update, context: Context) -> None:
     if not args or not args[0].isdigit():
         await reply(update, context, staffing.cancel_event_usage(tr))
         return
-    answer, notices = await services.events.cancel(tr, int(args[0]))
-    for notice in notices:
-        try:
-            await context.bot.send_message(notice.chat_id, notice.reply.text, parse_mode="HTML")
-        except (Forbidden, BadRequest) as exc:
-            log.info("cancellation notice not delivered (%s)", type(exc).__name__)
+    chat, message = update.effective_chat, update.effective_message
+    assert chat is not None
+    thread = message.message_thread_id if message and message.is_topic_message else None
+    # Told through a broadcast: resumable after a restart, and once whatever happens.
+    answer, told = await services.event_admin.cancel(
+        tr, int(args[0]), by=member.pseudonym, progress=Where(chat.id, thread)
+    )
     await reply(update, context, answer)
+    await broadcasts.launch(context.application, told)
