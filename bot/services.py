@@ -9,8 +9,10 @@ from bot.broadcasts import Broadcasts
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.escalation import Escalation
+from bot.event_admin import EventAdmin
 from bot.events import Events
 from bot.i18n import Catalogs, Translator
+from bot.pack_events import PackSync
 from bot.people import People
 from bot.permanence_changes import PermanenceChanges
 from bot.posters import Payloads
@@ -54,6 +56,12 @@ class Services:
         self.broadcasts = Broadcasts(self.db, pack, self.clock, self.translator)
         self.permanence_changes = PermanenceChanges(self.db, pack, self.clock, self.broadcasts)
         self.subscriptions = Subscriptions(self.db, pack, self.clock)
+        self.event_admin = EventAdmin(
+            self.db, pack, self.clock, self.translator, self.queue, self.broadcasts
+        )
+        self.pack_events = PackSync(
+            self.db, pack, self.clock, self.translator, self.broadcasts, settings.staff_chat_id
+        )
         # Poster links are signed with a key derived from the pseudonym secret: a printed
         # poster keeps working as long as the bot keeps its identity.
         self.payloads = Payloads(settings.pseudonym_secret.reveal() + "|posters")

@@ -14,6 +14,7 @@ Files of a pack (all UTF-8 YAML):
 ``themes.yaml``     the themes answers and requests are filed under
 ``partners.yaml``   the places to go: institutions, associations, offices
 ``numbers.yaml``    emergency and listening numbers (only from FACTS.md)
+``events.yaml``     optional: events declared in the pack, published at start
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import yaml
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
@@ -398,6 +400,97 @@ class Permanences(_Model):
     permanences: tuple[Permanence, ...] = ()
 
 
+def _local_moment(value: Any) -> dt.datetime:
+    """A local date and time as an editor writes it: ``"2026-12-12 14:00"``."""
+    moment = value if isinstance(value, dt.datetime) else None
+    if isinstance(value, str):
+        for pattern in ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S"):
+            try:
+                moment = dt.datetime.strptime(value.strip(), pattern)  # noqa: DTZ007 - local
+                break
+            except ValueError:
+                continue
+    if moment is None:
+        raise ValueError('write the local date and time in quotes, e.g. "2026-12-12 14:00"')
+    if moment.tzinfo is not None:
+        raise ValueError("write the local time of the territory, without an offset")
+    return moment
+
+
+def _local_end(value: Any) -> dt.datetime | dt.time:
+    """An end: a local date and time, or only a time (the same day as the start)."""
+    if isinstance(value, str) and re.fullmatch(r"\s*[0-9]{1,2}:[0-9]{2}\s*", value):
+        hours, minutes = (int(part) for part in value.strip().split(":"))
+        try:
+            return dt.time(hours, minutes)
+        except ValueError as exc:
+            raise ValueError(f"{value!r} is not a time of day") from exc
+    if isinstance(value, int):  # YAML reads an unquoted 17:00 as a number
+        raise ValueError('put the time in quotes, e.g. "17:00"')
+    return _local_moment(value)
+
+
+def _local_deadline(value: Any) -> dt.datetime:
+    """A deadline: a local date and time, or a date alone (until the end of that day)."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return dt.datetime.combine(value, dt.time(23, 59))
+    if isinstance(value, str) and re.fullmatch(r"\s*[0-9]{4}-[0-9]{2}-[0-9]{2}\s*", value):
+        return dt.datetime.combine(dt.date.fromisoformat(value.strip()), dt.time(23, 59))
+    return _local_moment(value)
+
+
+LocalMoment = Annotated[dt.datetime, BeforeValidator(_local_moment)]
+"""A naive date and time, in the territory's timezone."""
+
+
+class PackEvent(_Model):
+    """An event declared in ``events.yaml``; the bot publishes it at start and keeps it in
+    step with the file (a move or a cancellation is told to those registered, once)."""
+
+    id: Identifier
+    """Short, unique, never changed once in use: how the bot recognises the event."""
+    kind: str
+    """One of :data:`bot.event_kinds.KIND_IDS`."""
+    title: Text
+    description: Text | None = None
+    place: str = Field(min_length=1, max_length=120)
+    quartier: Identifier | None = None
+    """``None``: the whole territory."""
+    starts: LocalMoment
+    ends: Annotated[dt.datetime | dt.time, BeforeValidator(_local_end)] | None = None
+    capacity: int | None = Field(default=None, ge=1, le=9999)
+    unit: str | None = None
+    categories: tuple[Annotated[str, Field(min_length=1, max_length=20)], ...] = ()
+    deadline: Annotated[dt.datetime, BeforeValidator(_local_deadline)] | None = None
+    cancelled: bool = False
+
+    @model_validator(mode="after")
+    def _coherent(self) -> PackEvent:
+        for language in LANGUAGES:
+            if len(self.title.get(language)) > 80:
+                raise ValueError(f"the {language} title is longer than 80 characters")
+            if self.description and len(self.description.get(language)) > 800:
+                raise ValueError(f"the {language} description is longer than 800 characters")
+        end = self.end_moment()
+        if end is not None and end <= self.starts:
+            raise ValueError("'ends' must be after 'starts'")
+        if self.deadline is not None and self.deadline >= self.starts:
+            raise ValueError("'deadline' must be before 'starts'")
+        return self
+
+    def end_moment(self) -> dt.datetime | None:
+        """The end as a local date and time (a time alone is on the day of the start)."""
+        if isinstance(self.ends, dt.time):
+            return dt.datetime.combine(self.starts.date(), self.ends)
+        return self.ends
+
+
+class PackEvents(_Model):
+    """``events.yaml`` (optional)."""
+
+    events: tuple[PackEvent, ...] = ()
+
+
 class SharedCrisisCategory(_Model):
     id: Identifier
     patterns: Phrases = Phrases()
@@ -476,6 +569,7 @@ class Pack:
     crisis: Crisis | None = None
     routing: Routing | None = None
     permanences: Permanences = field(default_factory=Permanences)
+    events: PackEvents = field(default_factory=PackEvents)
     synonyms: Synonyms = field(default_factory=Synonyms)
     lexicon: Lexicon = field(default_factory=Lexicon)
 
@@ -669,6 +763,7 @@ def _cross_check(pack: Pack) -> list[str]:
             problems.append(f"{where} → theme: {permanence.theme!r} is not in themes.yaml")
         if permanence.partner and permanence.partner not in partners:
             problems.append(f"{where} → partner: {permanence.partner!r} is not in partners.yaml")
+    problems += _cross_check_events(pack, quartiers)
     numbers = {n.id for n in pack.numbers.numbers}
     for category in pack.crisis.categories if pack.crisis else ():
         for number in category.numbers:
@@ -684,6 +779,32 @@ def _cross_check(pack: Pack) -> list[str]:
         )
     if not pack.emergency_numbers():
         problems.append(f"{base / 'numbers.yaml'}: numbers: no emergency number is listed")
+    return problems
+
+
+def _cross_check_events(pack: Pack, quartiers: set[str]) -> list[str]:
+    """``events.yaml`` against the code's event kinds and the pack's quartiers."""
+    from bot.event_kinds import KIND_IDS, kind
+
+    problems: list[str] = []
+    seen: set[str] = set()
+    for event in pack.events.events:
+        where = f"{pack.path / 'events.yaml'}: event {event.id}"
+        if event.id in seen:
+            problems.append(f"{pack.path / 'events.yaml'}: event id {event.id!r} is used twice")
+        seen.add(event.id)
+        found = kind(event.kind)
+        if found is None:
+            problems.append(f"{where} → kind: {event.kind!r} is not one of {', '.join(KIND_IDS)}")
+        elif event.unit is not None and event.unit not in found.units:
+            problems.append(
+                f"{where} → unit: a {event.kind} counts {' or '.join(found.units)}, "
+                f"not {event.unit!r}"
+            )
+        if event.categories and event.kind != "tournament":
+            problems.append(f"{where} → categories: only a tournament has age categories")
+        if event.quartier and event.quartier not in quartiers:
+            problems.append(f"{where} → quartier: {event.quartier!r} is not in places.yaml")
     return problems
 
 
@@ -715,6 +836,11 @@ def load_pack(path: Path) -> Pack:
         if (path / "permanences.yaml").exists()
         else Permanences()
     )
+    events = (
+        _validate(path / "events.yaml", PackEvents, problems)
+        if (path / "events.yaml").exists()
+        else PackEvents()
+    )
     if problems:
         raise ContentError(problems)
     pack = Pack(
@@ -729,6 +855,7 @@ def load_pack(path: Path) -> Pack:
         crisis=merge_crisis(crisis, shared_crisis),
         routing=routing,
         permanences=permanences or Permanences(),
+        events=events or PackEvents(),
         synonyms=synonyms or Synonyms(),
         lexicon=lexicon,
     )
@@ -766,6 +893,7 @@ def pack_warnings(pack: Pack) -> list[str]:
         ("themes.yaml", pack.themes),
         ("partners.yaml", pack.partners),
         ("numbers.yaml", pack.numbers),
+        ("events.yaml", pack.events),
     ):
         walk(model, "", file)
     for theme, entry in pack.answers:

@@ -116,6 +116,10 @@ def register(app: PassApp) -> None:
     command(("nouvel_evenement", "new_event"), event_admin.new_event)
     command(("modifier_evenement", "edit_event"), event_admin.edit_event)
     command(("annuler_evenement", "cancel_event"), staff.cancel_event_command)
+    staff_command(
+        ("nouvel_evenement", "new_event", "modifier_evenement", "edit_event"),
+        event_admin.in_the_group,
+    )
     staff_command(("inscrits", "attendees"), attendance.attendees_command)
     staff_command(("presences", "attendance"), attendance.attendance_command)
     # Permanence dates: coordinators, in the staff group or privately with the bot.
