@@ -38,21 +38,25 @@ async def _coordinator(h: Harness) -> Person:
 
 
 async def _publish(h: Harness, claire: Person) -> int:
-    """The coordinator publishes the workshop; returns its id."""
-    event_id = await event_store.create_event(
-        h.services.db, kind="workshop", title_fr="Atelier premiers secours",
-        title_en="First-aid workshop", place="Centre social", quartier=None,
-        starts_at=WORKSHOP_STARTS, ends_at=WORKSHOP_STARTS + dt.timedelta(hours=2),
-        capacity=10, deadline=None, now=h.clock.now(),
-        created_by=h.services.pseudonymise(claire.id),
-    )  # fmt: skip
-    from bot.broadcasts import Where
-
-    broadcast_id = await h.services.broadcasts.announce_event(
-        event_id, by=h.services.pseudonymise(claire.id), progress=Where(claire.id)
-    )
-    await sender.launch(h.app, broadcast_id)
-    return event_id
+    """The coordinator publishes the workshop from her phone, step by step; its id."""
+    await claire.send("/nouvel_evenement")
+    await claire.press("Atelier")
+    await claire.send("Atelier premiers secours")
+    await claire.send("First-aid workshop")
+    await claire.send("25/10 10h")  # Sunday, in Paris time
+    await claire.send("12h")
+    await claire.send("Centre social")
+    await claire.press("Tout le territoire")
+    await claire.send("10")
+    await claire.press("Jusqu'au début")
+    await claire.send("Les gestes qui sauvent, pour les 15-25 ans.")
+    await claire.press("Passer")  # no English description
+    await claire.press("Pas de photo")
+    assert "samedi" not in claire.last_reply and "dimanche 25 octobre, 10 h" in claire.last_reply
+    await claire.press("Publier")
+    [event] = await event_store.upcoming_events(h.services.db, h.clock.now())
+    assert (event.starts_at, event.capacity) == (WORKSHOP_STARTS, 10)
+    return event.id
 
 
 def _announcements(calls: list[object]) -> Counter[int]:
