@@ -21,7 +21,6 @@ from telegram.ext import Application
 from bot.storage import broadcasts as broadcast_store
 from bot.storage import events as event_store
 from bot.storage import requests as request_store
-from handlers import broadcasts as sender
 from tests.harness import Harness, Person, answer_sign_up, harness_for
 
 # Monday 19 October 2026 in Paris; summer time ends on Sunday 25 October at 03:00.
