@@ -894,8 +894,10 @@ class EventAdmin:
                 )
         return await self._advance(person, data, tr, *notes)
 
-    async def answer_text(self, person: Person, tr: Translator, text: str) -> Step:
-        """Text typed during the conversation."""
+    async def _draft(
+        self, person: Person, tr: Translator
+    ) -> conversations.ConversationRecord | Step:
+        """The draft a typed answer or a photo is for, or what to tell the person instead."""
         if not await self.is_coordinator(person):
             await conversations.clear_conversation(self._db, person.pseudonym)
             return Step((self.refusal(tr),))
@@ -911,6 +913,13 @@ class EventAdmin:
                     ),
                 )
             )
+        return current
+
+    async def answer_text(self, person: Person, tr: Translator, text: str) -> Step:
+        """Text typed during the conversation."""
+        current = await self._draft(person, tr)
+        if isinstance(current, Step):
+            return current
         step, data = current.step, dict(current.data)
         if step == "photo":
             hint = tr._("Envoyez une photo, ou touchez « Pas de photo ».")
@@ -925,21 +934,9 @@ class EventAdmin:
 
     async def answer_photo(self, person: Person, tr: Translator, file_id: str) -> Step:
         """A photo sent during the conversation (the largest size's Telegram file id)."""
-        if not await self.is_coordinator(person):
-            await conversations.clear_conversation(self._db, person.pseudonym)
-            return Step((self.refusal(tr),))
-        current = await self._state(person)
-        if current is None:
-            return Step(
-                (
-                    Reply(
-                        tr._(
-                            "Ce brouillon n'existe plus : déjà publié, enregistré ou abandonné. "
-                            "Pour un nouvel événement : /nouvel_evenement"
-                        )
-                    ),
-                )
-            )
+        current = await self._draft(person, tr)
+        if isinstance(current, Step):
+            return current
         data = dict(current.data)
         if current.step != "photo":
             hint = tr._("Ici, j'attends du texte ou un bouton, pas une photo.")
