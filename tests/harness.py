@@ -244,3 +244,19 @@ async def answer_sign_up(person: Person, name: str = "", people: int = 1) -> lis
     await person.send(name or person.user["first_name"])
     await person.press(str(people))
     return await person.press("Confirmer")
+
+
+class StopSwitch:
+    """Makes every Application report that it is stopping, as after SIGTERM: what runs
+    (a broadcast) winds down as it would on a real stop, while the test goes on."""
+
+    def __init__(self, monkeypatch: Any) -> None:
+        from telegram.ext import Application
+
+        self.stopping = False
+        real = Application.running
+        switch = self
+        monkeypatch.setattr(
+            Application, "running",
+            property(lambda app: False if switch.stopping else real.fget(app)),  # type: ignore[attr-defined]
+        )  # fmt: skip

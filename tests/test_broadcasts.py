@@ -6,13 +6,12 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from telegram.ext import Application
 
 from bot.broadcasts import Where
 from bot.storage import broadcasts as broadcast_store
 from bot.storage import events as event_store
 from handlers import broadcasts as sender
-from tests.harness import Harness, harness_for
+from tests.harness import Harness, StopSwitch, harness_for
 
 
 async def _event(h: Harness, *, kind: str = "workshop", quartier: str | None = None) -> int:
@@ -166,12 +165,7 @@ async def test_a_crash_mid_broadcast_resumes_without_duplicates(tmp_path: Path) 
 async def test_a_stop_mid_broadcast_lets_the_rest_go_after_the_restart(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    stopping = {"now": False}
-    real_running = Application.running
-    monkeypatch.setattr(
-        Application, "running",
-        property(lambda app: False if stopping["now"] else real_running.fget(app)),  # type: ignore[attr-defined]
-    )  # fmt: skip
+    switch = StopSwitch(monkeypatch)
     async with harness_for("kremlin-bicetre", tmp_path) as first:
         await _subscribers(first, 40)
         sent: list[int] = []
@@ -180,11 +174,11 @@ async def test_a_stop_mid_broadcast_lets_the_rest_go_after_the_restart(
             if getattr(call, "method", "") == "sendMessage":
                 sent.append(1)
                 if len(sent) == 15:
-                    stopping["now"] = True  # as if SIGTERM arrived now
+                    switch.stopping = True  # as if SIGTERM arrived now
 
         first.api.listeners.append(count)
         broadcast_id = await _announce(first, await _event(first))
-        stopping["now"] = False
+        switch.stopping = False
         partway = await first.services.broadcasts.progress(broadcast_id)
         assert 15 <= partway.sent < 40 and partway.uncertain == 0 and not partway.done
     async with harness_for("kremlin-bicetre", tmp_path, start=first.clock.now()) as second:

@@ -16,12 +16,11 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from telegram.ext import Application
 
 from bot.storage import broadcasts as broadcast_store
 from bot.storage import events as event_store
 from bot.storage import requests as request_store
-from tests.harness import Harness, Person, answer_sign_up, harness_for
+from tests.harness import Harness, Person, StopSwitch, answer_sign_up, harness_for
 
 # Monday 19 October 2026 in Paris; summer time ends on Sunday 25 October at 03:00.
 PARIS_START = dt.datetime(2026, 10, 19, 9, 0, tzinfo=dt.UTC)
@@ -74,12 +73,7 @@ async def test_the_story_of_a_workshop_in_paris(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The bot will be stopped (as by SIGTERM) in the middle of the announcement.
-    stopping = {"now": False}
-    real_running = Application.running
-    monkeypatch.setattr(
-        Application, "running",
-        property(lambda app: False if stopping["now"] else real_running.fget(app)),  # type: ignore[attr-defined]
-    )  # fmt: skip
+    switch = StopSwitch(monkeypatch)
 
     async with harness_for("kremlin-bicetre", tmp_path, start=PARIS_START) as first:
         sam = first.person("Sam")
@@ -94,7 +88,7 @@ async def test_the_story_of_a_workshop_in_paris(
 
         def interrupt(call: object) -> None:
             if sum(_announcements(first.api.calls).values()) == 25:
-                stopping["now"] = True
+                switch.stopping = True
 
         first.api.listeners.append(interrupt)
         claire = await _coordinator(first)
@@ -102,7 +96,7 @@ async def test_the_story_of_a_workshop_in_paris(
         await first.advance(dt.timedelta(seconds=2))
         before_restart = _announcements(first.api.calls)
         assert 25 <= sum(before_restart.values()) < 60
-        stopping["now"] = False
+        switch.stopping = False
 
     async with harness_for("kremlin-bicetre", tmp_path, start=first.clock.now()) as h:
         await h.advance(dt.timedelta(seconds=2))  # the broadcast goes on where it stopped
