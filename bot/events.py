@@ -62,9 +62,11 @@ class Events:
             for e in await store.upcoming_events(self._db, self._clock.now())
             if quartier is None or e.quartier in (None, quartier)
         ]
+        # Whoever looks for events may want to hear of the next ones: ask, never assume.
+        told = (Button(tr._("📣 Être prévenu·e des prochains"), actions.menu("subscriptions")),)
         if not events:
             return Reply(tr._("Aucun événement n'est annoncé pour le moment."),
-                         (self._home(tr),), edit=True)  # fmt: skip
+                         (told, self._home(tr)), edit=True)  # fmt: skip
         buttons = tuple(
             (
                 Button(
@@ -74,7 +76,9 @@ class Events:
             )
             for e in events
         )
-        return Reply(tr._("🎉 <b>Événements à venir</b>"), (*buttons, self._home(tr)), edit=True)
+        return Reply(
+            tr._("🎉 <b>Événements à venir</b>"), (*buttons, told, self._home(tr)), edit=True
+        )
 
     async def open_for_sign_up(self, event_id: int) -> bool:
         """Whether an event exists, is not cancelled and is still to come (a poster's target)."""

@@ -215,3 +215,11 @@ async def test_coordinators_list_the_broadcasts_and_residents_cannot(kb: Harness
     await claire.send("/diffusions")
     assert "Dernières diffusions" in claire.last_reply
     assert "Atelier santé" in claire.last_reply and "Envoyés : 2" in claire.last_reply
+
+
+async def test_the_events_list_offers_to_hear_of_the_next_ones(kb: Harness) -> None:
+    sam = kb.person()
+    await sam.send("/evenements")
+    await sam.press("Être prévenu·e des prochains")
+    assert "Rien n'est envoyé sans votre accord" in sam.last_reply
+    assert await broadcast_store.count_subscribers(kb.services.db) == 0
