@@ -226,6 +226,9 @@ async def _run(context: Context, broadcast_id: int) -> None:
                 if await _deliver(context, broadcasts, record, recipient) == "retry":
                     retried += 1
                 await progress.update()
+            except Exception as exc:  # a worker must never die: the others would wait forever
+                log.error("broadcast %s: delivery crashed (%s)", record.id, type(exc).__name__)
+                await broadcasts.failed(record.id, recipient.pseudonym)
             finally:
                 queue.task_done()
         queue.task_done()

@@ -214,6 +214,11 @@ class OfflineBotAPI(BaseRequest):
         return True
 
 
+_CALLBACK_IDS = itertools.count(1)
+"""Callback query ids are unique across every factory, as Telegram's are: the offline
+Bot API refuses a second answer to the same one."""
+
+
 class UpdateFactory:
     """Builds the updates a person's Telegram app would send."""
 
@@ -221,7 +226,6 @@ class UpdateFactory:
         self.bot = bot
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1_000_000)
-        self._callback_ids = itertools.count(1)
 
     @staticmethod
     def user(
@@ -297,7 +301,7 @@ class UpdateFactory:
         """The person pressed an inline button of ``message`` (a message the bot sent)."""
         return self._update(
             callback_query={
-                "id": str(next(self._callback_ids)),
+                "id": str(next(_CALLBACK_IDS)),
                 "from": user,
                 "chat_instance": f"ci-{message['chat']['id']}",
                 "message": message,

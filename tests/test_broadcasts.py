@@ -223,3 +223,20 @@ async def test_the_events_list_offers_to_hear_of_the_next_ones(kb: Harness) -> N
     await sam.press("Être prévenu·e des prochains")
     assert "Rien n'est envoyé sans votre accord" in sam.last_reply
     assert await broadcast_store.count_subscribers(kb.services.db) == 0
+
+
+async def test_an_unexpected_fault_on_one_delivery_does_not_stop_the_others(
+    kb: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    chats = await _subscribers(kb, 12)
+    real = kb.services.broadcasts.message_for
+
+    def faulty(record: object, recipient: broadcast_store.Recipient) -> object:
+        if recipient.chat_id == chats[5]:
+            raise RuntimeError("a bug")
+        return real(record, recipient)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(kb.services.broadcasts, "message_for", faulty)
+    broadcast_id = await _announce(kb, await _event(kb))
+    progress = await kb.services.broadcasts.progress(broadcast_id)
+    assert (progress.sent, progress.failed, progress.done) == (11, 1, True)
