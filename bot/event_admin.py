@@ -932,6 +932,15 @@ class EventAdmin:
             return Step((Reply(problem), self._ask(step, data, tr)))
         return await self._accept(person, data, tr, step, value)
 
+    async def answer_other(self, person: Person, tr: Translator) -> Step:
+        """A sticker, a voice note, a file... sent during the conversation: the step again."""
+        current = await self._draft(person, tr)
+        if isinstance(current, Step):
+            return current
+        hint = (tr._("Envoyez une photo, ou touchez « Pas de photo ».") if current.step == "photo"
+                else tr._("Ici, j'attends du texte ou un bouton."))  # fmt: skip
+        return Step((Reply(hint), self._ask(current.step, dict(current.data), tr)))
+
     async def answer_photo(self, person: Person, tr: Translator, file_id: str) -> Step:
         """A photo sent during the conversation (the largest size's Telegram file id)."""
         current = await self._draft(person, tr)

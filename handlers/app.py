@@ -54,7 +54,8 @@ PRIVATE = filters.ChatType.PRIVATE
 
 # Handler groups: lower numbers run first, and one handler at most runs per group.
 GROUP_FLOWS = -2
-"""Text or a photo sent during a sign-up's questions or an event being published."""
+"""What is sent during a sign-up's questions or an event being published (a sticker too:
+the question is asked again)."""
 GROUP_STEPS = -1
 """Text typed while a request is being built: consumed there (ApplicationHandlerStop)."""
 GROUP_CONVERSATION = 0
@@ -80,7 +81,7 @@ def register(app: PassApp) -> None:
     # A guided conversation (a sign-up's questions, an event being published) takes what
     # is typed for it before anything else; then a request being built.
     app.add_handler(
-        MessageHandler(PRIVATE & (filters.TEXT | filters.PHOTO) & ~filters.COMMAND,
+        MessageHandler(PRIVATE & filters.UpdateType.MESSAGE & ~filters.COMMAND,
                        flows.input_in_flow),
         GROUP_FLOWS,
     )  # fmt: skip

@@ -95,7 +95,7 @@ async def step_button(update: Update, context: Context) -> None:
 
 
 async def step_input(update: Update, context: Context) -> None:
-    """Text or a photo sent while an event is being written."""
+    """Text, a photo or anything else sent while an event is being written."""
     message = update.effective_message
     if message is None:
         return
@@ -109,7 +109,7 @@ async def step_input(update: Update, context: Context) -> None:
     elif message.text:
         result = await admin.answer_text(session.person, session.tr, message.text)
     else:
-        return
+        result = await admin.answer_other(session.person, session.tr)
     await _show(update, context, result)
 
 

@@ -448,3 +448,16 @@ async def test_a_move_saved_just_before_a_crash_is_told_at_the_next_start(tmp_pa
             assert len(told) == (1 if attempt == 0 else 0)
             if told:
                 assert "Désormais" in told[0] and "Avant" not in told[0]
+
+
+async def test_a_sticker_or_a_voice_note_while_writing_an_event_asks_the_step_again(
+    kb: Harness,
+) -> None:
+    claire = await _staff(kb)
+    await claire.send("/nouvel_evenement")
+    await claire.press("Atelier")
+    for kind in ("sticker", "voice"):
+        await kb.deliver(kb.factory.media(claire.user, kind))
+        assert "j'attends du texte ou un bouton" in _said(claire)
+        assert "Le titre, en français" in claire.last_reply
+    assert await _count(kb, "event") == 0

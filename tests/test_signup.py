@@ -346,3 +346,13 @@ async def test_crisis_words_during_the_questions_show_the_numbers_first(kb: Harn
     assert conversation is not None and conversation["step"] == "name"  # not taken as a name
     await answer_sign_up(sam)
     assert len(await registrations(kb)) == 1
+
+
+async def test_a_sticker_during_the_questions_gets_the_question_again(kb: Harness) -> None:
+    await make_event(kb, "workshop", "Atelier cuisine")
+    sam = kb.person()
+    await open_event(sam, "Atelier cuisine")
+    await sam.send_media("sticker")
+    assert "Je ne peux lire que du texte ici" in "\n".join(c.text for c in sam.replies[-2:])
+    assert "Quel nom mettre sur la liste" in sam.last_reply
+    assert await registrations(kb) == []
