@@ -494,9 +494,12 @@ def print_header(args: argparse.Namespace, tmp: Path) -> None:
         for name in ("WORKERS", "BATCH", "PROGRESS_EVERY")
         if hasattr(sender, name)
     )
+    from handlers import app as bot_app
+
     print(
-        "bot: `python -m bot run` (polling, territory kremlin-bicetre), AIORateLimiter("
-        f"max_retries=3) with its default 30/s; handlers/broadcasts.py {knobs or '?'}"
+        "bot: `python -m bot run` (polling, territory kremlin-bicetre), AIORateLimiter at "
+        f"{bot_app.RATE_PER_SECOND}/s in bursts of {bot_app.RATE_BURST}, max_retries=3; "
+        f"handlers/broadcasts.py {knobs or '?'}"
     )
     print(
         f"endpoint: bench/botapi.py on 127.0.0.1, {args.rate:g} messages/s overall "
