@@ -6,18 +6,8 @@ from __future__ import annotations
 from telegram import Update
 
 from bot import attendance
-from bot.i18n import Translator
-from bot.storage.requests import StaffRecord
 from handlers.context import Context
 from handlers.render import reply
-
-
-async def _staff(update: Update, context: Context) -> tuple[Translator, StaffRecord | None]:
-    """The staff group's language, and the member behind the update (``None``: not staff)."""
-    services = context.services
-    user = update.effective_user
-    member = None if user is None else await services.queue.staff(services.pseudonymise(user.id))
-    return services.translator(services.default_language), member
 
 
 async def attendees_command(update: Update, context: Context) -> None:
@@ -25,7 +15,7 @@ async def attendees_command(update: Update, context: Context) -> None:
     chat = update.effective_chat
     if chat is None:
         return
-    tr, member = await _staff(update, context)
+    tr, member = await context.staff(update)
     answer = await attendance.attendee_list(
         context.services, member, tr, context.args or [], chat.id
     )
@@ -37,7 +27,7 @@ async def attendance_command(update: Update, context: Context) -> None:
     chat = update.effective_chat
     if chat is None:
         return
-    tr, member = await _staff(update, context)
+    tr, member = await context.staff(update)
     answer = await attendance.attendance_sheet(
         context.services, member, tr, context.args or [], chat.id
     )
@@ -54,7 +44,7 @@ async def presence_button(update: Update, context: Context) -> None:
     query = update.callback_query
     if query is None:
         return
-    tr, member = await _staff(update, context)
+    tr, member = await context.staff(update)
     pressed = await attendance.press(context.services, member, tr, query.data)
     await query.answer(pressed.notice or None, show_alert=pressed.alert)
     context.answered = True

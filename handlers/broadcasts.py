@@ -95,9 +95,7 @@ class DeliveryTrackingRequest(BaseRequest):
 async def overview_command(update: Update, context: Context) -> None:
     """/diffusions: coordinators see what was broadcast and how far each one went."""
     services = context.services
-    tr = services.translator(services.default_language)
-    user = update.effective_user
-    member = await services.queue.staff(services.pseudonymise(user.id)) if user else None
+    tr, member = await context.staff(update)
     if member is None or member.role != "coordinator":
         await reply(update, context, staffing.coordinators_only(tr))
         return

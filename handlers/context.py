@@ -13,6 +13,7 @@ from bot import actions, menu
 from bot.i18n import Translator
 from bot.people import Person
 from bot.services import Services
+from bot.storage.requests import StaffRecord
 
 SERVICES_KEY = "services"
 
@@ -75,6 +76,15 @@ class Context(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict
             await query.answer()
             self.answered = True
         return action
+
+    async def staff(self, update: Update) -> tuple[Translator, StaffRecord | None]:
+        """The staff's language, and the staff member behind the update (``None``: not staff)."""
+        services = self.services
+        user = update.effective_user
+        member = (
+            None if user is None else await services.queue.staff(services.pseudonymise(user.id))
+        )
+        return services.translator(services.default_language), member
 
     def retranslate(self, language: str) -> Translator:
         """After the person changed language within this update."""

@@ -20,14 +20,6 @@ from handlers.context import Context
 from handlers.render import reply
 
 
-async def _member(update: Update, context: Context) -> tuple[Translator, StaffRecord | None]:
-    """The staff language, and the staff member behind the update (``None``: not staff)."""
-    services = context.services
-    user = update.effective_user
-    member = await services.queue.staff(services.pseudonymise(user.id)) if user else None
-    return services.translator(services.default_language), member
-
-
 def _where(update: Update) -> Where | None:
     """Where the coordinator watches the announcement go (the topic they wrote in)."""
     chat, message = update.effective_chat, update.effective_message
@@ -46,7 +38,7 @@ Command = Callable[[StaffRecord | None, Translator, list[str], Where | None], Aw
 
 
 async def _command(update: Update, context: Context, run: Command) -> None:
-    tr, member = await _member(update, context)
+    tr, member = await context.staff(update)
     await _show(update, context, await run(member, tr, context.args or [], _where(update)))
 
 
@@ -70,7 +62,7 @@ async def permanence_button(update: Update, context: Context) -> None:
     query = update.callback_query
     if query is None:
         return
-    tr, member = await _member(update, context)
+    tr, member = await context.staff(update)
     if member is None or member.role != "coordinator":
         await query.answer(refusal(tr), show_alert=True)
         return

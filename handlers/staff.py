@@ -9,9 +9,7 @@ from telegram.error import BadRequest, Forbidden
 
 from bot import actions, staffing
 from bot.broadcasts import Where
-from bot.i18n import Translator
 from bot.queue import Acted
-from bot.storage.requests import StaffRecord
 from handlers import broadcasts
 from handlers.context import Context
 from handlers.render import keyboard, reply
@@ -20,23 +18,9 @@ from handlers.requests import deliver, follow, refresh_card
 log = logging.getLogger(__name__)
 
 
-async def _staff(update: Update, context: Context) -> tuple[Translator, StaffRecord | None]:
-    """The staff group's language, and the member behind the update (``None`` if not staff)."""
-    services = context.services
-    return services.translator(services.default_language), await _staff_member(update, context)
-
-
 def _replied_to(update: Update) -> int | None:
     message = update.effective_message
     return message.reply_to_message.message_id if message and message.reply_to_message else None
-
-
-async def _staff_member(update: Update, context: Context) -> StaffRecord | None:
-    user = update.effective_user
-    if user is None:
-        return None
-    services = context.services
-    return await services.queue.staff(services.pseudonymise(user.id))
 
 
 async def card_button(update: Update, context: Context) -> None:
@@ -44,7 +28,7 @@ async def card_button(update: Update, context: Context) -> None:
     query = update.callback_query
     assert query is not None
     services = context.services
-    tr, member = await _staff(update, context)
+    tr, member = await context.staff(update)
     if member is None:
         await query.answer(staffing.staff_only(tr), show_alert=True)
         return
@@ -98,7 +82,7 @@ async def _tell_person(context: Context, request_id: int, event: str) -> None:
 async def queue_command(update: Update, context: Context) -> None:
     """/file: the open requests of one's team (every team for coordinators)."""
     services = context.services
-    tr, member = await _staff(update, context)
+    tr, member = await context.staff(update)
     if member is None:
         await reply(update, context, staffing.staff_only_reply(tr))
         return
@@ -108,7 +92,7 @@ async def queue_command(update: Update, context: Context) -> None:
 async def my_followups(update: Update, context: Context) -> None:
     """/mes_suivis: the requests one has claimed."""
     services = context.services
-    tr, member = await _staff(update, context)
+    tr, member = await context.staff(update)
     if member is None:
         await reply(update, context, staffing.staff_only_reply(tr))
         return
@@ -118,7 +102,7 @@ async def my_followups(update: Update, context: Context) -> None:
 async def add_staff(update: Update, context: Context) -> None:
     """/staff_ajouter <mediateur|coordinateur> [équipe], in reply to the person to add."""
     services = context.services
-    tr, member = await _staff(update, context)
+    tr, member = await context.staff(update)
     message = update.effective_message
     target = message.reply_to_message.from_user if message and message.reply_to_message else None
     answer = await staffing.add(
@@ -131,7 +115,7 @@ async def add_staff(update: Update, context: Context) -> None:
 async def remove_staff(update: Update, context: Context) -> None:
     """/staff_retirer, in reply to the person to remove."""
     services = context.services
-    tr, member = await _staff(update, context)
+    tr, member = await context.staff(update)
     message = update.effective_message
     target = message.reply_to_message.from_user if message and message.reply_to_message else None
     answer = await staffing.remove(services, member, tr, None if target is None else target.id)
@@ -140,14 +124,14 @@ async def remove_staff(update: Update, context: Context) -> None:
 
 async def list_staff(update: Update, context: Context) -> None:
     services = context.services
-    tr, member = await _staff(update, context)
+    tr, member = await context.staff(update)
     await reply(update, context, await staffing.listing(services, member, tr))
 
 
 async def set_topic(update: Update, context: Context) -> None:
     """/topic <équipe>, sent inside a forum topic: this team's cards go there."""
     services = context.services
-    tr, member = await _staff(update, context)
+    tr, member = await context.staff(update)
     message = update.effective_message
     chat = update.effective_chat
     assert message is not None
@@ -160,7 +144,7 @@ async def set_topic(update: Update, context: Context) -> None:
 async def stats_command(update: Update, context: Context) -> None:
     """/stats: the bilan's figures for coordinators, with the CSV and the chart attached."""
     services = context.services
-    tr, member = await _staff(update, context)
+    tr, member = await context.staff(update)
     bilan = await staffing.stats(services, member, tr, context.args or [])
     await reply(update, context, bilan.reply)
     chat = update.effective_chat
@@ -181,7 +165,7 @@ async def reply_to_card(update: Update, context: Context) -> None:
     if message is None or chat is None or message.reply_to_message is None:
         return
     services = context.services
-    tr, member = await _staff(update, context)
+    tr, member = await context.staff(update)
     if not message.text:
         if await services.queue.belongs_to_request(chat.id, message.reply_to_message.message_id):
             await reply(update, context, staffing.text_only(tr))
@@ -207,7 +191,7 @@ async def reply_to_card(update: Update, context: Context) -> None:
 async def note_command(update: Update, context: Context) -> None:
     """/note <text> in reply to a card: an internal note."""
     services = context.services
-    tr, member = await _staff(update, context)
+    tr, member = await context.staff(update)
     message = update.effective_message
     chat = update.effective_chat
     if message is None or chat is None:
@@ -222,7 +206,7 @@ async def note_command(update: Update, context: Context) -> None:
 async def notes_command(update: Update, context: Context) -> None:
     """/notes in reply to a card: its internal notes."""
     services = context.services
-    tr, member = await _staff(update, context)
+    tr, member = await context.staff(update)
     chat = update.effective_chat
     if chat is None:
         return
@@ -233,7 +217,7 @@ async def notes_command(update: Update, context: Context) -> None:
 async def show_name_command(update: Update, context: Context) -> None:
     """/prenom oui|non: show one's first name to the people one talks to."""
     services = context.services
-    tr, member = await _staff(update, context)
+    tr, member = await context.staff(update)
     await reply(
         update, context, await staffing.show_name(services, member, tr, context.args or [])
     )
@@ -242,7 +226,7 @@ async def show_name_command(update: Update, context: Context) -> None:
 async def poster_command(update: Update, context: Context) -> None:
     """/affiche: a deep link and a QR code to print, for staff."""
     services = context.services
-    tr, member = await _staff(update, context)
+    tr, member = await context.staff(update)
     answer = await staffing.poster(services, member, tr, context.args or [], context.bot.username)
     await reply(update, context, answer)
 
@@ -250,7 +234,7 @@ async def poster_command(update: Update, context: Context) -> None:
 async def cancel_event_command(update: Update, context: Context) -> None:
     """/annuler_evenement <numéro>: coordinators cancel an event; people are told once."""
     services = context.services
-    tr, member = await _staff(update, context)
+    tr, member = await context.staff(update)
     args = context.args or []
     if member is None or member.role != "coordinator":
         await reply(update, context, staffing.coordinators_only(tr))
