@@ -1121,6 +1121,24 @@ class EventAdmin:
             return "quartier"
         return None
 
+    async def _ask_again_if_stale(
+        self, person: Person, data: dict[str, Any], tr: Translator
+    ) -> Step | None:
+        """An answer that no longer holds (a date now past, a quartier gone) is asked again."""
+        stale = self._stale(data)
+        if stale is None:
+            return None
+        data.pop(stale, None)
+        return await self._advance(
+            person,
+            data,
+            tr,
+            tr._(
+                "Une réponse ne tient plus (la date est passée, ou le quartier n'existe plus) "
+                ": redonnez-la."
+            ),
+        )
+
     async def _publish(
         self,
         person: Person,
@@ -1129,18 +1147,9 @@ class EventAdmin:
         chat_id: int,
     ) -> Step:
         data = dict(current.data)
-        stale = self._stale(data)
-        if stale is not None:
-            data.pop(stale, None)
-            return await self._advance(
-                person,
-                data,
-                tr,
-                tr._(
-                    "Une réponse ne tient plus (la date est passée, ou le quartier n'existe plus) "
-                    ": redonnez-la."
-                ),
-            )
+        again = await self._ask_again_if_stale(person, data, tr)
+        if again is not None:
+            return again
         fields = self._fields(data)
         draft = (person.pseudonym, FLOW, current.updated_at)
         event_id = await store.publish_draft(
@@ -1171,18 +1180,9 @@ class EventAdmin:
     ) -> Step:
         data = dict(current.data)
         event_id = int(data["event"])
-        stale = self._stale(data)
-        if stale is not None:
-            data.pop(stale, None)
-            return await self._advance(
-                person,
-                data,
-                tr,
-                tr._(
-                    "Une réponse ne tient plus (la date est passée, ou le quartier n'existe plus) "
-                    ": redonnez-la."
-                ),
-            )
+        again = await self._ask_again_if_stale(person, data, tr)
+        if again is not None:
+            return again
         draft = (person.pseudonym, FLOW, current.updated_at)
         result = await store.update_event(
             self._db, event_id, self._fields(data), self._clock.now(), draft=draft
