@@ -260,3 +260,19 @@ class StopSwitch:
             Application, "running",
             property(lambda app: False if switch.stopping else real.fget(app)),  # type: ignore[attr-defined]
         )  # fmt: skip
+
+
+def pack_copy(folder: Path, files: dict[str, str], territory: str = "kremlin-bicetre") -> Path:
+    """A copy of a shipped pack (with the shared files beside it) in which ``files``
+    (name -> YAML text, dedented) replace the shipped ones: a pack a test can shape."""
+    import shutil
+    import textwrap
+
+    from bot.territory import content_root
+
+    content = folder / "content"
+    shutil.copytree(content_root() / territory, content / territory)
+    shutil.copytree(content_root() / "common", content / "common")
+    for name, text in files.items():
+        (content / territory / name).write_text(textwrap.dedent(text), encoding="utf-8")
+    return content / territory

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import shutil
 import textwrap
 from pathlib import Path
 
@@ -12,7 +11,7 @@ import pytest
 
 from bot.storage import events as store
 from bot.territory import ContentError, content_root, load_pack
-from tests.harness import Harness, Person, answer_sign_up, harness_for
+from tests.harness import Harness, Person, answer_sign_up, harness_for, pack_copy
 
 WORKSHOP = """
 events:
@@ -46,15 +45,11 @@ def _pack(
     text: str | None = None,
 ) -> Path:
     """A copy of the Kremlin-Bicêtre pack whose events.yaml says what the test needs."""
-    content = tmp_path / folder / "content"
-    shutil.copytree(content_root() / "kremlin-bicetre", content / "kremlin-bicetre")
-    shutil.copytree(content_root() / "common", content / "common")
     if text is None:
         text = (textwrap.dedent(WORKSHOP).replace("STARTS", starts).replace("ENDS", ends)
                 .replace("CAPACITY", str(capacity))
                 .replace("CANCELLED", "true" if cancelled else "false"))  # fmt: skip
-    (content / "kremlin-bicetre" / "events.yaml").write_text(text, encoding="utf-8")
-    return content / "kremlin-bicetre"
+    return pack_copy(tmp_path / folder, {"events.yaml": text})
 
 
 def _told(h: Harness, who: Person, words: str) -> list[str]:
@@ -210,10 +205,6 @@ def test_the_example_in_each_events_file_is_valid(tmp_path: Path, territory: str
     lines = shipped.splitlines()
     start = lines.index("# events:")
     example = [line[2:] for line in lines[start:] if line.startswith("# ")]
-    content = tmp_path / "content"
-    shutil.copytree(content_root() / territory, content / territory)
-    shutil.copytree(content_root() / "common", content / "common")
-    (content / territory / "events.yaml").write_text("\n".join(example), encoding="utf-8")
-    pack = load_pack(content / territory)
+    pack = load_pack(pack_copy(tmp_path, {"events.yaml": "\n".join(example)}, territory))
     assert [e.id for e in pack.events.events] == ["tournoi-exemple"]
     assert load_pack(content_root() / territory).events.events == ()

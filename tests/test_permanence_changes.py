@@ -7,8 +7,6 @@ the clock starts on Monday 23 November 2026, 10:00 in Paris.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-import textwrap
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -18,7 +16,7 @@ from bot.permanence_changes import parse_day, parse_hours
 from bot.storage import requests as request_store
 from bot.storage.broadcasts import save_subscription
 from bot.territory import content_root, load_pack
-from tests.harness import Harness, Person, harness_for
+from tests.harness import Harness, Person, harness_for, pack_copy
 
 PERMANENCES = """
 permanences:
@@ -48,13 +46,8 @@ TOLD = dt.timedelta(seconds=5)
 
 
 def _pack_dir(tmp_path: Path) -> Path:
-    content = tmp_path / "content"
-    shutil.copytree(content_root() / "kremlin-bicetre", content / "kremlin-bicetre")
-    shutil.copytree(content_root() / "common", content / "common")
-    pack = load_pack(content / "kremlin-bicetre")
-    text = textwrap.dedent(PERMANENCES).replace("QUARTIER", pack.places.quartiers[0].id)
-    (content / "kremlin-bicetre" / "permanences.yaml").write_text(text, encoding="utf-8")
-    return content / "kremlin-bicetre"
+    quartier = load_pack(content_root() / "kremlin-bicetre").places.quartiers[0].id
+    return pack_copy(tmp_path, {"permanences.yaml": PERMANENCES.replace("QUARTIER", quartier)})
 
 
 @pytest.fixture

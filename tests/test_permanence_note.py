@@ -6,16 +6,13 @@ The pack is kremlin-bicetre's with one synthetic permanence, every Tuesday and T
 
 from __future__ import annotations
 
-import shutil
-import textwrap
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from bot.storage import requests as request_store
-from bot.territory import content_root
-from tests.harness import Harness, Person, harness_for
+from tests.harness import Harness, Person, harness_for, pack_copy
 
 PERMANENCES = """
 permanences:
@@ -36,13 +33,8 @@ STAFF_CHAT = {"id": -100555, "type": "supergroup", "title": "Équipe"}
 
 @pytest.fixture
 async def h(tmp_path: Path) -> AsyncIterator[Harness]:
-    content = tmp_path / "content"
-    shutil.copytree(content_root() / "kremlin-bicetre", content / "kremlin-bicetre")
-    shutil.copytree(content_root() / "common", content / "common")
-    (content / "kremlin-bicetre" / "permanences.yaml").write_text(
-        textwrap.dedent(PERMANENCES), encoding="utf-8"
-    )
-    async with harness_for(str(content / "kremlin-bicetre"), tmp_path) as harness:
+    pack = pack_copy(tmp_path, {"permanences.yaml": PERMANENCES})
+    async with harness_for(str(pack), tmp_path) as harness:
         yield harness
 
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-import textwrap
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -12,7 +10,7 @@ import pytest
 
 from bot.permanences import occurrences
 from bot.territory import ContentError, content_root, load_pack
-from tests.harness import Harness, harness_for
+from tests.harness import Harness, harness_for, pack_copy
 
 PERMANENCES = """
 permanences:
@@ -49,13 +47,8 @@ permanences:
 
 
 def _pack_dir(tmp_path: Path) -> Path:
-    content = tmp_path / "content"
-    shutil.copytree(content_root() / "kremlin-bicetre", content / "kremlin-bicetre")
-    shutil.copytree(content_root() / "common", content / "common")
-    pack = load_pack(content / "kremlin-bicetre")
-    text = textwrap.dedent(PERMANENCES).replace("QUARTIER", pack.places.quartiers[0].id)
-    (content / "kremlin-bicetre" / "permanences.yaml").write_text(text, encoding="utf-8")
-    return content / "kremlin-bicetre"
+    quartier = load_pack(content_root() / "kremlin-bicetre").places.quartiers[0].id
+    return pack_copy(tmp_path, {"permanences.yaml": PERMANENCES.replace("QUARTIER", quartier)})
 
 
 @pytest.fixture
