@@ -27,6 +27,8 @@ from bot.ui import Button, Reply, esc, rows
 
 FLOW = "request"
 MESSAGE_FLOW = "message"
+SIGNUP_FLOW = "signup"
+"""A sign-up's questions (bot/signup.py): one conversation per person, so they give way."""
 IDLE_RESET = dt.timedelta(hours=24)
 MAX_DESCRIPTION = 500
 AVAILABILITY: dict[str, str] = {
@@ -131,6 +133,17 @@ class Requests:
         current = await self._state(person)
         if current is not None and not urgent:
             return Step((self._ask(current.step, current.data, tr, resumed=True),))
+        other = await store.get_conversation(self._db, person.pseudonym) if person.known else None
+        step = await self._begin(person, tr, source=source, subject=subject, urgent=urgent)
+        if not urgent and current is None and other is not None and other.flow == SIGNUP_FLOW:
+            notice = Reply(tr._("L'inscription que vous aviez commencée s'arrête ici : rien "
+                                "n'a été réservé. Pour la refaire : /evenements"))  # fmt: skip
+            return Step((notice, *step.replies), step.created)
+        return step
+
+    async def _begin(
+        self, person: Person, tr: Translator, *, source: str, subject: str | None, urgent: bool
+    ) -> Step:
         data: dict[str, Any] = {"source": source if source in SOURCES else "menu"}
         if urgent:
             data["urgent"] = True

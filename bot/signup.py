@@ -35,7 +35,8 @@ from bot.clock import Clock
 from bot.event_kinds import DEFAULT_CATEGORIES, UNIT_METRES, UNIT_PEOPLE
 from bot.i18n import N_, Translator
 from bot.people import People, Person
-from bot.requests import normalise_phone
+from bot.requests import FLOW as REQUEST_FLOW
+from bot.requests import MESSAGE_FLOW, SIGNUP_FLOW, normalise_phone
 from bot.storage import Database
 from bot.storage import events as store
 from bot.storage import requests as conversations
@@ -46,7 +47,7 @@ from bot.ui import Button, Reply, esc, rows
 if TYPE_CHECKING:
     from bot.events import Events
 
-FLOW = "signup"
+FLOW = SIGNUP_FLOW
 IDLE_RESET = dt.timedelta(hours=24)
 MAX_NAME = 60
 MAX_TEAM = 40
@@ -235,7 +236,16 @@ class SignUps:
             and not self._expired(current)
         ):
             return Step((self._ask(current.step, current.data, event, tr, resumed=True),))
-        return await self._advance(person, {"event": event_id}, event, tr)
+        # One conversation at a time: a callback request being written gives way, and the
+        # person is told so rather than finding it gone later.
+        other = await conversations.get_conversation(self._db, person.pseudonym) if (
+            person.known) else None  # fmt: skip
+        step = await self._advance(person, {"event": event_id}, event, tr)
+        if other is not None and other.flow in (REQUEST_FLOW, MESSAGE_FLOW):
+            notice = Reply(tr._("La demande de rappel que vous aviez commencée n'a pas été "
+                                "envoyée. Pour la refaire : /rappel"))  # fmt: skip
+            return dataclasses.replace(step, replies=(notice, *step.replies))
+        return step
 
     def _next_step(self, data: dict[str, Any], event: EventRecord) -> str:
         for step in _asks(event):

@@ -356,3 +356,17 @@ async def test_a_sticker_during_the_questions_gets_the_question_again(kb: Harnes
     assert "Je ne peux lire que du texte ici" in "\n".join(c.text for c in sam.replies[-2:])
     assert "Quel nom mettre sur la liste" in sam.last_reply
     assert await registrations(kb) == []
+
+
+async def test_one_conversation_at_a_time_and_the_person_is_told(kb: Harness) -> None:
+    await make_event(kb, "workshop", "Atelier cuisine")
+    sam = kb.person()
+    await sam.send("/rappel")  # a callback request being written...
+    await open_event(sam, "Atelier cuisine")  # ...gives way to the sign-up, with a word
+    said_now = "\n".join(c.text for c in sam.replies[-3:])
+    assert "La demande de rappel que vous aviez commencée n'a pas été envoyée" in said_now
+    assert "Quel nom mettre sur la liste" in sam.last_reply
+    await sam.send("/rappel")  # and the other way round
+    said_now = "\n".join(c.text for c in sam.replies[-3:])
+    assert "L'inscription que vous aviez commencée s'arrête ici" in said_now
+    assert await registrations(kb) == []
