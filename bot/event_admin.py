@@ -25,14 +25,14 @@ from bot import actions, event_kinds
 from bot.broadcasts import Broadcasts, Compose, Where
 from bot.clock import Clock
 from bot.event_kinds import BRADERIE, DEFAULT_CATEGORIES, TOURNAMENT
-from bot.events import Notice
-from bot.i18n import N_, Translator, pick_language
+from bot.events import Notice, promotion_notices
+from bot.i18n import N_, Translator
 from bot.people import Person
 from bot.queue import Queue
-from bot.storage import Database, people
+from bot.storage import Database
 from bot.storage import events as store
 from bot.storage import requests as conversations
-from bot.storage.events import EventFields, EventRecord, SignUp
+from bot.storage.events import EventFields, EventRecord
 from bot.territory import Pack
 from bot.ui import Button, Reply, esc, rows
 
@@ -360,44 +360,6 @@ async def tell_cancelled(
         by=by,
         progress=progress,
     )
-
-
-async def promotion_notices(
-    db: Database, pack: Pack, translator: Callable[[str], Translator], promoted: tuple[SignUp, ...]
-) -> tuple[Notice, ...]:
-    """The people taken off a waiting list, each told in their language (as when a place
-    is freed by someone leaving)."""
-    notices = []
-    for signup in promoted:
-        chat_id = await people.get_chat(db, signup.pseudonym)
-        if chat_id is None:
-            continue
-        record = await people.get_person(db, signup.pseudonym)
-        ptr = translator(
-            pick_language(
-                record.language if record else None, None, pack.territory.default_language
-            )
-        )
-        notices.append(
-            Notice(
-                chat_id,
-                Reply(
-                    ptr._(
-                        "🎉 Bonne nouvelle : une place s'est libérée, vous êtes inscrit·e ! "
-                        "Si vous ne pouvez plus venir, libérez-la :"
-                    ),
-                    (
-                        (
-                            Button(
-                                ptr._("Je ne peux pas venir"),
-                                actions.event("leave", signup.registration_id),
-                            ),
-                        ),
-                    ),
-                ),
-            )
-        )
-    return tuple(notices)
 
 
 # --- the conversation ---------------------------------------------------------------------

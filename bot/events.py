@@ -17,7 +17,7 @@ from bot.signup import Step as SignUpStep
 from bot.signup import summary as registration_summary
 from bot.storage import Database, people
 from bot.storage import events as store
-from bot.storage.events import EventRecord
+from bot.storage.events import EventRecord, SignUp
 from bot.territory import Pack
 from bot.ui import Button, Document, Reply, esc
 
@@ -28,6 +28,44 @@ class Notice:
 
     chat_id: int
     reply: Reply
+
+
+async def promotion_notices(
+    db: Database, pack: Pack, translator: Callable[[str], Translator], promoted: tuple[SignUp, ...]
+) -> tuple[Notice, ...]:
+    """The people taken off a waiting list, each told in their language (as when a place
+    is freed by someone leaving)."""
+    notices = []
+    for signup in promoted:
+        chat_id = await people.get_chat(db, signup.pseudonym)
+        if chat_id is None:
+            continue
+        record = await people.get_person(db, signup.pseudonym)
+        ptr = translator(
+            pick_language(
+                record.language if record else None, None, pack.territory.default_language
+            )
+        )
+        notices.append(
+            Notice(
+                chat_id,
+                Reply(
+                    ptr._(
+                        "🎉 Bonne nouvelle : une place s'est libérée, vous êtes inscrit·e ! "
+                        "Si vous ne pouvez plus venir, libérez-la :"
+                    ),
+                    (
+                        (
+                            Button(
+                                ptr._("Je ne peux pas venir"),
+                                actions.event("leave", signup.registration_id),
+                            ),
+                        ),
+                    ),
+                ),
+            )
+        )
+    return tuple(notices)
 
 
 class Events:
@@ -187,22 +225,9 @@ class Events:
         promoted = await store.withdraw(
             self._db, registration_id, person.pseudonym, self._clock.now()
         )
-        notices = []
-        for signup in promoted:
-            chat_id = await people.get_chat(self._db, signup.pseudonym)
-            if chat_id is None:
-                continue
-            record = await people.get_person(self._db, signup.pseudonym)
-            ptr = self._translator(
-                pick_language(record.language if record else None, None,
-                              self.pack.territory.default_language)
-            )  # fmt: skip
-            notices.append(Notice(chat_id, Reply(
-                ptr._("🎉 Bonne nouvelle : une place s'est libérée, vous êtes inscrit·e ! "
-                      "Si vous ne pouvez plus venir, libérez-la :"),
-                ((Button(ptr._("Je ne peux pas venir"),
-                         actions.event("leave", signup.registration_id)),),),
-            )))  # fmt: skip
+        notices = list(
+            await promotion_notices(self._db, self.pack, self._translator, tuple(promoted))
+        )
         return Reply(tr._("C'est fait, votre place est libérée."), edit=True), notices
 
     async def forget_past_contacts(self) -> int:

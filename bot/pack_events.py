@@ -25,8 +25,8 @@ from dataclasses import dataclass, replace
 
 from bot.broadcasts import Broadcasts, Where
 from bot.clock import Clock
-from bot.event_admin import promotion_notices, tell_cancelled, tell_moved
-from bot.events import Notice
+from bot.event_admin import tell_cancelled, tell_moved
+from bot.events import Notice, promotion_notices
 from bot.i18n import Translator
 from bot.storage import Database
 from bot.storage import events as store
