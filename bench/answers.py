@@ -1,12 +1,17 @@
 """How well, and how fast, the bot understands free text.
 
 Prints, on the labelled sets of tests/eval/: top-1 accuracy on answerable
-questions, correct "I don't know" on out-of-scope ones, confident wrong answers,
-crisis recall and precision; then the latency of answering one message (crisis
+questions, correct "I don't know" on out-of-scope ones, confident wrong answers;
+crisis recall per family and per tier, and the urgent/concern split of messages
+that are not crises; then the latency of the whole understanding step (crisis
 check + matching, as the bot does it) with both packs' entries loaded, and again
-with each pack inflated to 2,000 entries.
+with each pack inflated to 2,000 entries; and the resident memory of the running
+bot with 10,000 people in its database.
 
     .venv/bin/python bench/answers.py [--repeat 5] [--show-misses]
+
+A sealed set (written blind, never read by the developers) is run once with
+``--sealed FILE``: every message against both territories, figures only.
 """
 
 from __future__ import annotations
@@ -21,10 +26,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path[0] = str(ROOT)  # not bench/, whose queue.py would shadow the standard one
 
 from bot.answers import KnowledgeBase  # noqa: E402
 from bot.evaluation import (  # noqa: E402
+    CrisisScores,
     LabelledQuestion,
     load_crisis,
     load_questions,
@@ -87,11 +93,69 @@ def pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
 
 
+def print_crisis(title: str, crisis: CrisisScores, show_misses: bool) -> None:
+    print(f"{title}: {crisis.crises} crises, {crisis.harmless} messages that are not")
+    print(f"  recall (either tier)   {crisis.recall:6.1%}   (floor 95 %, every family 90 %)")
+    print(f"  crises given urgent    {crisis.caught_urgent / max(crisis.crises, 1):6.1%}")
+    for family in sorted(crisis.by_category):
+        print(f"    {family:<18} {crisis.family_recall(family):6.1%} of "
+              f"{crisis.by_category[family]:3d}")  # fmt: skip
+    if crisis.tiers:
+        print("  expected tier → given: " + ", ".join(
+            f"{a}→{b} {n}" for (a, b), n in sorted(crisis.tiers.items())))  # fmt: skip
+    print(f"  not crises, urgent card {crisis.false_urgent_rate:6.1%}   (ceiling 3 %)")
+    print(
+        f"  not crises, check-in    "
+        f"{(crisis.false_alarms - crisis.false_urgent) / max(crisis.harmless, 1):6.1%}"
+    )
+    for kind in sorted(crisis.by_kind):
+        print(f"    {kind:<18} urgent {crisis.urgent_by_kind[kind]:3d}, check-in "
+              f"{crisis.concern_by_kind[kind]:3d} of {crisis.by_kind[kind]:3d}")  # fmt: skip
+    if show_misses:
+        for m in crisis.missed:
+            print(f"    CRISIS MISSED {m.pack} {m.category} {m.text!r}")
+        for m, tier in crisis.alarmed:
+            print(f"    ALARM ({tier}) {m.pack} {m.text!r}")
+
+
+def resident_memory(people: int) -> str:
+    """The running bot's resident memory, with ``people`` in its database, after some traffic."""
+    import asyncio
+    import tempfile
+
+    from bench.updates import passerelle
+    from bot.storage.people import ensure_person
+    from handlers.context import services_of
+    from handlers.offline import UpdateFactory
+
+    async def run() -> str:
+        with tempfile.TemporaryDirectory(prefix="passerelle-rss-") as tmp:
+            async with passerelle("dumbea", Path(tmp) / "rss.sqlite3") as (target, _):
+                services = services_of(target.app)
+                now = services.clock.now()
+                async with services.db.transaction() as tx:
+                    for n in range(people):
+                        await ensure_person(tx, services.pseudonymise(10_000_000 + n), now)
+                factory = UpdateFactory(target.app.bot)
+                texts = [q.text for q in load_questions(EVAL / "questions.yaml")]
+                for n in range(2_000):
+                    user = factory.user(10_000_000 + n % people, "P", "fr")
+                    await target.app.process_update(factory.text(user, texts[n % len(texts)]))
+                status = Path("/proc/self/status").read_text(encoding="utf-8")  # noqa: ASYNC240
+                rss = next(line.split()[1] for line in status.splitlines()
+                           if line.startswith("VmRSS"))  # fmt: skip
+                return f"{int(rss) / 1024:.0f} MB"
+
+    return asyncio.run(run())
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=5, help="passes over the questions")
     parser.add_argument("--show-misses", action="store_true")
     parser.add_argument("--inflate", type=int, default=2000, help="entries per inflated pack")
+    parser.add_argument("--sealed", help="a sealed crisis set, run once: figures only")
+    parser.add_argument("--people", type=int, default=10_000, help="people for the memory")
     args = parser.parse_args()
 
     print(f"command: {' '.join(sys.argv)}")
@@ -130,16 +194,15 @@ def main() -> int:
                 print(f"    MISS {q.pack} {q.lang} {q.text!r}: expected {q.expected}, "
                       f"got {kind} {ids}")  # fmt: skip
     for name in ("crisis.yaml", "crisis_holdout.yaml"):
-        crisis = score_crisis(kbs, load_crisis(EVAL / name))
-        print(f"{name}: {crisis.crises} crises, {crisis.harmless} harmless messages")
-        print(f"  recall                {crisis.recall:6.1%}   (floor 100 %)")
-        print(f"  precision             {crisis.precision:6.1%}")
-        print(f"  false positives       {crisis.false_positive_rate:6.1%}   (ceiling 5 %)")
-        if args.show_misses:
-            for m in crisis.missed:
-                print(f"    CRISIS MISSED {m.pack} {m.text!r}")
-            for m in crisis.alarmed:
-                print(f"    FALSE ALARM {m.pack} {m.text!r}")
+        print_crisis(f"{name} (development)", score_crisis(kbs, load_crisis(EVAL / name)),
+                     args.show_misses)  # fmt: skip
+    if args.sealed:
+        sealed = load_crisis(Path(args.sealed))
+        for pack_name in PACKS:
+            both = [dataclasses.replace(m, pack=pack_name) for m in sealed]
+            print_crisis(f"SEALED {Path(args.sealed).name} in {pack_name}",
+                         score_crisis(kbs, both), show_misses=False)  # fmt: skip
+        return 0
 
     times = latency(kbs, questions, args.repeat)
     print(
@@ -156,6 +219,9 @@ def main() -> int:
         f"(built in {build_ms:.0f} ms): p50 {statistics.median(times):.3f} ms, "
         f"p99 {pct(times, 99):.3f} ms"
     )
+    del big, big_kbs
+    print(f"resident memory of the running bot with {args.people:,} people: "
+          f"{resident_memory(args.people)} (goal < 150 MB)")  # fmt: skip
     return 0
 
 

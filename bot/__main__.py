@@ -8,18 +8,22 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from bot.config import OPTIONS, ConfigError, Settings, load_settings
 from bot.content_checks import editor_report
 from bot.logs import setup_logging
 from bot.storage import DatabaseError
 from bot.territory import ContentError, Pack, find_pack, load_pack
+
+if TYPE_CHECKING:
+    from bot.answers import KnowledgeBase
 
 log = logging.getLogger("passerelle")
 
@@ -71,7 +75,12 @@ def _parser() -> argparse.ArgumentParser:
     ask = sub.add_parser("ask", help="show how the bot understands a question (for editors)")
     ask.add_argument("--territory", required=True, help="dumbea, kremlin-bicetre or a path")
     ask.add_argument("--language", choices=("fr", "en"), default="fr")
-    ask.add_argument("question", nargs="+", help="the question, as a person would type it")
+    ask.add_argument("question", nargs="*", help="the question, as a person would type it")
+    ask.add_argument(
+        "--jsonl",
+        action="store_true",
+        help="read one message per line on standard input, print one JSON object per line",
+    )
     return parser
 
 
@@ -111,6 +120,47 @@ def check_content(paths: Sequence[str]) -> int:
     return status
 
 
+def understand(kb: KnowledgeBase, text: str, language: str) -> dict[str, object]:
+    """What the bot makes of one message, as the service's own checks read it.
+
+    The keys are stable: ``crisis`` (urgent, concern or none), ``category`` (the kind
+    of crisis, or null), ``family`` (its FACTS.md family), ``about_other``, ``verdict``
+    (answer, suggest or none) and ``ids`` (the entries shown, best first).
+    """
+    signal = kb.detect_crisis(text)
+    verdict = kb.decide(text, language)
+    shown: tuple[str, ...] = verdict.answer_ids
+    if signal is not None and not signal.urgent:
+        shown = verdict.answer_ids[:1]  # behind "C'était juste une question"
+    return {
+        "crisis": "none" if signal is None else signal.tier,
+        "category": None if signal is None else signal.category.id,
+        "family": None if signal is None else signal.family,
+        "about_other": None if signal is None else signal.about_other,
+        "verdict": verdict.kind,
+        "ids": list(shown),
+    }
+
+
+def ask_jsonl(territory: str, language: str, lines: TextIO, out: TextIO) -> int:
+    """``ask --jsonl``: one message per input line, one JSON object per output line."""
+    from bot.answers import KnowledgeBase
+
+    try:
+        pack = load_pack(find_pack(territory))
+    except ContentError as exc:
+        return _fail(f"{territory}: the pack has errors", exc.problems)
+    kb = KnowledgeBase(pack)
+    for line in lines:
+        text = line.rstrip("\r\n")
+        if not text.strip():
+            continue
+        result = {"text": text, **understand(kb, text, language)}
+        out.write(json.dumps(result, ensure_ascii=False) + "\n")
+        out.flush()
+    return 0
+
+
 def ask(territory: str, language: str, question: str) -> int:
     """Print what the matcher makes of a question: the entry, its score, the runner-up."""
     from bot.answers import KnowledgeBase
@@ -130,7 +180,15 @@ def ask(territory: str, language: str, question: str) -> int:
         print("corrected:  " + ", ".join(f"{k} → {v}" for k, v in match.corrected.items()))
     if match.unknown:
         print(f"unknown:    {', '.join(match.unknown)}")
-    print(f"crisis:     {', '.join(signal.ids) if signal else 'no'}")
+    crisis = "no"
+    if signal is not None:
+        person = "someone else" if signal.about_other else "the writer"
+        rule = ", a phrase rule fired" if signal.by_rule else ""
+        crisis = (
+            f"{signal.tier} — {signal.category.id} ({signal.family}), about {person}{rule}; "
+            f"p(crisis) {signal.reading.crisis:.2f}, p(urgent) {signal.reading.urgent:.2f}"
+        )
+    print(f"crisis:     {crisis}")
     labels = {"answer": "answer", "suggest": "suggest (not sure)", "none": "none (I don't know)"}
     print(f"verdict:    {labels[verdict.kind]} {' '.join(verdict.answer_ids)}")
     if len(match.candidates) < 2:
@@ -293,6 +351,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "check-content":
         return check_content(args.packs)
     if args.command == "ask":
+        if args.jsonl:
+            return ask_jsonl(args.territory, args.language, sys.stdin, sys.stdout)
+        if not args.question:
+            return _fail("ask", ["give a question, or --jsonl to read them on standard input"])
         return ask(args.territory, args.language, " ".join(args.question))
     if args.command == "report":
         return _report(args)

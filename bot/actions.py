@@ -37,6 +37,11 @@ SIGNUP = "su"
 PRESENCE = "pr"
 """Attendance on the day: ``pr:on.<registration>.<page>``, ``pr:off.<registration>.<page>``,
 ``pr:page.<event>.<page>``."""
+CRISIS = "cr"
+"""A choice on a crisis card: ``cr:<choice>.<category>[.<entry>]`` — ``d`` I am in danger,
+``o`` someone is, ``t`` I need to talk, ``q`` it was just a question (about ``entry``),
+``c`` be contacted quickly."""
+CRISIS_CHOICES: tuple[str, ...] = ("d", "o", "t", "q", "c")
 ALL = "-"
 """Argument meaning "no particular one": all themes, no quartier, no subject."""
 URGENT = "urgent"
@@ -136,6 +141,14 @@ def presence(action: str, identifier: int, page: int) -> str:
     return f"{PRESENCE}:{action}.{identifier}.{page}"
 
 
+def crisis(choice: str, category: str, entry: str | None = None) -> str:
+    if choice not in CRISIS_CHOICES:
+        raise ValueError(choice)
+    data = f"{CRISIS}:{choice}.{category}" + (f".{entry}" if entry else "")
+    # An entry id too long for Telegram's 64 bytes is left out: the question is then asked again.
+    return data if len(data.encode()) <= 64 else f"{CRISIS}:{choice}.{category}"
+
+
 def split(argument: str) -> list[str]:
     """The dot-separated parts of a compound argument."""
     return argument.split(".")
@@ -163,7 +176,7 @@ def parse(data: str | None) -> Action | None:
         return None
     kind, argument = match.groups()
     if kind in (REQUEST, MY_REQUEST, STAFF, EVENT, SUBSCRIPTION, SIGNUP, PRESENCE, PERMANENCE,
-                EVENT_ADMIN):  # fmt: skip
+                EVENT_ADMIN, CRISIS):  # fmt: skip
         return Action(kind, argument) if _COMPOUND.match(argument) else None
     if kind in (QUARTIER, THEME, ANSWER, WHERE, MEDIATOR):
         return Action(kind, argument) if _PACK_IDS.match(argument) else None

@@ -16,7 +16,8 @@ from bot.i18n import Translator
 from bot.matching.crisis import CrisisDetector, CrisisSignal
 from bot.matching.index import LanguageIndex, Match
 from bot.matching.text import Normaliser
-from bot.territory import LANGUAGES, HelpNumber, Pack, Partner
+from bot.matching.triage import Reader, known_words, local_words, shared_model
+from bot.territory import LANGUAGES, CrisisCategory, HelpNumber, Pack, Partner
 from bot.ui import Button, Reply, Venue, esc, rows
 
 ANSWER_CONFIDENCE = 0.55
@@ -49,8 +50,21 @@ class KnowledgeBase:
         self.normalisers = {
             lang: Normaliser(lang, pack.lexicon, pack.synonyms) for lang in LANGUAGES
         }
-        self.indexes = {lang: LanguageIndex(self.normalisers[lang], entries) for lang in LANGUAGES}
-        self.crisis = CrisisDetector(pack.crisis, self.normalisers)
+        known = known_words()
+        self.indexes = {
+            lang: LanguageIndex(self.normalisers[lang], entries, known) for lang in LANGUAGES
+        }
+        local = local_words(
+            (canonical, variants)
+            for lang in LANGUAGES
+            for canonical, variants in pack.synonyms.get(lang).items()
+        )
+        self.crisis = CrisisDetector(
+            pack.crisis,
+            self.normalisers,
+            shared_model(pack.lexicon),
+            Reader(pack.lexicon, local),
+        )
 
     def match(self, text: str, language: str) -> Match:
         """Match in the person's language, and in the other: people write in either."""
@@ -90,6 +104,11 @@ def _menu_row(tr: Translator) -> tuple[Button, ...]:
 
 def _mediator_button(tr: Translator, about: str | None = None) -> Button:
     return Button(tr._("🙋 Parler à un médiateur"), actions.mediator(about))
+
+
+def _emergency_button(tr: Translator) -> Button:
+    """The safety net under every reply that is not a confident answer."""
+    return Button(tr._("🆘 Numéros d'urgence"), actions.menu("urgence"))
 
 
 def themes(pack: Pack, tr: Translator, *, edit: bool = False) -> Reply:
@@ -173,7 +192,7 @@ def suggestions(pack: Pack, tr: Translator, answer_ids: tuple[str, ...]) -> Repl
         if entry is not None:
             buttons.append((Button(entry.title.get(tr.language), actions.answer(answer_id)),))
     text = tr._("Je ne suis pas sûr d'avoir compris. Voici ce que j'ai trouvé :")
-    keyboard = (*buttons, (_mediator_button(tr),), _menu_row(tr))
+    keyboard = (*buttons, (_mediator_button(tr),), (_emergency_button(tr),), _menu_row(tr))
     return Reply(text, keyboard)
 
 
@@ -187,6 +206,7 @@ def dont_know(tr: Translator) -> Reply:
     keyboard = (
         (Button(tr._("📚 Thèmes"), actions.theme(actions.ALL)),),
         (_mediator_button(tr),),
+        (_emergency_button(tr),),
         _menu_row(tr),
     )
     return Reply(text, keyboard)
@@ -227,48 +247,125 @@ def where_to_go(
 
 
 def _number_line(number: HelpNumber, tr: Translator) -> str:
-    line = f"<b>{esc(number.number)}</b> — {esc(number.label.get(tr.language))}"
+    line = f"<b>{esc(number.number)}</b>" + (" ✉️" if number.sms else "")
+    line += f" — {esc(number.label.get(tr.language))}"
     if number.hours:
         line += f" ({esc(number.hours.get(tr.language))})"
     return line
 
 
+def _listening(pack: Pack, category: CrisisCategory) -> list[HelpNumber]:
+    return [n for n in (pack.number(i) for i in category.listening) if n is not None]
+
+
+def _call_first(pack: Pack, tr: Translator, category: CrisisCategory, about_other: bool) -> str:
+    """The one number that fits, first: never two emergency numbers to choose between."""
+    number = pack.number(category.emergency)
+    assert number is not None  # checked when the pack is loaded
+    values = {"number": esc(number.number), "label": esc(number.label.get(tr.language))}
+    if about_other:
+        return tr._(
+            "🚨 <b>Si cette personne est en danger maintenant, appelez le {number}</b> ({label})."
+        ).format(**values)
+    return tr._("🚨 <b>En danger maintenant ? Appelez le {number}</b> ({label}).").format(**values)
+
+
+def _numbers_footer(pack: Pack, tr: Translator, category: CrisisCategory) -> str:
+    """The numbers kept in sight under an answer: the emergency one, then who listens."""
+    lines = [_call_first(pack, tr, category, about_other=False)]
+    listening = _listening(pack, category)
+    if listening:
+        lines.append(tr._("💬 Pour en parler :") + " " + _number_line(listening[0], tr))
+    return "\n".join(lines)
+
+
+def _message(category: CrisisCategory, tr: Translator, about_other: bool) -> str:
+    text = (category.message_other if about_other else category.message).get(tr.language)
+    return esc(text)
+
+
 def crisis(pack: Pack, tr: Translator, signal: CrisisSignal) -> Reply:
-    """Before anything else: calm words, the numbers, and a human quickly."""
-    numbers: list[HelpNumber] = []
-    for category in signal.categories:
-        for number_id in category.numbers:
-            number = pack.number(number_id)
-            if number is not None and number not in numbers:
-                numbers.append(number)
-    for number in pack.emergency_numbers():
-        if number not in numbers:
-            numbers.append(number)
-    messages = []
-    for category in signal.categories:
-        message = category.message.get(tr.language)
-        if message not in messages:
-            messages.append(message)
-    text = "\n".join(
-        (
-            *(esc(m) for m in messages),
-            "",
-            tr._(
-                "<b>Êtes-vous en sécurité, là, maintenant ?</b> Si vous êtes en danger, "
-                "appelez tout de suite le {number}."
-            ).format(number=esc(pack.emergency_numbers()[0].number)),
-            "",
-            tr._("📞 <b>Vous pouvez appeler :</b>"),
-            *(_number_line(n, tr) for n in numbers),
-            "",
-            tr._("Vous pouvez aussi demander qu'un médiateur vous contacte vite."),
-        )
-    )
+    """Before anything else: the card of the crisis' tier."""
+    if signal.urgent:
+        return urgent_card(pack, tr, signal.category, about_other=signal.about_other)
+    return check_in(pack, tr, signal.category, signal.about_other, None)
+
+
+def urgent_card(
+    pack: Pack, tr: Translator, category: CrisisCategory, *, about_other: bool, edit: bool = False
+) -> Reply:
+    """An act, a plan, danger now: the number that fits, who listens, and a human in one tap."""
+    lines = [_message(category, tr, about_other), "", _call_first(pack, tr, category, about_other)]
+    listening = _listening(pack, category)
+    if listening:
+        lines += ["", tr._("💬 <b>Pour en parler, tout de suite :</b>")]
+        lines += [_number_line(n, tr) for n in listening]
+    lines += ["", tr._("Un médiateur peut aussi vous contacter vite, ici ou par téléphone.")]
     keyboard = (
-        (Button(tr._("🙋 Être contacté·e vite par un médiateur"), actions.mediator("urgent")),),
+        (Button(tr._("🙋 Être contacté·e vite"), actions.crisis("c", category.id)),),
         (Button(tr._("🚨 Tous les numéros"), actions.menu("urgence")),),
     )
-    return Reply(text, keyboard)
+    return Reply("\n".join(lines), keyboard, edit=edit)
+
+
+def check_in(
+    pack: Pack,
+    tr: Translator,
+    category: CrisisCategory,
+    about_other: bool,
+    answer_id: str | None,
+) -> Reply:
+    """Distress without an act, or a calm question: a gentle check before anything else."""
+    question = (
+        tr._("<b>Cette personne est-elle en sécurité, là, maintenant ?</b>")
+        if about_other
+        else tr._("<b>Est-ce que vous êtes en sécurité, là, maintenant ?</b>")
+    )
+    lines = [_message(category, tr, about_other), "", question]
+    listening = _listening(pack, category)
+    if listening:
+        lines += ["", tr._("💬 Pour en parler :") + " " + _number_line(listening[0], tr)]
+    danger = (
+        Button(tr._("🚨 Elle ou il est en danger"), actions.crisis("o", category.id))
+        if about_other
+        else Button(tr._("🚨 Je suis en danger"), actions.crisis("d", category.id))
+    )
+    keyboard = (
+        (danger,),
+        (Button(tr._("💬 J'ai besoin de parler"), actions.crisis("t", category.id)),),
+        (Button(tr._("C'était juste une question"), actions.crisis("q", category.id, answer_id)),),
+    )
+    return Reply("\n".join(lines), keyboard)
+
+
+def need_to_talk(pack: Pack, tr: Translator, category: CrisisCategory) -> Reply:
+    """ "J'ai besoin de parler": the listening lines that fit, and a mediator."""
+    lines = [tr._("Vous pouvez en parler, maintenant, à des personnes formées pour écouter :")]
+    lines += [_number_line(n, tr) for n in _listening(pack, category)]
+    lines += ["", _call_first(pack, tr, category, about_other=False), ""]
+    lines.append(tr._("Et un médiateur de l'équipe peut vous répondre, ici ou par téléphone."))
+    keyboard = (
+        (Button(tr._("🙋 Parler à un médiateur"), actions.crisis("c", category.id)),),
+        (Button(tr._("🚨 Tous les numéros"), actions.menu("urgence")),),
+    )
+    return Reply("\n".join(lines), keyboard, edit=True)
+
+
+def just_a_question(
+    pack: Pack, tr: Translator, category: CrisisCategory, answer_id: str | None
+) -> Reply:
+    """ "C'était juste une question": the answer, with the numbers kept at the bottom."""
+    footer = _numbers_footer(pack, tr, category)
+    if answer_id is not None and pack.answer(answer_id) is not None:
+        entry = answer(pack, tr, answer_id)
+        return Reply(f"{entry.text}\n\n{footer}", entry.buttons, venues=entry.venues)
+    text = tr._("D'accord. Posez votre question avec d'autres mots, ou choisissez un thème.")
+    keyboard = (
+        (Button(tr._("📚 Thèmes"), actions.theme(actions.ALL)),),
+        (_mediator_button(tr),),
+        _menu_row(tr),
+    )
+    return Reply(f"{text}\n\n{footer}", keyboard)
 
 
 def urgent_notice(pack: Pack, tr: Translator) -> Reply:
@@ -282,15 +379,20 @@ def urgent_notice(pack: Pack, tr: Translator) -> Reply:
 
 def respond(kb: KnowledgeBase, tr: Translator, text: str) -> tuple[Reply, ...]:
     """Everything the bot answers to a free-text message, crisis first."""
-    replies: list[Reply] = []
+    pack = kb.pack
     signal = kb.detect_crisis(text)
-    if signal is not None:
-        replies.append(crisis(kb.pack, tr, signal))
     verdict = kb.decide(text, tr.language)
+    if signal is not None and signal.urgent:
+        replies = [urgent_card(pack, tr, signal.category, about_other=signal.about_other)]
+        if verdict.kind == "answer":
+            replies.append(answer(pack, tr, verdict.answer_ids[0]))
+        return tuple(replies)
+    if signal is not None:
+        # The answer waits behind "C'était juste une question": safety is asked first.
+        best = verdict.answer_ids[0] if verdict.answer_ids else None
+        return (check_in(pack, tr, signal.category, signal.about_other, best),)
     if verdict.kind == "answer":
-        replies.append(answer(kb.pack, tr, verdict.answer_ids[0]))
-    elif verdict.kind == "suggest":
-        replies.append(suggestions(kb.pack, tr, verdict.answer_ids))
-    elif signal is None:
-        replies.append(dont_know(tr))
-    return tuple(replies)
+        return (answer(pack, tr, verdict.answer_ids[0]),)
+    if verdict.kind == "suggest":
+        return (suggestions(pack, tr, verdict.answer_ids),)
+    return (dont_know(tr),)

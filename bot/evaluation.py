@@ -32,6 +32,11 @@ class LabelledMessage:
     text: str
     crisis: bool
     category: str | None = None
+    """For a crisis, its family (FACTS.md "Warning signs")."""
+    tier: str | None = None
+    """urgent or concern, when the set says."""
+    kind: str | None = None
+    """For a non-crisis: figurative, ordinary, calm-friend or past, when the set says."""
 
 
 def load_questions(path: Path) -> list[LabelledQuestion]:
@@ -50,7 +55,15 @@ def load_questions(path: Path) -> list[LabelledQuestion]:
 def load_crisis(path: Path) -> list[LabelledMessage]:
     data: list[dict[str, Any]] = yaml.safe_load(path.read_text(encoding="utf-8"))
     return [
-        LabelledMessage(d["pack"], d["lang"], str(d["text"]), bool(d["crisis"]), d.get("category"))
+        LabelledMessage(
+            d["pack"],
+            d["lang"],
+            str(d["text"]),
+            bool(d["crisis"]),
+            d.get("category") or d.get("family"),
+            d.get("tier"),
+            d.get("kind"),
+        )
         for d in data
     ]
 
@@ -106,13 +119,30 @@ def score_answers(
 
 @dataclass
 class CrisisScores:
+    """Recall by family and tier on crises; alarms on messages that are not crises.
+
+    A crisis is caught when it gets a crisis reply of either tier (the urgent card, or
+    the check-in that leads to it); a message that is not a crisis should get neither,
+    and never the urgent card.
+    """
+
     crises: int = 0
     caught: int = 0
+    caught_urgent: int = 0
     harmless: int = 0
     false_alarms: int = 0
+    """Non-crises that got a crisis reply of either tier."""
+    false_urgent: int = 0
+    """Non-crises that got the urgent card: the alarm that makes a bot unread."""
     missed: list[LabelledMessage] = field(default_factory=list)
-    alarmed: list[LabelledMessage] = field(default_factory=list)
+    alarmed: list[tuple[LabelledMessage, str]] = field(default_factory=list)
     by_category: Counter[str] = field(default_factory=Counter)
+    caught_by_category: Counter[str] = field(default_factory=Counter)
+    by_kind: Counter[str] = field(default_factory=Counter)
+    urgent_by_kind: Counter[str] = field(default_factory=Counter)
+    concern_by_kind: Counter[str] = field(default_factory=Counter)
+    tiers: Counter[tuple[str, str]] = field(default_factory=Counter)
+    """(expected tier, tier given) for crises whose tier the set gives."""
 
     @property
     def recall(self) -> float:
@@ -123,9 +153,17 @@ class CrisisScores:
         return self.false_alarms / self.harmless if self.harmless else 0.0
 
     @property
+    def false_urgent_rate(self) -> float:
+        return self.false_urgent / self.harmless if self.harmless else 0.0
+
+    @property
     def precision(self) -> float:
         flagged = self.caught + self.false_alarms
         return self.caught / flagged if flagged else 1.0
+
+    def family_recall(self, family: str) -> float:
+        total = self.by_category[family]
+        return self.caught_by_category[family] / total if total else 1.0
 
 
 def score_crisis(
@@ -133,17 +171,28 @@ def score_crisis(
 ) -> CrisisScores:
     scores = CrisisScores()
     for m in messages:
-        flagged = kbs[m.pack].detect_crisis(m.text) is not None
+        signal = kbs[m.pack].detect_crisis(m.text)
+        given = "none" if signal is None else signal.tier
         if m.crisis:
+            family = m.category or "?"
             scores.crises += 1
-            scores.by_category[m.category or "?"] += 1
-            if flagged:
+            scores.by_category[family] += 1
+            if m.tier:
+                scores.tiers[(m.tier, given)] += 1
+            if signal is not None:
                 scores.caught += 1
+                scores.caught_by_category[family] += 1
+                scores.caught_urgent += signal.urgent
             else:
                 scores.missed.append(m)
         else:
+            kind = m.kind or "harmless"
             scores.harmless += 1
-            if flagged:
+            scores.by_kind[kind] += 1
+            if signal is not None:
                 scores.false_alarms += 1
-                scores.alarmed.append(m)
+                scores.false_urgent += signal.urgent
+                scores.urgent_by_kind[kind] += signal.urgent
+                scores.concern_by_kind[kind] += not signal.urgent
+                scores.alarmed.append((m, given))
     return scores

@@ -54,12 +54,19 @@ class Step:
     created: RequestRecord | None = None
 
 
+def _quick(data: dict[str, Any]) -> bool:
+    """An urgent request from a crisis card: it asks only how to answer."""
+    return bool(data.get("urgent")) and data.get("source") == "crisis"
+
+
 def subject_label(pack: Pack, tr: Translator, subject: str) -> str:
     theme = pack.theme(subject)
     if theme is not None:
         return f"{theme.emoji} {theme.name.get(tr.language)}".strip()
     if subject == "conflit":
         return tr._("🤝 Conflit de voisinage")
+    if subject == "famille":
+        return tr._("👪 Famille / violences")
     return tr._("💬 Autre chose")
 
 
@@ -147,6 +154,8 @@ class Requests:
         data: dict[str, Any] = {"source": source if source in SOURCES else "menu"}
         if urgent:
             data["urgent"] = True
+        if _quick(data):
+            data["availability"] = "any"
         if subject and (self.pack.theme(subject) or subject in SUBJECTS_EXTRA):
             data["subject"] = subject
             return await self._advance(person, data, tr)
@@ -156,11 +165,12 @@ class Requests:
     async def _advance(self, person: Person, data: dict[str, Any], tr: Translator) -> Step:
         """Go to the first step whose answer is still missing."""
         routing = self.pack.routing
+        quick = _quick(data)
         if "subject" not in data:
             step = "subject"
-        elif routing and routing.ask_profile and "profile" not in data:
+        elif routing and routing.ask_profile and "profile" not in data and not quick:
             step = "profile"
-        elif "description" not in data:
+        elif "description" not in data and not quick:
             step = "describe"
         elif "channel" not in data:
             step = "channel"
@@ -170,7 +180,13 @@ class Requests:
             step = "consent"
         elif "availability" not in data:
             step = "availability"
-        elif routing and routing.ask_quartier and "quartier" not in data and not person.quartier:
+        elif (
+            routing
+            and routing.ask_quartier
+            and "quartier" not in data
+            and not person.quartier
+            and not quick
+        ):
             step = "quartier"
         else:
             step = "confirm"
@@ -323,6 +339,12 @@ class Requests:
             data["quartier"] = None if value == "-" else value
         elif step == "confirm":
             return await self._send(person, data, tr, chat_id)
+        if (
+            _quick(data)
+            and "subject" in data
+            and (data.get("channel") == "telegram" or (data.get("phone") and data.get("consent")))
+        ):
+            return await self._send(person, data, tr, chat_id)  # two taps from the crisis card
         return await self._advance(person, data, tr)
 
     def _valid(self, step: str, value: str) -> bool:
@@ -397,7 +419,11 @@ class Requests:
             description=data.get("description") or None,
             source=data.get("source", "menu"),
             now=self._clock.now(),
+            draft_flow=FLOW,
         )
+        if record is None:  # a second tap: the first one sent it
+            return Step((Reply(tr._("Votre demande est déjà envoyée. Pour la suivre : "
+                                    "/mes_demandes")),))  # fmt: skip
         return Step((self.sent(record, tr),), created=record)
 
     def sent(self, record: RequestRecord, tr: Translator) -> Reply:

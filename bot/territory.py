@@ -262,22 +262,34 @@ class AnswerFile(_Model):
 
 
 class CrisisCategory(_Model):
-    """A kind of crisis: the phrases that reveal it and who to call."""
+    """A kind of crisis, as this territory answers it: who to call, and what to say."""
 
     id: Identifier
-    patterns: Phrases
-    """Phrases as people write them; ``*`` ends a word prefix (``suicid*``), ``...``
+    emergency: Identifier
+    """The one number that fits, called first on the urgent card (an id of numbers.yaml)."""
+    listening: tuple[Identifier, ...] = ()
+    """The listening and help lines that fit, after it."""
+    subject: Identifier = "autre"
+    """The subject of the urgent request made from the card: a theme or an extra subject."""
+    message: Text
+    """A short, calm, reviewed sentence to a person who speaks of themselves."""
+    message_other: Text
+    """The same, to a person who speaks of someone else ("your friend")."""
+    patterns: Phrases = Phrases()
+    """Local words that reveal this crisis, added to the shared rules of
+    ``content/common/crisis.yaml``: ``*`` ends a word prefix (``suicid*``), ``...``
     stands for up to three words (``mon pere ... frappe``)."""
     combinations: tuple[tuple[tuple[str, ...], ...], ...] = ()
     """Groups of words that together reveal the crisis when each group has a word within
     a few words of the others: ``[[pere, mere, copain], [frapp*, tap*, cogn*]]``. Groups
     may mix French and English words."""
-    numbers: tuple[Identifier, ...] = Field(min_length=1)
-    """Ids from numbers.yaml, shown first."""
-    message: Text
-    """A short, calm, reviewed sentence for this kind of crisis: no diagnosis, no advice."""
     child: bool = False
     """A disclosure that may concern a child: the staff's safeguarding procedure applies."""
+
+    @property
+    def numbers(self) -> tuple[Identifier, ...]:
+        """The card's numbers, the emergency one first."""
+        return (self.emergency, *(n for n in self.listening if n != self.emergency))
 
 
 class Crisis(_Model):
@@ -290,8 +302,9 @@ class Crisis(_Model):
 
 PROFILES: tuple[str, ...] = ("young", "resident", "parent")
 """Who is asking, when a pack routes by it: a young person, a resident, a parent."""
-SUBJECTS_EXTRA: tuple[str, ...] = ("conflit", "autre")
-"""Request subjects besides the pack's themes: a neighbour conflict, something else."""
+SUBJECTS_EXTRA: tuple[str, ...] = ("conflit", "famille", "autre")
+"""Request subjects besides the pack's themes: a neighbour conflict, family and violence
+(the subject of urgent requests made from a crisis card), something else."""
 
 
 class RoutingRule(_Model):
@@ -602,6 +615,11 @@ class Pack:
     def number(self, number_id: str) -> HelpNumber | None:
         return next((n for n in self.numbers.numbers if n.id == number_id), None)
 
+    def crisis_category(self, category_id: str) -> CrisisCategory | None:
+        if self.crisis is None:
+            return None
+        return next((c for c in self.crisis.categories if c.id == category_id), None)
+
     def emergency_numbers(self) -> tuple[HelpNumber, ...]:
         return tuple(n for n in self.numbers.numbers if n.kind == "emergency")
 
@@ -764,14 +782,7 @@ def _cross_check(pack: Pack) -> list[str]:
         if permanence.partner and permanence.partner not in partners:
             problems.append(f"{where} → partner: {permanence.partner!r} is not in partners.yaml")
     problems += _cross_check_events(pack, quartiers)
-    numbers = {n.id for n in pack.numbers.numbers}
-    for category in pack.crisis.categories if pack.crisis else ():
-        for number in category.numbers:
-            if number not in numbers:
-                problems.append(
-                    f"{base / 'crisis.yaml'}: category {category.id} → numbers: "
-                    f"{number!r} is not defined in numbers.yaml"
-                )
+    problems += _cross_check_crisis(pack, base, themes)
     if pack.territory.id != base.name:
         problems.append(
             f"{base / 'territory.yaml'}: id: {pack.territory.id!r} must match the folder "
@@ -779,6 +790,39 @@ def _cross_check(pack: Pack) -> list[str]:
         )
     if not pack.emergency_numbers():
         problems.append(f"{base / 'numbers.yaml'}: numbers: no emergency number is listed")
+    return problems
+
+
+def _cross_check_crisis(pack: Pack, base: Path, themes: set[str]) -> list[str]:
+    """Every kind of crisis the check can recognise has a card, with numbers that exist."""
+    from bot.matching.triage import CATEGORIES
+
+    problems: list[str] = []
+    if pack.crisis is None:
+        return problems
+    where = base / "crisis.yaml"
+    numbers = {n.id: n for n in pack.numbers.numbers}
+    ids = [c.id for c in pack.crisis.categories]
+    for missing in (c for c in CATEGORIES if c not in ids):
+        problems.append(f"{where}: categories: no card for {missing!r} (every kind of crisis "
+                        f"needs one: {', '.join(CATEGORIES)})")  # fmt: skip
+    for unknown in (c for c in ids if c not in CATEGORIES):
+        problems.append(f"{where}: category {unknown} → id: not a kind of crisis the check "
+                        f"recognises ({', '.join(CATEGORIES)})")  # fmt: skip
+    for category in pack.crisis.categories:
+        if category.emergency in numbers and numbers[category.emergency].kind != "emergency":
+            problems.append(f"{where}: category {category.id} → emergency: "
+                            f"{category.emergency!r} is not an emergency number")  # fmt: skip
+        for key, values in (("emergency", (category.emergency,)),
+                            ("listening", category.listening)):  # fmt: skip
+            for number in values:
+                if number not in numbers:
+                    problems.append(f"{where}: category {category.id} → {key}: "
+                                    f"{number!r} is not defined in numbers.yaml")  # fmt: skip
+        if category.subject not in themes and category.subject not in SUBJECTS_EXTRA:
+            problems.append(f"{where}: category {category.id} → subject: "
+                            f"{category.subject!r} is neither a theme nor one of "
+                            f"{', '.join(SUBJECTS_EXTRA)}")  # fmt: skip
     return problems
 
 

@@ -160,6 +160,7 @@ def register(app: PassApp) -> None:
     button(actions.ANSWER, answers.answer_button)
     button(actions.WHERE, answers.where_button)
     button(actions.MEDIATOR, requests.mediator_button)
+    button(actions.CRISIS, requests.crisis_button)
     button(actions.REQUEST, requests.step_button)
     button(actions.MY_REQUEST, requests.my_request_button)
     button(actions.STAFF, staff.card_button)

@@ -59,6 +59,38 @@ async def mediator_button(update: Update, context: Context) -> None:
     await _show(update, context, step)
 
 
+async def crisis_button(update: Update, context: Context) -> None:
+    """A choice on a crisis card: in danger, need to talk, just a question, be contacted."""
+    pack = context.services.pack
+
+    def valid(argument: str) -> bool:
+        parts = actions.split(argument)
+        if parts[0] not in actions.CRISIS_CHOICES or pack.crisis_category(parts[1]) is None:
+            return False
+        return len(parts) == 2 or (parts[0] == "q" and pack.answer(parts[2]) is not None)
+
+    action = await context.pressed(update, actions.CRISIS, valid)
+    if action is None:
+        return
+    choice, category_id, *entry = actions.split(action.argument)
+    category = pack.crisis_category(category_id)
+    assert category is not None
+    session = await context.session(update)
+    tr = session.tr
+    if choice in ("d", "o"):
+        card = answers.urgent_card(pack, tr, category, about_other=choice == "o")
+        await reply(update, context, card)
+    elif choice == "t":
+        await reply(update, context, answers.need_to_talk(pack, tr, category))
+    elif choice == "q":
+        await reply(update, context, answers.just_a_question(pack, tr, category, *entry[:1]))
+    else:
+        step = await context.services.requests.start(
+            session.person, tr, source="crisis", subject=category.subject, urgent=True
+        )
+        await _show(update, context, step)
+
+
 async def step_button(update: Update, context: Context) -> None:
     action = await context.pressed(update, actions.REQUEST)
     if action is None:
@@ -98,7 +130,7 @@ async def step_text(update: Update, context: Context) -> None:
         await reply(update, context, answers.crisis(services.pack, session.tr, signal))
     if building:
         result = await services.requests.answer_text(
-            session.person, session.tr, message.text, urgent=signal is not None
+            session.person, session.tr, message.text, urgent=signal is not None and signal.urgent
         )
         if result is not None:
             await _show(update, context, result)

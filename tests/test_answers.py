@@ -20,7 +20,7 @@ def test_each_pack_has_forty_entries_with_english_and_a_crisis_lexicon(name: str
     assert pack.crisis is not None
     ids = {c.id for c in pack.crisis.categories}
     assert ids >= {"suicide", "self-harm", "violence-home", "sexual-violence", "danger",
-                   "homeless-tonight"}  # fmt: skip
+                   "homeless-tonight", "overdose", "child-alone", "forced-marriage"}  # fmt: skip
 
 
 async def test_browse_theme_topic_answer_back_and_menu_in_one_message(bot: Harness) -> None:
@@ -89,22 +89,21 @@ async def test_crisis_message_gets_numbers_first_and_a_human(bot: Harness) -> No
     calls = await sam.send("jveu plus vivre jai envie de mourir")
     messages = [c for c in calls if c.method == "sendMessage"]
     first = messages[0].text
-    for number in pack.emergency_numbers():
-        assert number.number in first
-    assert "en sécurité" in first
-    assert any("médiateur" in b["text"] for row in messages[0].buttons for b in row)
-    calls = await sam.press("contacté·e vite")
-    shown = " ".join(c.text for c in calls if c.method == "sendMessage")
-    assert pack.emergency_numbers()[0].number in shown
-    assert "urgente" in shown
-    assert "C'est à quel sujet" in sam.last_reply
+    category = pack.crisis_category("suicide")
+    assert category is not None
+    emergency = pack.number(category.emergency)
+    assert emergency is not None
+    assert f"Appelez le {emergency.number}" in first
+    assert any("contacté·e vite" in b["text"] for row in messages[0].buttons for b in row)
+    await sam.press("contacté·e vite")
+    assert "Comment voulez-vous" in sam.last_reply  # no other question: how to answer
 
 
 @pytest.mark.parametrize("text", ["mdr ce prof me tue", "je meurs de faim lol"])
 async def test_figurative_language_gets_no_crisis_screen(bot: Harness, text: str) -> None:
     sam = bot.person()
     await sam.send(text)
-    assert "en sécurité" not in sam.last_reply
+    assert "Appelez le" not in sam.last_reply
 
 
 async def test_crisis_numbers_stay_on_screen_after_im_fine(bot: Harness) -> None:

@@ -200,4 +200,4 @@ def test_ask_cli_explains_the_choice() -> None:
         [sys.executable, "-m", "bot", "ask", "--territory", "dumbea", "jveu mourir"],
         capture_output=True, text=True, timeout=60,
     )  # fmt: skip
-    assert "crisis:     suicide" in crisis.stdout
+    assert "crisis:     urgent — suicide" in crisis.stdout

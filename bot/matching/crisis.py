@@ -1,4 +1,4 @@
-"""Crisis detection: fixed, reviewed triggers from the pack's crisis lexicon.
+"""Crisis detection: the shared classifier, with reviewed phrase rules as a backstop.
 
 Recall comes first: a message that speaks of suicide, abuse or immediate danger
 must never be missed; the figurative expressions of the lexicon ("mort de rire",
@@ -14,8 +14,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Literal
 
 from bot.matching.text import Normaliser
+from bot.matching.triage import FAMILIES, Reader, Reading, TriageModel
 from bot.territory import LANGUAGES, Crisis, CrisisCategory
 
 _GAP = "zzgapzz"
@@ -114,21 +116,6 @@ class PhraseSet:
         return out
 
 
-@dataclass(frozen=True)
-class CrisisSignal:
-    """What a message revealed: the categories, in the lexicon's order."""
-
-    categories: tuple[CrisisCategory, ...]
-
-    @property
-    def child(self) -> bool:
-        return any(c.child for c in self.categories)
-
-    @property
-    def ids(self) -> tuple[str, ...]:
-        return tuple(c.id for c in self.categories)
-
-
 def _gap(a: Span, b: Span) -> int:
     """Words between two spans (0 when they touch or overlap)."""
     return max(0, b[0] - a[1], a[0] - b[1])
@@ -152,8 +139,8 @@ class _Rules:
     combinations: list[list[PhraseSet]]
 
 
-class CrisisDetector:
-    """Finds crisis categories in a message, for one pack."""
+class CrisisRules:
+    """The reviewed phrase rules of one pack (shared core plus local words)."""
 
     def __init__(self, crisis: Crisis | None, normalisers: dict[str, Normaliser]) -> None:
         self._normalisers = normalisers
@@ -180,9 +167,9 @@ class CrisisDetector:
                 ]
                 self._rules[language].append(_Rules(category, patterns, combinations))
 
-    def detect(self, text: str) -> CrisisSignal | None:
-        """The crisis categories the message speaks of, or ``None``."""
-        found: dict[str, CrisisCategory] = {}
+    def categories(self, text: str) -> list[CrisisCategory]:
+        """The categories whose rules fire on the message, in the lexicon's order."""
+        found: set[str] = set()
         for language, normaliser in self._normalisers.items():
             words = normaliser.words(text)
             figurative = self._figurative.get(language)
@@ -195,8 +182,86 @@ class CrisisDetector:
                     _close_together([group.spans(words) for group in groups])
                     for groups in rules.combinations
                 ):
-                    found[rules.category.id] = rules.category
-        ordered = tuple(
-            rules.category for rules in self._rules.get("fr", []) if rules.category.id in found
+                    found.add(rules.category.id)
+        return [r.category for r in self._rules.get("fr", []) if r.category.id in found]
+
+
+@dataclass(frozen=True)
+class CrisisSignal:
+    """What a message revealed: how urgent, what about, and whether about someone else."""
+
+    tier: Literal["urgent", "concern"]
+    category: CrisisCategory
+    about_other: bool
+    by_rule: bool
+    """A reviewed phrase rule fired (the backstop), whatever the classifier said."""
+    reading: Reading
+
+    @property
+    def urgent(self) -> bool:
+        return self.tier == "urgent"
+
+    @property
+    def family(self) -> str:
+        return FAMILIES.get(self.category.id, self.category.id)
+
+    @property
+    def child(self) -> bool:
+        return self.category.child
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return (self.category.id,)
+
+
+class CrisisDetector:
+    """Finds a crisis in a message, for one pack: the shared classifier, then the rules.
+
+    The classifier recognises the crisis in words nobody wrote for it; the phrase
+    rules are the backstop for what must never be missed. A rule that fires makes
+    the message at least a concern; the classifier decides whether it is urgent.
+    """
+
+    def __init__(
+        self,
+        crisis: Crisis | None,
+        normalisers: dict[str, Normaliser],
+        model: TriageModel | None,
+        reader: Reader | None = None,
+    ) -> None:
+        self.rules = CrisisRules(crisis, normalisers)
+        self.model = model
+        self.reader = reader
+        self._cards = {c.id: c for c in crisis.categories} if crisis else {}
+
+    def detect(self, text: str) -> CrisisSignal | None:
+        """The crisis the message speaks of, or ``None``."""
+        if not self._cards:
+            return None
+        reading = (
+            self.model.read(text, self.reader)
+            if self.model is not None
+            else Reading(0.0, None, 0.0, 0.0, 0.0)
         )
-        return CrisisSignal(ordered) if ordered else None
+        fired = self.rules.categories(text)
+        tier = reading.tier
+        category_id = reading.category if tier != "none" else None
+        if fired:
+            chosen = fired[0]
+            if category_id is not None:
+                family = FAMILIES.get(category_id)
+                # A rule of the same family is more specific ("fire" within "danger").
+                same = [c for c in fired if FAMILIES.get(c.id) == family]
+                chosen = same[0] if same else self._cards.get(category_id, chosen)
+            category_id = chosen.id
+            if tier == "none":
+                tier = "concern"
+        if tier == "none" or category_id is None or category_id not in self._cards:
+            return None
+        return CrisisSignal(
+            tier=tier,
+            category=self._cards[category_id],
+            about_other=reading.about_other,
+            by_rule=bool(fired),
+            reading=reading,
+        )

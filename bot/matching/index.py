@@ -81,8 +81,12 @@ def _pairs(terms: list[str]) -> list[str]:
 class LanguageIndex:
     """The entries of one pack in one language."""
 
-    def __init__(self, normaliser: Normaliser, answers: list[Answer]) -> None:
+    def __init__(
+        self, normaliser: Normaliser, answers: list[Answer], known: frozenset[str] = frozenset()
+    ) -> None:
         self.normaliser = normaliser
+        self.known = known
+        """Words people really write (the crisis corpus): never "corrected" into another."""
         self.language = normaliser.language
         self.ids = [a.id for a in answers]
         strength: list[dict[str, float]] = []
@@ -138,6 +142,8 @@ class LanguageIndex:
         becoming "sommeil".
         """
         if len(word) < MIN_TYPO_LENGTH or not self.vocabulary or word.isdigit():
+            return None
+        if word in self.known:  # "classe" is not a typo of "casse", nor "rentre" of "rendre"
             return None
         limit = 1 if len(word) < 9 else 2
         candidates = self._by_initial.get(word[0], [])

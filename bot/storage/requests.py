@@ -163,9 +163,19 @@ async def create_request(
     description: str | None,
     source: str,
     now: dt.datetime,
-) -> RequestRecord:
-    """Store a request, forget the conversation that built it, keep where to write back."""
+    draft_flow: str | None = None,
+) -> RequestRecord | None:
+    """Store a request, forget the conversation that built it, keep where to write back.
+
+    With ``draft_flow``, the draft of that flow is consumed in the same transaction:
+    when it is already gone (a double tap on "Envoyer"), nothing is created and the
+    result is ``None``.
+    """
     async with db.transaction() as tx:
+        if draft_flow is not None and not await tx.execute(
+            "DELETE FROM conversation WHERE pseudonym = ? AND flow = ?", (pseudonym, draft_flow)
+        ):
+            return None
         await ensure_person(tx, pseudonym, now)
         await tx.execute(
             "INSERT INTO person_chat (pseudonym, chat_id) VALUES (?, ?) ON CONFLICT (pseudonym)"

@@ -1,0 +1,385 @@
+"""Crisis triage that generalises: a classifier trained on a corpus of messages.
+
+Phrase lists recognise the words they were written for and little else; a
+person in crisis rarely uses them. The classifier reads two things at once:
+character n-grams of the folded text, which carry SMS spelling, typos and
+fragments of words ("jveu pa rentré", "scarif"), and word n-grams of the
+normalised words, which carry meaning ("plus la", "rentrer maison"). It is
+trained, reproducibly and in a second or two, from the corpus in
+``content/common/crisis_corpus/`` when the bot starts; the same corpus, so the
+same model, serves every territory. A pack adds only its local words (its
+synonyms, added beside the words as written) and its reviewed phrases, which
+stay as a backstop in :mod:`bot.matching.crisis`.
+
+Three linear classifiers share the features: the category (or none), the
+tier (none, concern, urgent) and the person (the writer or someone else).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sys
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import pairwise
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+from bot.matching.text import fold, tokens
+from bot.territory import ContentError, Lexicon
+
+CATEGORIES: tuple[str, ...] = (
+    "suicide",
+    "self-harm",
+    "violence-home",
+    "sexual-violence",
+    "sextortion",
+    "danger",
+    "fire",
+    "homeless-tonight",
+    "overdose",
+    "child-alone",
+    "forced-marriage",
+)
+"""What a crisis can be about, finely enough to name the number that fits."""
+FAMILIES: dict[str, str] = {
+    "suicide": "suicide",
+    "self-harm": "self-harm",
+    "violence-home": "violence-home",
+    "sexual-violence": "sexual-violence",
+    "sextortion": "sexual-violence",
+    "danger": "danger",
+    "fire": "danger",
+    "homeless-tonight": "homeless-tonight",
+    "overdose": "someone-else",
+    "child-alone": "someone-else",
+    "forced-marriage": "someone-else",
+}
+"""The families of FACTS.md "Warning signs", which the figures are reported by."""
+NONE = "none"
+TIERS: tuple[str, ...] = ("none", "concern", "urgent")
+PERSONS: tuple[str, ...] = ("self", "other")
+Tier = Literal["none", "concern", "urgent"]
+
+CORPUS_HEADER = ("category", "tier", "person", "lang", "text")
+_EMOJI = re.compile(r"[\U0001F300-\U0001FAFF\u2600-\u27BF]")
+
+# Thresholds on the model's probabilities, chosen on out-of-fold predictions over the
+# training corpus (bench/triage_tune.py prints the trade-off), never on a sealed set.
+CONCERN_AT = 0.45
+"""A crisis probability at or above this gets at least the gentle check-in."""
+URGENT_AT = 0.5
+"""An urgent probability at or above this (with the crisis one above) gets the urgent card."""
+OTHER_AT = 0.5
+"""A probability that the message is about someone else at or above this."""
+
+
+@dataclass(frozen=True)
+class CorpusLine:
+    """One training message, labelled."""
+
+    category: str
+    tier: str
+    person: str
+    lang: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the classifier makes of one message."""
+
+    crisis: float
+    """How likely the message speaks of a crisis of any kind (0.5: the classifier's boundary
+    between the best crisis category and none)."""
+    category: str | None
+    """The most likely category, or ``None`` when no category stands out."""
+    category_probability: float
+    urgent: float
+    """Probability that the crisis is urgent (an act, danger now...)."""
+    other: float
+    """Probability that the message is about someone else."""
+
+    @property
+    def tier(self) -> Tier:
+        if self.category is None or self.crisis < CONCERN_AT:
+            return "none"
+        return "urgent" if self.urgent >= URGENT_AT else "concern"
+
+    @property
+    def about_other(self) -> bool:
+        return self.other >= OTHER_AT
+
+
+def corpus_root() -> Path:
+    return Path(__file__).resolve().parents[2] / "content" / "common" / "crisis_corpus"
+
+
+def load_corpus(folder: Path | None = None) -> list[CorpusLine]:
+    """Every ``*.tsv`` of the corpus folder; a bad line is named with its file and field."""
+    folder = folder or corpus_root()
+    files = sorted(folder.glob("*.tsv"))
+    if not files:
+        raise ContentError([f"{folder}: no *.tsv training file for the crisis classifier"])
+    lines: list[CorpusLine] = []
+    problems: list[str] = []
+    allowed = {
+        "category": (*CATEGORIES, NONE),
+        "tier": TIERS,
+        "person": PERSONS,
+        "lang": ("fr", "en"),
+    }
+    for path in files:
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+            for number, row in enumerate(rows, 1):
+                if not row or not "".join(row).strip() or row[0].startswith("#"):
+                    continue
+                if tuple(row) == CORPUS_HEADER:
+                    continue
+                where = f"{path.name}:{number}"
+                if len(row) != len(CORPUS_HEADER):
+                    problems.append(f"{where}: {len(row)} fields, expected 5 ({CORPUS_HEADER})")
+                    continue
+                record = dict(zip(CORPUS_HEADER, (v.strip() for v in row), strict=True))
+                bad = [k for k, values in allowed.items() if record[k] not in values]
+                if (record["tier"] == NONE) != (record["category"] == NONE):
+                    bad.append("tier")
+                if not record["text"]:
+                    bad.append("text")
+                if bad:
+                    problems.extend(f"{where}: field {k!r} is {record[k]!r}" for k in bad)
+                    continue
+                lines.append(CorpusLine(**record))
+    if problems:
+        raise ContentError(problems[:20])
+    return lines
+
+
+def corpus_digest(lines: Sequence[CorpusLine]) -> str:
+    """A short fingerprint of the corpus: the model it gives is the same for the same digest."""
+    digest = hashlib.sha256()
+    for line in lines:
+        digest.update("\t".join((line.category, line.tier, line.person, line.text)).encode())
+        digest.update(b"\n")
+    return digest.hexdigest()[:16]
+
+
+class Reader:
+    """Turns a message into the two texts the features are drawn from.
+
+    The words are expanded with the shared lexicon of both languages (people mix
+    them), and a pack's local words are added beside the words as written: a
+    pack can teach the model a word, never hide one from it.
+    """
+
+    def __init__(self, lexicon: Lexicon, local: dict[str, str] | None = None) -> None:
+        expansions: dict[str, list[str]] = {}
+        for language in ("en", "fr"):  # French last: it wins where both define a token
+            for key, value in lexicon.get(language).expansions.items():
+                expansions[fold(key)] = tokens(value)
+        self._expansions = expansions
+        self._local = dict(local or {})
+
+    def words(self, text: str) -> list[str]:
+        out: list[str] = []
+        for token in tokens(text):
+            expanded = self._expansions.get(token)
+            if (
+                expanded is None
+                and len(token) >= 4
+                and token[0] == "j"
+                and token[1] not in "aeiouy"
+            ):
+                expanded = ["je", *self._expansions.get(token[1:], [token[1:]])]
+            out.extend(expanded or (token,))
+            local = self._local.get(token)
+            if local is not None:
+                out.extend(local.split())
+        out.extend(_EMOJI.findall(text))
+        return out
+
+    def chars(self, text: str) -> str:
+        return " ".join(tokens(text))
+
+
+def word_grams(words: list[str]) -> list[str]:
+    grams = list(words)
+    grams += [f"{a} {b}" for a, b in pairwise(words)]
+    return grams
+
+
+def char_grams(text: str) -> list[str]:
+    """Character 2- to 5-grams inside word boundaries (scikit-learn's ``char_wb``)."""
+    grams: list[str] = []
+    for word in text.split():
+        padded = f" {word} "
+        length = len(padded)
+        for n in range(MIN_CHARS, MAX_CHARS + 1):
+            if length < n:
+                if n == MIN_CHARS:
+                    grams.append(padded)
+                break
+            grams.extend(padded[i : i + n] for i in range(length - n + 1))
+    return grams
+
+
+MIN_CHARS, MAX_CHARS = 2, 5
+
+
+def _sigmoid(x: float) -> float:
+    return float(1.0 / (1.0 + np.exp(-x)))
+
+
+class TriageModel:
+    """The trained classifiers as arrays: a vocabulary, idf weights and one weight matrix.
+
+    Reading a message is a sum of a few hundred weight rows, done with numpy; the
+    training (scikit-learn, :mod:`bot.matching.triage_training`) runs in a child
+    process, so the bot never carries scikit-learn in its memory.
+    """
+
+    def __init__(self, arrays: dict[str, Any], vocabulary: dict[str, Any]) -> None:
+        self._char_index: dict[str, int] = {g: i for i, g in enumerate(vocabulary["chars"])}
+        self._word_offset = len(self._char_index)
+        self._word_index: dict[str, int] = {
+            g: i + self._word_offset for i, g in enumerate(vocabulary["words"])
+        }
+        self._category_labels: list[str] = list(vocabulary["categories"])
+        self._none_column = self._category_labels.index(NONE)
+        self._n_categories = len(self._category_labels)
+        self._urgent_sign = 1.0 if vocabulary["tier_positive"] == "urgent" else -1.0
+        self._other_sign = 1.0 if vocabulary["person_positive"] == "other" else -1.0
+        self._idf = np.asarray(arrays["idf"], dtype=np.float32)
+        self._weights = np.ascontiguousarray(arrays["weights"], dtype=np.float32)
+        self._bias = np.asarray(arrays["bias"], dtype=np.float32)
+        self.reader = Reader(Lexicon.model_validate(vocabulary["lexicon"]))
+        self.size = int(vocabulary["size"])
+
+    def _vector(self, text: str, reader: Reader) -> tuple[np.ndarray, np.ndarray]:
+        """The message's feature columns and tf-idf values (each part l2-normalised)."""
+        parts = []
+        for grams, index in (
+            (char_grams(reader.chars(text)), self._char_index),
+            (word_grams(reader.words(text)), self._word_index),
+        ):
+            counts: dict[int, int] = {}
+            for gram in grams:
+                column = index.get(gram)
+                if column is not None:
+                    counts[column] = counts.get(column, 0) + 1
+            if not counts:
+                continue
+            columns = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+            tf = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
+            values = (1.0 + np.log(tf)) * self._idf[columns]
+            values /= np.linalg.norm(values)
+            parts.append((columns, values))
+        if not parts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+
+    def read(self, text: str, reader: Reader | None = None) -> Reading:
+        """What the classifier makes of one message (a pack's reader adds its local words)."""
+        columns, values = self._vector(text, reader or self.reader)
+        margins = self._bias + values @ self._weights[columns]
+        n = self._n_categories
+        category = margins[:n].copy()
+        none = float(category[self._none_column])
+        category[self._none_column] = -np.inf
+        best = int(category.argmax())
+        # Margins read as probabilities through a logistic: 0.5 is the SVM's own boundary.
+        return Reading(
+            crisis=_sigmoid(2.0 * (float(category[best]) - none)),
+            category=self._category_labels[best],
+            category_probability=_sigmoid(2.0 * float(category[best])),
+            urgent=_sigmoid(self._urgent_sign * float(margins[n])),
+            other=_sigmoid(self._other_sign * float(margins[n + 1])),
+        )
+
+
+TRAINING_VERSION = "1"
+"""Bump when the training changes in a way the corpus digest cannot see."""
+_lock = threading.Lock()
+
+
+def cache_dir() -> Path:
+    """Where trained models are kept between starts (``PASSERELLE_CACHE_DIR`` to choose)."""
+    chosen = os.environ.get("PASSERELLE_CACHE_DIR")
+    if chosen:
+        return Path(chosen)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "passerelle"
+
+
+def model_digest(lines: Sequence[CorpusLine], lexicon: Lexicon) -> str:
+    digest = hashlib.sha256(corpus_digest(lines).encode())
+    digest.update(lexicon.model_dump_json().encode())
+    digest.update(TRAINING_VERSION.encode())
+    return digest.hexdigest()[:20]
+
+
+@lru_cache(maxsize=4)
+def _load(path: str) -> TriageModel:
+    with np.load(path + ".npz") as arrays:
+        loaded = {k: arrays[k] for k in arrays.files}
+    vocabulary = json.loads(Path(path + ".json").read_text(encoding="utf-8"))
+    return TriageModel(loaded, vocabulary)
+
+
+def shared_model(lexicon: Lexicon, folder: Path | None = None) -> TriageModel:
+    """The model for this corpus and lexicon: trained once, then read from the cache.
+
+    Training runs in a child process (a few seconds, the first time a corpus is seen)
+    and leaves its arrays in :func:`cache_dir`; every pack of every process shares them.
+    """
+    folder = folder or corpus_root()
+    lines = load_corpus(folder)
+    stem = cache_dir() / f"triage-{model_digest(lines, lexicon)}"
+    with _lock:
+        if not Path(str(stem) + ".npz").exists() or not Path(str(stem) + ".json").exists():
+            _train_in_child(folder, lexicon, stem)
+        return _load(str(stem))
+
+
+def _train_in_child(folder: Path, lexicon: Lexicon, stem: Path) -> None:
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    command = [sys.executable, "-m", "bot.matching.triage_training", str(folder), str(stem)]
+    done = subprocess.run(  # noqa: S603 - our own module, with our own interpreter
+        command,
+        input=lexicon.model_dump_json(),
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["no message"])[-1]
+        raise ContentError([f"{folder}: the crisis classifier could not be trained: {last}"])
+
+
+@lru_cache(maxsize=1)
+def known_words() -> frozenset[str]:
+    """Every word of the corpus, folded: words people write, so not typos of another word."""
+    return frozenset(word for line in load_corpus() for word in tokens(line.text))
+
+
+def local_words(synonyms: Iterable[tuple[str, Iterable[str]]]) -> dict[str, str]:
+    """A pack's synonyms as "word as written → canonical words", for :class:`Reader`."""
+    local: dict[str, str] = {}
+    for canonical, variants in synonyms:
+        target = " ".join(tokens(canonical))
+        for variant in variants:
+            folded = tokens(variant)
+            if len(folded) == 1 and folded[0] != target:
+                local[folded[0]] = target
+    return local

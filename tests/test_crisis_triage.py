@@ -1,0 +1,348 @@
+"""Crisis triage: the classifier, its two tiers, the cards, and a human in two taps."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.answers import KnowledgeBase
+from bot.matching.triage import (
+    CATEGORIES,
+    Reader,
+    TriageModel,
+    char_grams,
+    load_corpus,
+    word_grams,
+)
+from bot.storage import requests as store
+from bot.territory import ContentError, content_root, load_pack
+from tests.harness import Harness, harness_for, pack_copy
+
+PACKS = ("dumbea", "kremlin-bicetre")
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def kbs() -> dict[str, KnowledgeBase]:
+    return {name: KnowledgeBase(load_pack(content_root() / name)) for name in PACKS}
+
+
+# --- The corpus and the model ------------------------------------------------------------
+
+
+def test_corpus_is_large_varied_and_covers_every_category() -> None:
+    lines = load_corpus()
+    assert len(lines) >= 4000
+    categories = {line.category for line in lines}
+    assert categories >= set(CATEGORIES) - {"fire"}  # fire is told apart by rules, in danger
+    for category in categories - {"none"}:
+        own = [line for line in lines if line.category == category]
+        assert {line.lang for line in own} == {"fr", "en"}, category
+        assert {line.person for line in own} == {"self", "other"}, category
+        assert {line.tier for line in own} == {"urgent", "concern"}, category
+    assert sum(line.category == "none" for line in lines) >= 1000
+    assert len({line.text for line in lines}) == len(lines), "a message is in the corpus twice"
+
+
+def test_a_broken_corpus_line_is_named_with_its_file_line_and_field(tmp_path: Path) -> None:
+    (tmp_path / "bad.tsv").write_text(
+        "category\ttier\tperson\tlang\ttext\n"
+        "suicide\turgent\tself\tfr\tje veux mourir\n"
+        "suicide\tmaybe\tself\tfr\tje sais pas\n"
+        "none\tnone\tself\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ContentError) as raised:
+        load_corpus(tmp_path)
+    problems = "\n".join(raised.value.problems)
+    assert "bad.tsv:3: field 'tier' is 'maybe'" in problems
+    assert "bad.tsv:4: 3 fields" in problems
+
+
+@pytest.mark.parametrize(
+    "text", ["jveu plus vivre", "a", "mdr ce prof me tue 😂", "my  stepdad hits me", "ok ok"]
+)
+def test_character_grams_are_scikit_learns(text: str) -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    analyzer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5)).build_analyzer()
+    assert char_grams(text) == analyzer(text)
+
+
+def test_training_is_reproducible_and_the_reading_matches_the_svm() -> None:
+    from scipy.sparse import hstack
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.svm import LinearSVC
+
+    from bot.matching.triage_training import C, train
+
+    pack = load_pack(content_root() / "dumbea")
+    lines = load_corpus()[::5]
+    a, vocabulary = train(lines, pack.lexicon)
+    b, _ = train(lines, pack.lexicon)
+    assert np.array_equal(a["weights"], b["weights"])
+    model = TriageModel(a, vocabulary)
+    # The same decision as scikit-learn's own pipeline, message by message.
+    reader = Reader(pack.lexicon)
+    chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True)
+    words = TfidfVectorizer(analyzer=lambda d: d, sublinear_tf=True)
+    texts = [line.text for line in lines]
+    x = hstack(
+        [
+            chars.fit_transform([reader.chars(t) for t in texts]),
+            words.fit_transform([word_grams(reader.words(t)) for t in texts]),
+        ]
+    ).tocsr()
+    svm = LinearSVC(C=C, class_weight="balanced", random_state=0, max_iter=5000)
+    svm.fit(x, [line.category for line in lines])
+    probes = ["jveu plus vivre", "mdr ce prof me tue", "my stepdad hits me", "horaires caf"]
+    xp = hstack(
+        [
+            chars.transform([reader.chars(t) for t in probes]),
+            words.transform([word_grams(reader.words(t)) for t in probes]),
+        ]
+    ).tocsr()
+    for probe, expected in zip(probes, svm.predict(xp), strict=True):
+        reading = model.read(probe)
+        given = reading.category if reading.crisis >= 0.5 else "none"
+        assert given == expected, probe
+
+
+# --- What it recognises --------------------------------------------------------------------
+
+EXPLICIT = {
+    "je veux mourir": "suicide",
+    "jveu mourir": "suicide",
+    "I want to kill myself": "suicide",
+    "il me frappe": "violence-home",
+    "mon père me frappe": "violence-home",
+    "je me coupe": "self-harm",
+    "i cut myself again last night": "self-harm",
+    "il m'a violée": "sexual-violence",
+    "mon ex menace de balancer mes nudes": "sextortion",
+    "ma mère m'a mis dehors je dors dehors ce soir": "homeless-tonight",
+    "mon pote a trop bu il se réveille plus": "overdose",
+}
+
+
+@pytest.mark.parametrize("pack", PACKS)
+@pytest.mark.parametrize(("text", "category"), EXPLICIT.items())
+def test_explicit_statements_are_urgent_with_their_category(
+    kbs: dict[str, KnowledgeBase], pack: str, text: str, category: str
+) -> None:
+    signal = kbs[pack].detect_crisis(text)
+    assert signal is not None, text
+    assert signal.tier == "urgent", text
+    assert signal.category.id == category, text
+
+
+@pytest.mark.parametrize("pack", PACKS)
+def test_a_beaten_child_in_sms_spelling_is_caught_in_both_territories(
+    kbs: dict[str, KnowledgeBase], pack: str
+) -> None:
+    signal = kbs[pack].detect_crisis("mon beau pere ma frapé hier jveu pa rentré")
+    assert signal is not None
+    assert signal.family == "violence-home"
+
+
+@pytest.mark.parametrize("pack", PACKS)
+@pytest.mark.parametrize(
+    "text",
+    [
+        "le bailleur menace de nous expulser",
+        "my landlord wants to kick us out",
+        "mdr je suis mort de rire",
+        "ce prof me tue avec ses contrôles",
+        "quelle heure est-il à Tokyo",
+        "comment faire une demande de logement social",
+    ],
+)
+def test_ordinary_and_figurative_messages_get_no_urgent_card(
+    kbs: dict[str, KnowledgeBase], pack: str, text: str
+) -> None:
+    signal = kbs[pack].detect_crisis(text)
+    assert signal is None or (signal.tier == "concern" and signal.family != "violence-home"), text
+
+
+@pytest.mark.parametrize("pack", PACKS)
+def test_a_message_about_a_friend_is_answered_as_such(
+    kbs: dict[str, KnowledgeBase], pack: str
+) -> None:
+    signal = kbs[pack].detect_crisis("ma meilleure amie dit qu'elle veut mourir ce soir")
+    assert signal is not None
+    assert signal.about_other
+    mine = kbs[pack].detect_crisis("je veux mourir ce soir")
+    assert mine is not None
+    assert not mine.about_other
+
+
+def test_both_territories_catch_the_same_messages(kbs: dict[str, KnowledgeBase]) -> None:
+    from bot.evaluation import load_crisis
+
+    messages = [m.text for name in ("crisis.yaml", "crisis_holdout.yaml")
+                for m in load_crisis(ROOT / "tests" / "eval" / name)]  # fmt: skip
+    differ = [
+        text
+        for text in messages
+        if (kbs["dumbea"].detect_crisis(text) is None)
+        != (kbs["kremlin-bicetre"].detect_crisis(text) is None)
+    ]
+    assert differ == []
+
+
+# --- The pack's cards ----------------------------------------------------------------------
+
+
+def test_a_pack_without_a_card_for_a_kind_of_crisis_is_refused_at_start(tmp_path: Path) -> None:
+    source = content_root() / "kremlin-bicetre" / "crisis.yaml"
+    text = source.read_text(encoding="utf-8")
+    cut = text.index("  - id: overdose")
+    end = text.index("  - id: child-alone")
+    folder = pack_copy(tmp_path, {"crisis.yaml": text[:cut] + text[end:]})
+    with pytest.raises(ContentError) as raised:
+        load_pack(folder)
+    assert any(
+        "crisis.yaml: categories: no card for 'overdose'" in p for p in raised.value.problems
+    )
+
+
+def test_a_card_naming_an_unknown_number_is_refused_at_start(tmp_path: Path) -> None:
+    source = content_root() / "kremlin-bicetre" / "crisis.yaml"
+    text = source.read_text(encoding="utf-8").replace("emergency: samu\n", "emergency: 999\n", 1)
+    folder = pack_copy(tmp_path, {"crisis.yaml": text})
+    with pytest.raises(ContentError) as raised:
+        load_pack(folder)
+    assert any(
+        "category suicide → emergency: '999' is not defined" in p for p in raised.value.problems
+    )
+
+
+# --- As a person lives it --------------------------------------------------------------------
+
+
+def _called_numbers(pack_numbers: list[str], text: str) -> list[str]:
+    return [n for n in pack_numbers if f"Appelez le {n}" in text or f"appelez le {n}" in text]
+
+
+async def test_urgent_card_names_one_number_first_then_who_listens(bot: Harness) -> None:
+    pack = bot.services.pack
+    sam = bot.person()
+    await sam.send("jveu plus vivre, jai pris des cachets ce soir")
+    card = sam.replies[0].text
+    category = pack.crisis_category("suicide")
+    assert category is not None
+    first = pack.number(category.emergency)
+    assert first is not None
+    emergency = [n.number for n in pack.emergency_numbers()]
+    assert _called_numbers(emergency, card) == [first.number]
+    for listening in category.listening:
+        number = pack.number(listening)
+        assert number is not None
+        assert number.number in card
+    assert card.index(first.number) < card.index("Pour en parler")
+    assert "Être contacté·e vite" in " ".join(sam.last_buttons)
+
+
+async def test_two_taps_from_the_card_make_an_urgent_request(tmp_path: Path) -> None:
+    staff_chat = -1_009_990_001
+    async with harness_for("kremlin-bicetre", tmp_path, staff_chat_id=staff_chat) as bot:
+        sam = bot.person()
+        await sam.send("mon beau pere me frappe tous les soirs jai peur de rentrer")
+        assert "Appelez le 17" in sam.replies[0].text
+        await sam.press("Être contacté·e vite")
+        assert "Comment voulez-vous" in sam.last_reply
+        await sam.press("Ici, dans Telegram")
+        assert "C'est envoyé" in sam.last_reply
+        [record] = await store.open_requests(bot.services.db, None)
+        assert record.urgent
+        assert record.theme == "famille"
+        assert record.source == "crisis"
+        cards = [c for c in bot.calls("sendMessage") if c.chat_id == staff_chat]
+        assert any("Famille / violences" in c.text for c in cards)
+        # A second tap on the same button sends nothing more.
+        await sam.press("Ici, dans Telegram")
+        assert len(await store.open_requests(bot.services.db, None)) == 1
+
+
+async def test_a_concern_gets_a_gentle_check_and_the_answer_behind_a_button(
+    bot: Harness,
+) -> None:
+    sam = bot.person()
+    await sam.send("comment aider une copine qui se scarifie ? elle m'en a parlé calmement")
+    card = sam.last_reply
+    assert "en sécurité" in card
+    buttons = " ".join(sam.last_buttons)
+    assert "J'ai besoin de parler" in buttons
+    assert "C'était juste une question" in buttons
+    await sam.press("C'était juste une question")
+    assert "Appelez le" in sam.last_reply  # the numbers stay, at the bottom
+
+
+async def test_i_am_in_danger_from_the_check_in_gives_the_urgent_card(bot: Harness) -> None:
+    sam = bot.person()
+    await sam.send("des fois je pense que tout le monde serait mieux sans moi")
+    if "Je suis en danger" not in " ".join(sam.last_buttons):
+        pytest.skip("read as urgent: the check-in is not shown")
+    await sam.press("Je suis en danger")
+    assert "Appelez le" in sam.last_reply
+    assert "Être contacté·e vite" in " ".join(sam.last_buttons)
+
+
+async def test_i_need_to_talk_gives_the_listening_lines_and_a_mediator(bot: Harness) -> None:
+    pack = bot.services.pack
+    sam = bot.person()
+    await sam.press_data("cr:t.self-harm")
+    category = pack.crisis_category("self-harm")
+    assert category is not None
+    for listening in category.listening:
+        number = pack.number(listening)
+        assert number is not None
+        assert number.number in sam.last_reply
+    assert "médiateur" in " ".join(sam.last_buttons).lower()
+
+
+@pytest.mark.parametrize("data", ["cr:x.suicide", "cr:d.nothing", "cr:q.suicide.ghost", "cr:d"])
+async def test_forged_crisis_buttons_change_nothing(bot: Harness, data: str) -> None:
+    sam = bot.person()
+    before = len(bot.api.calls)
+    await sam.press_data(data)
+    assert [c.method for c in bot.api.calls[before:]] == ["answerCallbackQuery"]
+
+
+async def test_every_reply_that_is_not_a_confident_answer_carries_the_emergency_entry(
+    bot: Harness,
+) -> None:
+    sam = bot.person()
+    await sam.send("quelle heure est-il à Tokyo")
+    assert "pas de réponse" in sam.last_reply
+    assert any("Numéros d'urgence" in b for b in sam.last_buttons)
+
+
+# --- The probe -----------------------------------------------------------------------------
+
+
+def test_ask_jsonl_prints_one_stable_object_per_message() -> None:
+    messages = "je veux mourir\nhoraires de la mission locale\n\nmdr ce prof me tue\n"
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "--territory", "kremlin-bicetre", "--jsonl"],
+        input=messages,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    objects = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(objects) == 3
+    for obj in objects:
+        assert {"crisis", "category", "verdict", "ids", "intent"} - set(obj) == {"intent"}
+        assert obj["crisis"] in ("urgent", "concern", "none")
+        assert obj["verdict"] in ("answer", "suggest", "none")
+        assert isinstance(obj["ids"], list)
+    assert objects[0]["crisis"] == "urgent"
+    assert objects[0]["category"] == "suicide"
+    assert objects[2]["crisis"] != "urgent"
