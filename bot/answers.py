@@ -348,7 +348,7 @@ def need_to_talk(pack: Pack, tr: Translator, category: CrisisCategory) -> Reply:
         (Button(tr._("🙋 Parler à un médiateur"), actions.crisis("c", category.id)),),
         (Button(tr._("🚨 Tous les numéros"), actions.menu("urgence")),),
     )
-    return Reply("\n".join(lines), keyboard, edit=True)
+    return Reply("\n".join(lines), keyboard)  # a new message: the card stays on screen
 
 
 def just_a_question(

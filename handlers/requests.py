@@ -83,7 +83,8 @@ async def crisis_button(update: Update, context: Context) -> None:
     elif choice == "t":
         await reply(update, context, answers.need_to_talk(pack, tr, category))
     elif choice == "q":
-        await reply(update, context, answers.just_a_question(pack, tr, category, *entry[:1]))
+        about = entry[0] if entry else None
+        await reply(update, context, answers.just_a_question(pack, tr, category, about))
     else:
         step = await context.services.requests.start(
             session.person, tr, source="crisis", subject=category.subject, urgent=True

@@ -213,13 +213,13 @@ def test_a_pack_without_a_card_for_a_kind_of_crisis_is_refused_at_start(tmp_path
 
 def test_a_card_naming_an_unknown_number_is_refused_at_start(tmp_path: Path) -> None:
     source = content_root() / "kremlin-bicetre" / "crisis.yaml"
-    text = source.read_text(encoding="utf-8").replace("emergency: samu\n", "emergency: 999\n", 1)
+    text = source.read_text(encoding="utf-8")
+    text = text.replace("emergency: samu\n", "emergency: nowhere\n", 1)
     folder = pack_copy(tmp_path, {"crisis.yaml": text})
     with pytest.raises(ContentError) as raised:
         load_pack(folder)
-    assert any(
-        "category suicide → emergency: '999' is not defined" in p for p in raised.value.problems
-    )
+    expected = "category suicide → emergency: 'nowhere' is not defined"
+    assert any(expected in p for p in raised.value.problems)
 
 
 # --- As a person lives it --------------------------------------------------------------------

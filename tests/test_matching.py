@@ -7,6 +7,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bot.answers import KnowledgeBase
 from bot.matching.crisis import PhraseSet, compile_phrase
@@ -42,27 +43,30 @@ entries:
     answer: {fr: "Réponse logement.", en: "Housing answer."}
 """
 
-CRISIS = """
-categories:
-  - id: suicide
-    patterns:
-      fr: ["envie de mourir", "me suicider", "suicid*", "en finir", "me tuer"]
-      en: ["kill myself", "want to die"]
-    numbers: [samu]
-    message: {fr: "Vous n'êtes pas seul·e.", en: "You are not alone."}
-  - id: violence-home
-    child: true
-    patterns:
-      fr: ["mon pere ... frapp*", "mon beau pere ... touch*"]
-      en: ["my dad ... hits me"]
-    combinations:
-      - [[pere, frere, copain, dad, boyfriend], [frapp*, tap*, hit*, beat*]]
-    numbers: [police]
-    message: {fr: "Ce n'est pas de votre faute.", en: "It is not your fault."}
-figurative:
-  fr: ["mort de rire", "ce professeur me tue", "tu me tues", "je meurs de faim"]
-  en: ["killing me lol"]
-"""
+LOCAL_RULES = {
+    "suicide": {
+        "patterns": {"fr": ["envie de mourir", "me suicider", "suicid*", "en finir", "me tuer"],
+                     "en": ["kill myself", "want to die"]},
+    },
+    "violence-home": {
+        "patterns": {"fr": ["mon pere ... frapp*", "mon beau pere ... touch*"],
+                     "en": ["my dad ... hits me"]},
+        "combinations": [[["pere", "frere", "copain", "dad", "boyfriend"],
+                          ["frapp*", "tap*", "hit*", "beat*"]]],
+    },
+}  # fmt: skip
+FIGURATIVE = {"fr": ["mort de rire", "ce professeur me tue", "tu me tues", "je meurs de faim"],
+              "en": ["killing me lol"]}  # fmt: skip
+
+
+def crisis_yaml() -> str:
+    """The territory's cards, with the rules of this test as the pack's local words."""
+    data = yaml.safe_load((content_root() / "kremlin-bicetre" / "crisis.yaml").read_text())
+    for category in data["categories"]:
+        category.update(LOCAL_RULES.get(category["id"], {}))
+    data["figurative"] = FIGURATIVE
+    return yaml.safe_dump(data, allow_unicode=True)
+
 
 SYNONYMS = """
 fr:
@@ -82,7 +86,7 @@ def kb(tmp_path: Path) -> KnowledgeBase:
     (pack_dir / "territory.yaml").write_text(text)
     (pack_dir / "answers").mkdir()
     (pack_dir / "answers" / "sante.yaml").write_text(textwrap.dedent(ANSWERS))
-    (pack_dir / "crisis.yaml").write_text(textwrap.dedent(CRISIS))
+    (pack_dir / "crisis.yaml").write_text(crisis_yaml())
     (pack_dir / "synonyms.yaml").write_text(textwrap.dedent(SYNONYMS))
     return KnowledgeBase(load_pack(pack_dir))
 
@@ -136,7 +140,7 @@ def test_typo_is_corrected_and_reported(kb: KnowledgeBase) -> None:
         ("je pense au suicide", "suicide"),
         ("mon père il me frappe", "violence-home"),
         ("mon daron me frappait hier", "violence-home"),
-        ("mon beau-père me touche", "violence-home"),
+        ("mon beau-père me touche", "sexual-violence"),
         ("I want to die", "suicide"),
         ("MON PERE ME FRAPPE", "violence-home"),
     ],
@@ -196,4 +200,4 @@ def test_gap_stays_within_three_words() -> None:
 def test_combinations_need_their_words_close_together(
     kb: KnowledgeBase, message: str, expected: bool
 ) -> None:
-    assert (kb.detect_crisis(message) is not None) is expected
+    assert bool(kb.crisis.rules.categories(message)) is expected

@@ -12,12 +12,20 @@ prefix), so a message is scanned once whatever the size of the lexicon.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, cast
 
 from bot.matching.text import Normaliser
-from bot.matching.triage import FAMILIES, Reader, Reading, TriageModel
+from bot.matching.triage import (
+    CONCERN_AT,
+    FAMILIES,
+    URGENT_AT,
+    URGENT_CRISIS_AT,
+    Reader,
+    Reading,
+    TriageModel,
+)
 from bot.territory import LANGUAGES, Crisis, CrisisCategory
 
 _GAP = "zzgapzz"
@@ -80,32 +88,48 @@ def _end_of_match(steps: tuple[Step, ...], words: list[str], start: int) -> int 
 class PhraseSet:
     """Many phrases, found in a list of words in one pass."""
 
-    def __init__(self, phrases: Iterable[tuple[Step, ...]]) -> None:
-        self._by_word: dict[str, list[tuple[Step, ...]]] = defaultdict(list)
-        self._by_prefix: list[tuple[str, tuple[Step, ...]]] = []
-        for steps in phrases:
+    def __init__(
+        self, phrases: Iterable[tuple[Step, ...]], tags: Iterable[Hashable] | None = None
+    ) -> None:
+        """``tags``: one per phrase, to tell apart in :meth:`tagged_spans` which one stood."""
+        self._by_word: dict[str, list[tuple[tuple[Step, ...], Hashable]]] = defaultdict(list)
+        # Prefix phrases by the prefix itself, and the prefix lengths in use: a word is
+        # looked up once per length, not tried against every prefix.
+        self._by_prefix: dict[str, list[tuple[tuple[Step, ...], Hashable]]] = defaultdict(list)
+        phrases = list(phrases)
+        tag_list: list[Hashable] = list(tags) if tags is not None else [None] * len(phrases)
+        for steps, tag in zip(phrases, tag_list, strict=True):
             if not steps:
                 continue
             kind, value = steps[0]
             if kind == "w":
-                self._by_word[value].append(steps)
+                self._by_word[value].append((steps, tag))
             else:
-                self._by_prefix.append((value, steps))
+                self._by_prefix[value].append((steps, tag))
+        self._prefix_lengths = sorted({len(p) for p in self._by_prefix})
 
     def __bool__(self) -> bool:
         return bool(self._by_word or self._by_prefix)
 
-    def spans(self, words: list[str]) -> list[Span]:
-        """Every (first, last) word index where one of the phrases stands."""
-        found: list[Span] = []
+    def tagged_spans(self, words: list[str]) -> list[tuple[Hashable, Span]]:
+        """Every phrase that stands in the words: its tag, and its (first, last) word index."""
+        found: list[tuple[Hashable, Span]] = []
+        by_word, by_prefix = self._by_word, self._by_prefix
         for i, word in enumerate(words):
-            candidates = list(self._by_word.get(word, ()))
-            candidates += [steps for prefix, steps in self._by_prefix if word.startswith(prefix)]
-            for steps in candidates:
+            candidates = list(by_word.get(word, ()))
+            for length in self._prefix_lengths:
+                if length > len(word):
+                    break
+                candidates += by_prefix.get(word[:length], ())
+            for steps, tag in candidates:
                 end = _end_of_match(steps, words, i)
                 if end is not None:
-                    found.append((i, end))
+                    found.append((tag, (i, end)))
         return found
+
+    def spans(self, words: list[str]) -> list[Span]:
+        """Every (first, last) word index where one of the phrases stands."""
+        return [span for _, span in self.tagged_spans(words)]
 
     def blank(self, words: list[str]) -> list[str]:
         """The words with every phrase of the set replaced by blanks, longest first."""
@@ -130,24 +154,25 @@ def _close_together(groups: list[list[Span]]) -> bool:
     )
 
 
-@dataclass
-class _Rules:
-    """One category's rules, compiled for one language's normalisation."""
-
-    category: CrisisCategory
-    patterns: PhraseSet
-    combinations: list[list[PhraseSet]]
-
-
 class CrisisRules:
-    """The reviewed phrase rules of one pack (shared core plus local words)."""
+    """The reviewed phrase rules of one pack (shared core plus local words).
+
+    Every phrase of every category is in one :class:`PhraseSet` per language, tagged
+    with where it belongs, so a message is scanned once, whatever the number of rules.
+    """
 
     def __init__(self, crisis: Crisis | None, normalisers: dict[str, Normaliser]) -> None:
         self._normalisers = normalisers
         self._figurative: dict[str, PhraseSet] = {}
-        self._rules: dict[str, list[_Rules]] = {language: [] for language in normalisers}
+        self._phrases: dict[str, PhraseSet] = {}
+        self._categories: list[CrisisCategory] = []
+        self._combinations: dict[str, list[int]] = {}
+        """Per category, the number of word groups of each of its combinations."""
         if crisis is None:
             return
+        self._categories = list(crisis.categories)
+        for category in crisis.categories:
+            self._combinations[category.id] = [len(groups) for groups in category.combinations]
         for language, normaliser in normalisers.items():
             # Phrases of both languages apply to both readings of a message: people mix.
             self._figurative[language] = PhraseSet(
@@ -155,35 +180,48 @@ class CrisisRules:
                 for lang in LANGUAGES
                 for p in crisis.figurative.get(lang)
             )
+            steps: list[tuple[Step, ...]] = []
+            tags: list[Hashable] = []
             for category in crisis.categories:
-                patterns = PhraseSet(
-                    compile_phrase(p, normaliser)
-                    for lang in LANGUAGES
-                    for p in category.patterns.get(lang)
-                )
-                combinations = [
-                    [PhraseSet(compile_phrase(p, normaliser) for p in group) for group in groups]
-                    for groups in category.combinations
-                ]
-                self._rules[language].append(_Rules(category, patterns, combinations))
+                for lang in LANGUAGES:
+                    for phrase in category.patterns.get(lang):
+                        steps.append(compile_phrase(phrase, normaliser))
+                        tags.append((category.id, -1, -1))
+                for c, groups in enumerate(category.combinations):
+                    for g, group in enumerate(groups):
+                        for phrase in group:
+                            steps.append(compile_phrase(phrase, normaliser))
+                            tags.append((category.id, c, g))
+            self._phrases[language] = PhraseSet(steps, tags)
 
-    def categories(self, text: str) -> list[CrisisCategory]:
-        """The categories whose rules fire on the message, in the lexicon's order."""
-        found: set[str] = set()
+    def categories(self, text: str) -> list[tuple[CrisisCategory, bool]]:
+        """The categories whose rules fire on the message, in the lexicon's order, each
+        with whether an explicit phrase fired (not only a combination of words)."""
+        found: dict[str, bool] = {}
         for language, normaliser in self._normalisers.items():
             words = normaliser.words(text)
             figurative = self._figurative.get(language)
             if figurative:
                 words = figurative.blank(words)
-            for rules in self._rules[language]:
-                if rules.category.id in found:
+            phrases = self._phrases.get(language)
+            if phrases is None:
+                continue
+            groups: dict[tuple[str, int], dict[int, list[Span]]] = defaultdict(
+                lambda: defaultdict(list)
+            )
+            for tag, span in phrases.tagged_spans(words):
+                category_id, combination, group = cast(tuple[str, int, int], tag)
+                if combination < 0:
+                    found[category_id] = True
+                else:
+                    groups[(category_id, combination)][group].append(span)
+            for (category_id, combination), spans in groups.items():
+                if category_id in found:
                     continue
-                if rules.patterns.spans(words) or any(
-                    _close_together([group.spans(words) for group in groups])
-                    for groups in rules.combinations
-                ):
-                    found.add(rules.category.id)
-        return [r.category for r in self._rules.get("fr", []) if r.category.id in found]
+                size = self._combinations[category_id][combination]
+                if _close_together([spans.get(g, []) for g in range(size)]):
+                    found[category_id] = False
+        return [(c, found[c.id]) for c in self._categories if c.id in found]
 
 
 @dataclass(frozen=True)
@@ -235,7 +273,13 @@ class CrisisDetector:
         self._cards = {c.id: c for c in crisis.categories} if crisis else {}
 
     def detect(self, text: str) -> CrisisSignal | None:
-        """The crisis the message speaks of, or ``None``."""
+        """The crisis the message speaks of, or ``None``.
+
+        The classifier decides when it is sure enough (:data:`CONCERN_AT`); the urgent
+        card needs a surer reading (:data:`URGENT_CRISIS_AT`) and either the classifier's
+        urgent tier or an explicit reviewed phrase. A rule that fires where the
+        classifier saw nothing still gets the check-in: the backstop never stays silent.
+        """
         if not self._cards:
             return None
         reading = (
@@ -244,19 +288,27 @@ class CrisisDetector:
             else Reading(0.0, None, 0.0, 0.0, 0.0)
         )
         fired = self.rules.categories(text)
-        tier = reading.tier
-        category_id = reading.category if tier != "none" else None
-        if fired:
-            chosen = fired[0]
-            if category_id is not None:
-                family = FAMILIES.get(category_id)
-                # A rule of the same family is more specific ("fire" within "danger").
-                same = [c for c in fired if FAMILIES.get(c.id) == family]
-                chosen = same[0] if same else self._cards.get(category_id, chosen)
-            category_id = chosen.id
-            if tier == "none":
-                tier = "concern"
-        if tier == "none" or category_id is None or category_id not in self._cards:
+        explicit = any(by_pattern for _, by_pattern in fired)
+        category_id: str | None = None
+        tier: Literal["urgent", "concern"] = "concern"
+        if reading.category is not None and reading.crisis >= CONCERN_AT:
+            category_id = reading.category
+            family = FAMILIES.get(category_id)
+            # A rule naming a narrower kind of the same family refines the classifier's
+            # ("fire" within "danger", "sextortion" within "sexual-violence").
+            narrower = [
+                c.id for c, _ in fired if FAMILIES.get(c.id) == family and c.id != family
+            ]
+            if narrower and category_id not in narrower:
+                category_id = narrower[0]
+            # An explicit reviewed phrase about oneself is urgent; about someone else (often
+            # a calm question for a friend), the classifier's tier decides.
+            pushed = explicit and not reading.about_other
+            if reading.crisis >= URGENT_CRISIS_AT and (reading.urgent >= URGENT_AT or pushed):
+                tier = "urgent"
+        elif fired:
+            category_id = fired[0][0].id
+        if category_id is None or category_id not in self._cards:
             return None
         return CrisisSignal(
             tier=tier,

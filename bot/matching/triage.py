@@ -77,6 +77,8 @@ _EMOJI = re.compile(r"[\U0001F300-\U0001FAFF\u2600-\u27BF]")
 # training corpus (bench/triage_tune.py prints the trade-off), never on a sealed set.
 CONCERN_AT = 0.45
 """A crisis probability at or above this gets at least the gentle check-in."""
+URGENT_CRISIS_AT = 0.6
+"""The urgent card needs a crisis probability at least this sure."""
 URGENT_AT = 0.5
 """An urgent probability at or above this (with the crisis one above) gets the urgent card."""
 OTHER_AT = 0.5
@@ -111,9 +113,12 @@ class Reading:
 
     @property
     def tier(self) -> Tier:
+        """The classifier's own tier, before the phrase rules have their say."""
         if self.category is None or self.crisis < CONCERN_AT:
             return "none"
-        return "urgent" if self.urgent >= URGENT_AT else "concern"
+        if self.crisis >= URGENT_CRISIS_AT and self.urgent >= URGENT_AT:
+            return "urgent"
+        return "concern"
 
     @property
     def about_other(self) -> bool:
