@@ -296,9 +296,7 @@ class CrisisDetector:
             family = FAMILIES.get(category_id)
             # A rule naming a narrower kind of the same family refines the classifier's
             # ("fire" within "danger", "sextortion" within "sexual-violence").
-            narrower = [
-                c.id for c, _ in fired if FAMILIES.get(c.id) == family and c.id != family
-            ]
+            narrower = [c.id for c, _ in fired if FAMILIES.get(c.id) == family and c.id != family]
             if narrower and category_id not in narrower:
                 category_id = narrower[0]
             # An explicit reviewed phrase about oneself is urgent; about someone else (often
