@@ -346,3 +346,20 @@ def test_ask_jsonl_prints_one_stable_object_per_message() -> None:
     assert objects[0]["crisis"] == "urgent"
     assert objects[0]["category"] == "suicide"
     assert objects[2]["crisis"] != "urgent"
+
+
+# --- Spelling correction -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("pack", "word", "not_into"),
+    [("dumbea", "classe", "casse"), ("kremlin-bicetre", "rentre", "rendre")],
+)
+def test_a_word_people_write_is_never_corrected_into_another(
+    kbs: dict[str, KnowledgeBase], pack: str, word: str, not_into: str
+) -> None:
+    index = kbs[pack].indexes["fr"]
+    assert not_into in index.vocabulary  # the trap is there: one edit away
+    assert word not in index.vocabulary
+    match = kbs[pack].match(f"je suis pas bien, ma {word}", "fr")
+    assert match.corrected.get(word) is None
