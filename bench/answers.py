@@ -193,7 +193,7 @@ def main() -> int:
             for q, kind, ids in answers.misses:
                 print(f"    MISS {q.pack} {q.lang} {q.text!r}: expected {q.expected}, "
                       f"got {kind} {ids}")  # fmt: skip
-    for name in ("crisis.yaml", "crisis_holdout.yaml"):
+    for name in ("crisis.yaml", "crisis_holdout.yaml", "crisis_blind2.yaml"):
         print_crisis(f"{name} (development)", score_crisis(kbs, load_crisis(EVAL / name)),
                      args.show_misses)  # fmt: skip
     if args.sealed:

@@ -20,6 +20,8 @@ from bot.matching.text import Normaliser
 from bot.matching.triage import (
     CONCERN_AT,
     FAMILIES,
+    PUSH_FLOOR,
+    RULE_FLOOR,
     URGENT_AT,
     URGENT_CRISIS_AT,
     Reader,
@@ -277,8 +279,8 @@ class CrisisDetector:
 
         The classifier decides when it is sure enough (:data:`CONCERN_AT`); the urgent
         card needs a surer reading (:data:`URGENT_CRISIS_AT`) and either the classifier's
-        urgent tier or an explicit reviewed phrase. A rule that fires where the
-        classifier saw nothing still gets the check-in: the backstop never stays silent.
+        urgent tier or an explicit reviewed phrase about oneself. A rule that fires where
+        the classifier saw little (:data:`RULE_FLOOR`) still gets the check-in.
         """
         if not self._cards:
             return None
@@ -301,10 +303,10 @@ class CrisisDetector:
                 category_id = narrower[0]
             # An explicit reviewed phrase about oneself is urgent; about someone else (often
             # a calm question for a friend), the classifier's tier decides.
-            pushed = explicit and not reading.about_other
+            pushed = explicit and not reading.about_other and reading.urgent >= PUSH_FLOOR
             if reading.crisis >= URGENT_CRISIS_AT and (reading.urgent >= URGENT_AT or pushed):
                 tier = "urgent"
-        elif fired:
+        elif fired and reading.crisis >= RULE_FLOOR:
             category_id = fired[0][0].id
         if category_id is None or category_id not in self._cards:
             return None

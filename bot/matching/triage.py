@@ -81,6 +81,13 @@ URGENT_CRISIS_AT = 0.6
 """The urgent card needs a crisis probability at least this sure."""
 URGENT_AT = 0.5
 """An urgent probability at or above this (with the crisis one above) gets the urgent card."""
+RULE_FLOOR = 0.2
+"""A phrase rule that fires where the classifier saw no crisis still gets the check-in, if
+the classifier gives it at least this: dark words in a plainly harmless message
+("this kebab is gonna kill me") do not."""
+PUSH_FLOOR = 0.25
+"""An explicit phrase about oneself makes the card urgent if the classifier's urgent reading
+is at least this: a past told calmly ("je me scarifiais au collège") stays a check-in."""
 OTHER_AT = 0.5
 """A probability that the message is about someone else at or above this."""
 
