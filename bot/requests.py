@@ -464,9 +464,9 @@ class Requests:
                     f"{n.number} ({n.label.get(tr.language)})" for n in pack.emergency_numbers()
                 )
                 lines.append(
-                    tr._("En attendant, si vous êtes en danger : {numbers}.").format(
-                        numbers=esc(numbers)
-                    )
+                    tr._(
+                        "Les numéros d'urgence, eux, répondent tout de suite : {numbers}."
+                    ).format(numbers=esc(numbers))
                 )
         lines.append(tr._("Suivre ou annuler : /mes_demandes"))
         return Reply(

@@ -269,6 +269,24 @@ async def test_two_taps_from_the_card_make_an_urgent_request(tmp_path: Path) -> 
         assert len(await store.open_requests(bot.services.db, None)) == 1
 
 
+async def test_out_of_hours_the_urgent_request_says_when_the_team_is_back_and_who_answers_now(
+    tmp_path: Path,
+) -> None:
+    import datetime as dt
+
+    saturday_night = dt.datetime(2026, 11, 28, 22, 0, tzinfo=dt.UTC)
+    async with harness_for("kremlin-bicetre", tmp_path, start=saturday_night,
+                           staff_chat_id=-1_009_990_001) as bot:  # fmt: skip
+        sam = bot.person()
+        await sam.send("jai pris toute la boite de cachets de ma mere")
+        await sam.press("Être contacté·e vite")
+        await sam.press("Ici, dans Telegram")
+        assert "fermé" in sam.last_reply
+        assert "lundi 30 novembre, 9 h" in sam.last_reply
+        assert "répondent tout de suite" in sam.last_reply
+        assert "15" in sam.last_reply
+
+
 async def test_a_concern_gets_a_gentle_check_and_the_answer_behind_a_button(
     bot: Harness,
 ) -> None:
