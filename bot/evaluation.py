@@ -131,7 +131,8 @@ class CrisisScores:
     caught_urgent: int = 0
     harmless: int = 0
     false_alarms: int = 0
-    """Non-crises that got a crisis reply of either tier."""
+    """Non-crises that got a crisis reply they should not: any, where none was expected; the
+    urgent card, where the check-in was (a calm question for a friend, a past that eased)."""
     false_urgent: int = 0
     """Non-crises that got the urgent card: the alarm that makes a bot unread."""
     missed: list[LabelledMessage] = field(default_factory=list)
@@ -189,10 +190,15 @@ def score_crisis(
             kind = m.kind or "harmless"
             scores.harmless += 1
             scores.by_kind[kind] += 1
-            if signal is not None:
+            if signal is None:
+                continue
+            scores.urgent_by_kind[kind] += signal.urgent
+            scores.concern_by_kind[kind] += not signal.urgent
+            # A calm question for a friend, or a past that has eased, should get the
+            # check-in (FACTS.md): only the urgent card is an alarm there.
+            expects_check_in = m.tier == "concern"
+            if signal.urgent or not expects_check_in:
                 scores.false_alarms += 1
                 scores.false_urgent += signal.urgent
-                scores.urgent_by_kind[kind] += signal.urgent
-                scores.concern_by_kind[kind] += not signal.urgent
                 scores.alarmed.append((m, given))
     return scores
