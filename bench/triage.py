@@ -36,7 +36,7 @@ from bot.matching.triage_training import _identity  # noqa: E402
 from bot.territory import content_root, load_pack  # noqa: E402
 
 EVAL = ROOT / "tests" / "eval"
-DEV_SETS = ("crisis.yaml", "crisis_holdout.yaml")
+DEV_SETS = ("crisis.yaml", "crisis_holdout.yaml", "crisis_blind2.yaml")
 
 
 def features(kind: str, train: list[str], test: list[str], reader: Reader):  # type: ignore[no-untyped-def]
@@ -54,11 +54,19 @@ def features(kind: str, train: list[str], test: list[str], reader: Reader):  # t
     return hstack(parts_train).tocsr(), hstack(parts_test).tocsr()
 
 
-def classifier(name: str, c: float):  # type: ignore[no-untyped-def]
+def classifier(name: str, c: float, labels: list[str] | None = None):  # type: ignore[no-untyped-def]
     if name == "logreg":
         return LogisticRegression(C=c, class_weight="balanced", max_iter=3000)
     if name == "svm":
         return LinearSVC(C=c / 10, class_weight="balanced")
+    if name.startswith("svm-none-x"):
+        # balanced, then "none" weighed more: fewer alarms on what the corpus never saw
+        counts = Counter(labels or [])
+        weights = {k: len(labels or []) / (len(counts) * n) for k, n in counts.items()}
+        weights[NONE] *= float(name.removeprefix("svm-none-x"))
+        return LinearSVC(C=c / 10, class_weight=weights)
+    if name == "svm-unweighted":
+        return LinearSVC(C=c / 10)
     return ComplementNB(alpha=0.3)
 
 
@@ -100,7 +108,11 @@ def main() -> int:
     reader = Reader(pack.lexicon)
     lines = load_corpus()
     print(f"corpus: {len(lines)} lines, {Counter(line.category for line in lines)}")
-    dev: list[LabelledMessage] = [m for name in DEV_SETS for m in load_crisis(EVAL / name)]
+    # Calm questions for a friend and eased pasts should get the check-in: left out here,
+    # where "alarms" are what a harmless message should never get.
+    dev: list[LabelledMessage] = [
+        m for name in DEV_SETS for m in load_crisis(EVAL / name) if m.crisis or m.tier != "concern"
+    ]
     texts = [line.text for line in lines]
     labels = [line.category for line in lines]
     dev_texts = [m.text for m in dev]
@@ -114,13 +126,16 @@ def main() -> int:
         ("char", "logreg", 8.0),
         ("word", "logreg", 8.0),
         ("both", "svm", 8.0),
+        ("both", "svm-none-x2", 8.0),
+        ("both", "svm-none-x3", 8.0),
+        ("both", "svm-unweighted", 8.0),
         ("both", "nb", 0.0),
     ]
     print("\n-- trained on the corpus, measured on the development sets")
     for kind, name, c in variants:
         start = time.perf_counter()
         x, x_dev = features(kind, texts, dev_texts, reader)
-        model = classifier(name, c).fit(x, labels)
+        model = classifier(name, c, labels).fit(x, labels)
         took = time.perf_counter() - start
         report(f"{kind}+{name} C={c} ({took:.1f}s)", crisis_probability(model, x_dev),
                dev_truth, dev_families)  # fmt: skip

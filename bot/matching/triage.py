@@ -24,6 +24,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -356,15 +357,27 @@ def shared_model(lexicon: Lexicon, folder: Path | None = None) -> TriageModel:
     """
     folder = folder or corpus_root()
     lines = load_corpus(folder)
-    stem = cache_dir() / f"triage-{model_digest(lines, lexicon)}"
+    stem = _writable(cache_dir()) / f"triage-{model_digest(lines, lexicon)}"
     with _lock:
         if not Path(str(stem) + ".npz").exists() or not Path(str(stem) + ".json").exists():
             _train_in_child(folder, lexicon, stem)
         return _load(str(stem))
 
 
+def _writable(folder: Path) -> Path:
+    """The cache folder, or one in the temporary directory when it cannot be written."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / f".probe-{os.getpid()}"
+        probe.touch()
+        probe.unlink()
+    except OSError:
+        folder = Path(tempfile.gettempdir()) / "passerelle-cache"
+        folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def _train_in_child(folder: Path, lexicon: Lexicon, stem: Path) -> None:
-    stem.parent.mkdir(parents=True, exist_ok=True)
     command = [sys.executable, "-m", "bot.matching.triage_training", str(folder), str(stem)]
     done = subprocess.run(  # noqa: S603 - our own module, with our own interpreter
         command,
