@@ -381,3 +381,15 @@ def test_a_word_people_write_is_never_corrected_into_another(
     assert word not in index.vocabulary
     match = kbs[pack].match(f"je suis pas bien, ma {word}", "fr")
     assert match.corrected.get(word) is None
+
+
+def test_a_cache_folder_that_cannot_be_written_falls_back_to_the_temporary_one(
+    tmp_path: Path,
+) -> None:
+    from bot.matching.triage import _writable
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    folder = _writable(blocker / "cache")
+    assert folder != blocker / "cache"
+    assert folder.is_dir()
