@@ -170,6 +170,16 @@ def test_ordinary_and_figurative_messages_get_no_urgent_card(
 
 
 @pytest.mark.parametrize("pack", PACKS)
+def test_laughter_takes_away_the_urgent_push_of_an_explicit_phrase_not_the_check(
+    kbs: dict[str, KnowledgeBase], pack: str
+) -> None:
+    joke = kbs[pack].detect_crisis("tkt jvais pas me jeter d'un pont pr une note de maths 😂")
+    assert joke is None or joke.tier == "concern"
+    real = kbs[pack].detect_crisis("lol jveux mourir mais genre vraiment, jen peux plus de rien")
+    assert real is not None  # still checked on
+
+
+@pytest.mark.parametrize("pack", PACKS)
 def test_a_message_about_a_friend_is_answered_as_such(
     kbs: dict[str, KnowledgeBase], pack: str
 ) -> None:

@@ -16,7 +16,7 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from typing import Literal, cast
 
-from bot.matching.text import Normaliser
+from bot.matching.text import Normaliser, tokens
 from bot.matching.triage import (
     CONCERN_AT,
     FAMILIES,
@@ -226,6 +226,18 @@ class CrisisRules:
         return [(c, found[c.id]) for c in self._categories if c.id in found]
 
 
+_LAUGHTER = frozenset(
+    ("lol", "lool", "mdr", "mdrr", "ptdr", "ptdrr", "xd", "haha", "hahaha", "jk", "lmao", "lmfao")
+)
+_LAUGHING_FACES = ("😂", "🤣", "💀", "😹")
+
+
+def laughing(text: str) -> bool:
+    """Whether the message laughs ("mdr", "lol", 😂): then an explicit phrase is no proof
+    of urgency on its own, and the classifier decides the tier alone."""
+    return any(face in text for face in _LAUGHING_FACES) or not _LAUGHTER.isdisjoint(tokens(text))
+
+
 @dataclass(frozen=True)
 class CrisisSignal:
     """What a message revealed: how urgent, what about, and whether about someone else."""
@@ -303,7 +315,12 @@ class CrisisDetector:
                 category_id = narrower[0]
             # An explicit reviewed phrase about oneself is urgent; about someone else (often
             # a calm question for a friend), the classifier's tier decides.
-            pushed = explicit and not reading.about_other and reading.urgent >= PUSH_FLOOR
+            pushed = (
+                explicit
+                and not reading.about_other
+                and reading.urgent >= PUSH_FLOOR
+                and not laughing(text)
+            )
             if reading.crisis >= URGENT_CRISIS_AT and (reading.urgent >= URGENT_AT or pushed):
                 tier = "urgent"
         elif fired and reading.crisis >= RULE_FLOOR:
