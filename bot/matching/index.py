@@ -14,10 +14,12 @@ before scoring: typos are the rule, not the exception, at 23:40 on a phone.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import pairwise
+from operator import itemgetter
 
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
@@ -190,7 +192,7 @@ class LanguageIndex:
                 bonus = PAIR_FACTOR * min(weights.get(a, 0.0), weights.get(b, 0.0))
                 for index, value in self.postings[pair]:
                     scores[index] += bonus * value
-        ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)[:limit]
+        ranked = heapq.nlargest(limit, scores.items(), key=itemgetter(1))
         candidates = tuple(
             Candidate(
                 self.ids[i], round(score, 4), round(min(1.0, score / total), 4), i in anchored
