@@ -274,6 +274,7 @@ async def test_two_taps_from_the_card_make_an_urgent_request(tmp_path: Path) -> 
         assert record.source == "crisis"
         cards = [c for c in bot.calls("sendMessage") if c.chat_id == staff_chat]
         assert any("Famille / violences" in c.text for c in cards)
+        assert any("carte d'urgence" in c.text for c in cards)  # the mediator knows why
         # A second tap on the same button sends nothing more.
         await sam.press("Ici, dans Telegram")
         assert len(await store.open_requests(bot.services.db, None)) == 1
