@@ -117,8 +117,10 @@ class Queue:
         if record.description:
             lines.append(tr._("Ses mots : « {text} »").format(text=esc(record.description)))
         if record.source == "crisis":
-            crisis = tr._("🆘 Demandée depuis la carte d'urgence : la personne a écrit un "
-                          "message de détresse. Les numéros d'urgence lui ont été donnés.")  # fmt: skip
+            crisis = tr._(
+                "🆘 Demandée depuis la carte d'urgence : la personne a écrit un "
+                "message de détresse. Les numéros d'urgence lui ont été donnés."
+            )
             lines.append(crisis)
         if record.unreachable:
             lines.append(tr._("⚠️ La personne n'est plus joignable par le bot."))
