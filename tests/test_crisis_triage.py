@@ -65,6 +65,17 @@ def test_a_broken_corpus_line_is_named_with_its_file_line_and_field(tmp_path: Pa
 
 
 @pytest.mark.parametrize(
+    ("word", "expected"),
+    [("tabassé", "tbs"), ("tabasser", "tbsr"), ("tbss", "tbs"), ("frere", "fr"), ("frr", "fr")],
+)
+def test_a_skeleton_keeps_the_first_letter_and_the_consonants(word: str, expected: str) -> None:
+    from bot.matching.text import fold
+    from bot.matching.triage import skeleton
+
+    assert skeleton(fold(word)) == expected
+
+
+@pytest.mark.parametrize(
     "text", ["jveu plus vivre", "a", "mdr ce prof me tue 😂", "my  stepdad hits me", "ok ok"]
 )
 def test_character_grams_are_scikit_learns(text: str) -> None:
@@ -92,10 +103,12 @@ def test_training_is_reproducible_and_the_reading_matches_the_svm() -> None:
     chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True)
     words = TfidfVectorizer(analyzer=lambda d: d, sublinear_tf=True)
     texts = [line.text for line in lines]
+    skeletons = TfidfVectorizer(analyzer=lambda d: d, sublinear_tf=True)
     x = hstack(
         [
             chars.fit_transform([reader.chars(t) for t in texts]),
             words.fit_transform([word_grams(reader.words(t)) for t in texts]),
+            skeletons.fit_transform([word_grams(reader.skeletons(t)) for t in texts]),
         ]
     ).tocsr()
     svm = LinearSVC(C=C, class_weight="balanced", random_state=0, max_iter=5000)
@@ -105,6 +118,7 @@ def test_training_is_reproducible_and_the_reading_matches_the_svm() -> None:
         [
             chars.transform([reader.chars(t) for t in probes]),
             words.transform([word_grams(reader.words(t)) for t in probes]),
+            skeletons.transform([word_grams(reader.skeletons(t)) for t in probes]),
         ]
     ).tocsr()
     for probe, expected in zip(probes, svm.predict(xp), strict=True):

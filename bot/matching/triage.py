@@ -224,6 +224,37 @@ class Reader:
     def chars(self, text: str) -> str:
         return " ".join(tokens(text))
 
+    def skeletons(self, text: str) -> list[str]:
+        """The words' consonant skeletons: "tabassé", "tabasser" and "tbss" all read
+        "tbs"; "frère", "frer" and "frr" read "fr". SMS drops vowels and doubles or drops
+        letters; the skeleton is what stays."""
+        return [skeleton(word) for word in self.words(text) if not _EMOJI.match(word)]
+
+
+_VOWELS = str.maketrans("", "", "aeiouy")
+
+
+def skeleton(word: str) -> str:
+    """A word's first letter, then its consonants with repeats squashed."""
+    if len(word) <= 2 or word.isdigit():
+        return word
+    rest = word[1:].translate(_VOWELS)
+    squashed = "".join(c for i, c in enumerate(rest) if i == 0 or c != rest[i - 1])
+    return word[0] + squashed
+
+
+FEATURE_PARTS: tuple[str, ...] = ("chars", "words", "skeletons")
+"""The three readings a message's features are drawn from, in the weight matrix's order."""
+
+
+def analyse(text: str, reader: Reader) -> tuple[list[str], list[str], list[str]]:
+    """The message's n-grams of each part: characters, words, and word skeletons."""
+    return (
+        char_grams(reader.chars(text)),
+        word_grams(reader.words(text)),
+        word_grams(reader.skeletons(text)),
+    )
+
 
 def word_grams(words: list[str]) -> list[str]:
     grams = list(words)
@@ -262,11 +293,12 @@ class TriageModel:
     """
 
     def __init__(self, arrays: dict[str, Any], vocabulary: dict[str, Any]) -> None:
-        self._char_index: dict[str, int] = {g: i for i, g in enumerate(vocabulary["chars"])}
-        self._word_offset = len(self._char_index)
-        self._word_index: dict[str, int] = {
-            g: i + self._word_offset for i, g in enumerate(vocabulary["words"])
-        }
+        self._indexes: list[dict[str, int]] = []
+        offset = 0
+        for part in FEATURE_PARTS:
+            grams = vocabulary.get(part, [])
+            self._indexes.append({g: i + offset for i, g in enumerate(grams)})
+            offset += len(grams)
         self._category_labels: list[str] = list(vocabulary["categories"])
         self._none_column = self._category_labels.index(NONE)
         self._n_categories = len(self._category_labels)
@@ -281,10 +313,7 @@ class TriageModel:
     def _vector(self, text: str, reader: Reader) -> tuple[np.ndarray, np.ndarray]:
         """The message's feature columns and tf-idf values (each part l2-normalised)."""
         parts = []
-        for grams, index in (
-            (char_grams(reader.chars(text)), self._char_index),
-            (word_grams(reader.words(text)), self._word_index),
-        ):
+        for grams, index in zip(analyse(text, reader), self._indexes, strict=True):
             counts: dict[int, int] = {}
             for gram in grams:
                 column = index.get(gram)
@@ -320,7 +349,7 @@ class TriageModel:
         )
 
 
-TRAINING_VERSION = "1"
+TRAINING_VERSION = "2"
 """Bump when the training changes in a way the corpus digest cannot see."""
 _lock = threading.Lock()
 

@@ -24,6 +24,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 
 from bot.matching.triage import (
+    FEATURE_PARTS,
     MAX_CHARS,
     MIN_CHARS,
     NONE,
@@ -37,6 +38,8 @@ from bot.territory import ContentError, Lexicon
 
 C = 0.8
 """Regularisation, chosen with bench/triage.py on the development sets."""
+SKELETONS = True
+"""Whether word skeletons are a third part of the features (bench/triage.py measures it)."""
 
 
 def _identity(document: Any) -> Any:
@@ -64,12 +67,16 @@ def train(lines: Sequence[CorpusLine], lexicon: Lexicon, seed: int = 0) -> tuple
         dtype=np.float32,
     )  # fmt: skip
     words = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, dtype=np.float32)
+    skeletons = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, dtype=np.float32)
     texts = [line.text for line in lines]
+    parts = [chars, words, skeletons][: len(FEATURE_PARTS) if SKELETONS else 2]
+    documents = [
+        [reader.chars(t) for t in texts],
+        [word_grams(reader.words(t)) for t in texts],
+        [word_grams(reader.skeletons(t)) for t in texts],
+    ]
     features = hstack(
-        [
-            chars.fit_transform([reader.chars(t) for t in texts]),
-            words.fit_transform([word_grams(reader.words(t)) for t in texts]),
-        ]
+        [part.fit_transform(docs) for part, docs in zip(parts, documents, strict=False)]
     ).tocsr()
     category = _fit(features, [line.category for line in lines], seed)
     # Tier and person are read only once a crisis is recognised: trained on crises.
@@ -78,7 +85,7 @@ def train(lines: Sequence[CorpusLine], lexicon: Lexicon, seed: int = 0) -> tuple
     person = _fit(features[crises], [lines[i].person for i in crises], seed)
     weights = np.vstack([category.coef_, tier.coef_, person.coef_]).T
     arrays = {
-        "idf": np.concatenate([chars.idf_, words.idf_]).astype(np.float32),
+        "idf": np.concatenate([part.idf_ for part in parts]).astype(np.float32),
         "weights": weights.astype(np.float32),
         "bias": np.concatenate([category.intercept_, tier.intercept_, person.intercept_]).astype(
             np.float32
@@ -89,8 +96,10 @@ def train(lines: Sequence[CorpusLine], lexicon: Lexicon, seed: int = 0) -> tuple
         return [gram for gram, _ in sorted(vocabulary.items(), key=lambda item: item[1])]
 
     vocabulary = {
-        "chars": ordered(chars.vocabulary_),
-        "words": ordered(words.vocabulary_),
+        **{
+            name: ordered(part.vocabulary_)
+            for name, part in zip(FEATURE_PARTS, parts, strict=False)
+        },
         "categories": [str(c) for c in category.classes_],
         "tier_positive": str(tier.classes_[1]),
         "person_positive": str(person.classes_[1]),
