@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -247,6 +248,11 @@ FEATURE_PARTS: tuple[str, ...] = ("chars", "words", "skeletons")
 """The three readings a message's features are drawn from, in the weight matrix's order."""
 
 
+def gram_key(part: str, gram: str) -> int:
+    """An n-gram's 32-bit key in its part's vocabulary (a collision costs one feature)."""
+    return zlib.crc32(f"{part}\x1f{gram}".encode())
+
+
 def analyse(text: str, reader: Reader) -> tuple[list[str], list[str], list[str]]:
     """The message's n-grams of each part: characters, words, and word skeletons."""
     return (
@@ -293,12 +299,8 @@ class TriageModel:
     """
 
     def __init__(self, arrays: dict[str, Any], vocabulary: dict[str, Any]) -> None:
-        self._indexes: list[dict[str, int]] = []
-        offset = 0
-        for part in FEATURE_PARTS:
-            grams = vocabulary.get(part, [])
-            self._indexes.append({g: i + offset for i, g in enumerate(grams)})
-            offset += len(grams)
+        self._keys = np.asarray(arrays["keys"], dtype=np.uint32)
+        self._columns = np.asarray(arrays["columns"], dtype=np.int64)
         self._category_labels: list[str] = list(vocabulary["categories"])
         self._none_column = self._category_labels.index(NONE)
         self._n_categories = len(self._category_labels)
@@ -313,19 +315,19 @@ class TriageModel:
     def _vector(self, text: str, reader: Reader) -> tuple[np.ndarray, np.ndarray]:
         """The message's feature columns and tf-idf values (each part l2-normalised)."""
         parts = []
-        for grams, index in zip(analyse(text, reader), self._indexes, strict=True):
-            counts: dict[int, int] = {}
-            for gram in grams:
-                column = index.get(gram)
-                if column is not None:
-                    counts[column] = counts.get(column, 0) + 1
-            if not counts:
+        for name, grams in zip(FEATURE_PARTS, analyse(text, reader), strict=True):
+            if not grams:
                 continue
-            columns = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-            tf = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
-            values = (1.0 + np.log(tf)) * self._idf[columns]
+            keys = np.fromiter((gram_key(name, g) for g in grams), dtype=np.uint32)
+            at = np.searchsorted(self._keys, keys)
+            at[at >= len(self._keys)] = 0
+            known = self._keys[at] == keys
+            if not known.any():
+                continue
+            found, tf = np.unique(self._columns[at[known]], return_counts=True)
+            values = (1.0 + np.log(tf.astype(np.float32))) * self._idf[found]
             values /= np.linalg.norm(values)
-            parts.append((columns, values))
+            parts.append((found, values))
         if not parts:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
@@ -349,7 +351,7 @@ class TriageModel:
         )
 
 
-TRAINING_VERSION = "2"
+TRAINING_VERSION = "3"
 """Bump when the training changes in a way the corpus digest cannot see."""
 _lock = threading.Lock()
 
