@@ -194,6 +194,14 @@ def test_laughter_takes_away_the_urgent_push_of_an_explicit_phrase_not_the_check
 
 
 @pytest.mark.parametrize("pack", PACKS)
+@pytest.mark.parametrize("text", ["2", "12", "06 12 34 56 78", "?", "...", "é" * 4000, "x"])
+def test_a_message_without_a_letter_is_an_answer_not_a_crisis(
+    kbs: dict[str, KnowledgeBase], pack: str, text: str
+) -> None:
+    assert kbs[pack].detect_crisis(text) is None
+
+
+@pytest.mark.parametrize("pack", PACKS)
 def test_a_message_about_a_friend_is_answered_as_such(
     kbs: dict[str, KnowledgeBase], pack: str
 ) -> None:

@@ -333,8 +333,17 @@ class TriageModel:
         return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
     def read(self, text: str, reader: Reader | None = None) -> Reading:
-        """What the classifier makes of one message (a pack's reader adds its local words)."""
+        """What the classifier makes of one message (a pack's reader adds its local words).
+
+        A message without a word of two letters ("2", "?", "06 12", "éééé") says nothing
+        the classifier can read, and neither does one of which it knows no n-gram: the
+        reading would be its biases alone. It is an answer to a question, not a crisis.
+        """
+        if not any(len(t) > 1 and not t.isdigit() for t in tokens(text)):
+            return Reading(0.0, None, 0.0, 0.0, 0.0)
         columns, values = self._vector(text, reader or self.reader)
+        if not len(columns):
+            return Reading(0.0, None, 0.0, 0.0, 0.0)
         margins = self._bias + values @ self._weights[columns]
         n = self._n_categories
         category = margins[:n].copy()
