@@ -16,7 +16,13 @@ from bot.i18n import Translator
 from bot.matching.crisis import CrisisDetector, CrisisSignal
 from bot.matching.index import LanguageIndex, Match
 from bot.matching.text import Normaliser
-from bot.matching.triage import Reader, known_words, local_words, shared_model
+from bot.matching.triage import (
+    Reader,
+    known_words,
+    local_words,
+    shared_corrector,
+    shared_model,
+)
 from bot.territory import LANGUAGES, CrisisCategory, HelpNumber, Pack, Partner
 from bot.ui import Button, Reply, Venue, esc, rows
 
@@ -63,7 +69,7 @@ class KnowledgeBase:
             pack.crisis,
             self.normalisers,
             shared_model(pack.lexicon),
-            Reader(pack.lexicon, local),
+            Reader(pack.lexicon, local, shared_corrector()),
         )
 
     def match(self, text: str, language: str) -> Match:

@@ -426,3 +426,20 @@ def test_a_cache_folder_that_cannot_be_written_falls_back_to_the_temporary_one(
     folder = _writable(blocker / "cache")
     assert folder != blocker / "cache"
     assert folder.is_dir()
+
+
+@pytest.mark.parametrize(
+    ("word", "fix"), [("mourirr", "mourir"), ("myslef", "myself"), ("classe", None)]
+)
+def test_the_crisis_check_reads_the_words_as_corrected_too(word: str, fix: str | None) -> None:
+    from bot.matching.triage import shared_corrector
+
+    assert shared_corrector().correct(word) == fix
+
+
+def test_a_misspelt_word_is_read_beside_its_correction(kbs: dict[str, KnowledgeBase]) -> None:
+    reader = kbs["dumbea"].crisis.reader
+    assert reader is not None
+    words = reader.words("jveu mourirr")
+    assert "mourirr" in words and "mourir" in words  # as written, and as corrected
+    assert reader.corrected("jveu mourirr") == "jveu mourir"

@@ -302,6 +302,10 @@ class CrisisDetector:
             else Reading(0.0, None, 0.0, 0.0, 0.0)
         )
         fired = self.rules.categories(text)
+        corrected = self.reader.corrected(text) if self.reader is not None else None
+        if corrected is not None:  # the words as written, and as corrected
+            seen = {c.id for c, _ in fired}
+            fired += [(c, e) for c, e in self.rules.categories(corrected) if c.id not in seen]
         explicit = any(by_pattern for _, by_pattern in fired)
         category_id: str | None = None
         tier: Literal["urgent", "concern"] = "concern"

@@ -35,6 +35,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
 
 from bot.matching.text import fold, tokens
 from bot.territory import ContentError, Lexicon
@@ -188,6 +190,34 @@ def corpus_digest(lines: Sequence[CorpusLine]) -> str:
     return digest.hexdigest()[:16]
 
 
+class Corrector:
+    """Words written wrong, read as the word of the corpus they are one or two edits from.
+
+    Only a word the corpus does not know is corrected ("mourire" → "mourir"), never one
+    it knows, and only to a word with the same first letter: typos rarely touch it.
+    """
+
+    def __init__(self, known: Iterable[str]) -> None:
+        self._known = frozenset(known)
+        self._by_initial: dict[str, list[str]] = {}
+        for word in sorted(self._known):
+            if len(word) >= 3 and word.isalpha():
+                self._by_initial.setdefault(word[0], []).append(word)
+
+    @lru_cache(maxsize=20_000)  # noqa: B019 - one corrector per process, words repeat
+    def correct(self, word: str) -> str | None:
+        if len(word) < 4 or word in self._known or not word.isalpha():
+            return None
+        limit = 1 if len(word) < 8 else 2
+        found = process.extractOne(
+            word,
+            self._by_initial.get(word[0], []),
+            scorer=DamerauLevenshtein.distance,
+            score_cutoff=limit,
+        )
+        return None if found is None else str(found[0])
+
+
 class Reader:
     """Turns a message into the two texts the features are drawn from.
 
@@ -196,7 +226,13 @@ class Reader:
     pack can teach the model a word, never hide one from it.
     """
 
-    def __init__(self, lexicon: Lexicon, local: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        lexicon: Lexicon,
+        local: dict[str, str] | None = None,
+        corrector: Corrector | None = None,
+    ) -> None:
+        self._corrector = corrector
         expansions: dict[str, list[str]] = {}
         for language in ("en", "fr"):  # French last: it wins where both define a token
             for key, value in lexicon.get(language).expansions.items():
@@ -219,11 +255,23 @@ class Reader:
             local = self._local.get(token)
             if local is not None:
                 out.extend(local.split())
+            elif self._corrector is not None and expanded is None:
+                fix = self._corrector.correct(token)
+                if fix is not None:  # read as written, and as corrected
+                    out.append(fix)
         out.extend(_EMOJI.findall(text))
         return out
 
     def chars(self, text: str) -> str:
         return " ".join(tokens(text))
+
+    def corrected(self, text: str) -> str | None:
+        """The message with its misspelt words corrected, or ``None`` if none was."""
+        if self._corrector is None:
+            return None
+        words = tokens(text)
+        fixed = [self._corrector.correct(w) or w for w in words]
+        return " ".join(fixed) if fixed != words else None
 
     def skeletons(self, text: str) -> list[str]:
         """The words' consonant skeletons: "tabassé", "tabasser" and "tbss" all read
@@ -436,6 +484,12 @@ def _train_in_child(folder: Path, lexicon: Lexicon, stem: Path) -> None:
 def known_words() -> frozenset[str]:
     """Every word of the corpus, folded: words people write, so not typos of another word."""
     return frozenset(word for line in load_corpus() for word in tokens(line.text))
+
+
+@lru_cache(maxsize=1)
+def shared_corrector() -> Corrector:
+    """The corrector of every pack: the corpus' words are the words people write."""
+    return Corrector(known_words())
 
 
 def local_words(synonyms: Iterable[tuple[str, Iterable[str]]]) -> dict[str, str]:
