@@ -97,6 +97,8 @@ def print_crisis(title: str, crisis: CrisisScores, show_misses: bool) -> None:
     print(f"{title}: {crisis.crises} crises, {crisis.harmless} messages that are not")
     print(f"  recall (either tier)   {crisis.recall:6.1%}   (floor 95 %, every family 90 %)")
     print(f"  crises given urgent    {crisis.caught_urgent / max(crisis.crises, 1):6.1%}")
+    if crisis.explicit:
+        print(f"  explicit statements missed: {crisis.explicit_missed} of {crisis.explicit}")
     for family in sorted(crisis.by_category):
         print(f"    {family:<18} {crisis.family_recall(family):6.1%} of "
               f"{crisis.by_category[family]:3d}")  # fmt: skip

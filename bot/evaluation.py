@@ -37,6 +37,8 @@ class LabelledMessage:
     """urgent or concern, when the set says."""
     kind: str | None = None
     """For a non-crisis: figurative, ordinary, calm-friend or past, when the set says."""
+    explicit: bool | None = None
+    """For a crisis: whether it is said plainly ("je veux mourir"), when the set says."""
 
 
 def load_questions(path: Path) -> list[LabelledQuestion]:
@@ -63,6 +65,7 @@ def load_crisis(path: Path) -> list[LabelledMessage]:
             d.get("category") or d.get("family"),
             d.get("tier"),
             d.get("kind"),
+            d.get("explicit"),
         )
         for d in data
     ]
@@ -142,6 +145,8 @@ class CrisisScores:
     by_kind: Counter[str] = field(default_factory=Counter)
     urgent_by_kind: Counter[str] = field(default_factory=Counter)
     concern_by_kind: Counter[str] = field(default_factory=Counter)
+    explicit: int = 0
+    explicit_missed: int = 0
     tiers: Counter[tuple[str, str]] = field(default_factory=Counter)
     """(expected tier, tier given) for crises whose tier the set gives."""
 
@@ -180,6 +185,9 @@ def score_crisis(
             scores.by_category[family] += 1
             if m.tier:
                 scores.tiers[(m.tier, given)] += 1
+            if m.explicit:
+                scores.explicit += 1
+                scores.explicit_missed += signal is None
             if signal is not None:
                 scores.caught += 1
                 scores.caught_by_category[family] += 1

@@ -75,6 +75,21 @@ def test_a_skeleton_keeps_the_first_letter_and_the_consonants(word: str, expecte
     assert skeleton(fold(word)) == expected
 
 
+@pytest.mark.parametrize("text", ["jveu plus vivre mourirr", "mdr ce prof me tue 😂", "ok"])
+def test_reading_draws_the_same_n_grams_as_training(
+    kbs: dict[str, KnowledgeBase], text: str
+) -> None:
+    from bot.matching.triage import analyse
+
+    reader = kbs["dumbea"].crisis.reader
+    assert reader is not None
+    assert analyse(text, reader) == (
+        char_grams(reader.chars(text)),
+        word_grams(reader.words(text)),
+        word_grams(reader.skeletons(text)),
+    )
+
+
 @pytest.mark.parametrize(
     "text", ["jveu plus vivre", "a", "mdr ce prof me tue 😂", "my  stepdad hits me", "ok ok"]
 )

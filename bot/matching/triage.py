@@ -33,6 +33,7 @@ from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
 from typing import Any, Literal
+from zlib import crc32
 
 import numpy as np
 from rapidfuzz import process
@@ -240,9 +241,12 @@ class Reader:
         self._expansions = expansions
         self._local = dict(local or {})
 
-    def words(self, text: str) -> list[str]:
+    def words(self, text: str, folded: list[str] | None = None) -> list[str]:
+        """The words, SMS spellings expanded, local and corrected words beside them.
+
+        ``folded``: ``tokens(text)``, when the caller has it already."""
         out: list[str] = []
-        for token in tokens(text):
+        for token in tokens(text) if folded is None else folded:
             expanded = self._expansions.get(token)
             if (
                 expanded is None
@@ -296,17 +300,26 @@ FEATURE_PARTS: tuple[str, ...] = ("chars", "words", "skeletons")
 """The three readings a message's features are drawn from, in the weight matrix's order."""
 
 
+_PART_SEEDS = {part: zlib.crc32(part.encode()) for part in ("chars", "words", "skeletons")}
+
+
 def gram_key(part: str, gram: str) -> int:
     """An n-gram's 32-bit key in its part's vocabulary (a collision costs one feature)."""
-    return zlib.crc32(f"{part}\x1f{gram}".encode())
+    return zlib.crc32(gram.encode(), _PART_SEEDS[part])
 
 
-def analyse(text: str, reader: Reader) -> tuple[list[str], list[str], list[str]]:
-    """The message's n-grams of each part: characters, words, and word skeletons."""
+def analyse(
+    text: str, reader: Reader, folded: list[str] | None = None
+) -> tuple[list[str], list[str], list[str]]:
+    """The message's n-grams of each part: characters, words, and word skeletons (the same
+    as :meth:`Reader.chars`, :meth:`Reader.words` and :meth:`Reader.skeletons` give, with
+    the message folded and read once)."""
+    folded = tokens(text) if folded is None else folded
+    words = reader.words(text, folded)
     return (
-        char_grams(reader.chars(text)),
-        word_grams(reader.words(text)),
-        word_grams(reader.skeletons(text)),
+        char_grams(" ".join(folded)),
+        word_grams(words),
+        word_grams([skeleton(w) for w in words if not _EMOJI.match(w)]),
     )
 
 
@@ -360,13 +373,16 @@ class TriageModel:
         self.reader = Reader(Lexicon.model_validate(vocabulary["lexicon"]))
         self.size = int(vocabulary["size"])
 
-    def _vector(self, text: str, reader: Reader) -> tuple[np.ndarray, np.ndarray]:
+    def _vector(
+        self, text: str, reader: Reader, folded: list[str] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """The message's feature columns and tf-idf values (each part l2-normalised)."""
         parts = []
-        for name, grams in zip(FEATURE_PARTS, analyse(text, reader), strict=True):
+        for name, grams in zip(FEATURE_PARTS, analyse(text, reader, folded), strict=True):
             if not grams:
                 continue
-            keys = np.fromiter((gram_key(name, g) for g in grams), dtype=np.uint32)
+            seed = _PART_SEEDS[name]
+            keys = np.array([crc32(g.encode(), seed) for g in grams], dtype=np.uint32)
             at = np.searchsorted(self._keys, keys)
             at[at >= len(self._keys)] = 0
             known = self._keys[at] == keys
@@ -387,9 +403,10 @@ class TriageModel:
         the classifier can read, and neither does one of which it knows no n-gram: the
         reading would be its biases alone. It is an answer to a question, not a crisis.
         """
-        if not any(len(t) > 1 and not t.isdigit() for t in tokens(text)):
+        folded = tokens(text)
+        if not any(len(t) > 1 and not t.isdigit() for t in folded):
             return Reading(0.0, None, 0.0, 0.0, 0.0)
-        columns, values = self._vector(text, reader or self.reader)
+        columns, values = self._vector(text, reader or self.reader, folded)
         if not len(columns):
             return Reading(0.0, None, 0.0, 0.0, 0.0)
         margins = self._bias + values @ self._weights[columns]
@@ -408,7 +425,7 @@ class TriageModel:
         )
 
 
-TRAINING_VERSION = "3"
+TRAINING_VERSION = "4"
 """Bump when the training changes in a way the corpus digest cannot see."""
 _lock = threading.Lock()
 
@@ -426,6 +443,10 @@ def model_digest(lines: Sequence[CorpusLine], lexicon: Lexicon) -> str:
     digest = hashlib.sha256(corpus_digest(lines).encode())
     digest.update(lexicon.model_dump_json().encode())
     digest.update(TRAINING_VERSION.encode())
+    # The way n-grams become keys and skeletons, so that a change there retrains by itself.
+    probe = analyse("Jveu pa rentré, il m'a frappé 😢", Reader(lexicon))
+    digest.update(repr([[gram_key(p, g) for g in grams] for p, grams in zip(
+        FEATURE_PARTS, probe, strict=True)]).encode())  # fmt: skip
     return digest.hexdigest()[:20]
 
 
