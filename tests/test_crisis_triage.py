@@ -198,6 +198,23 @@ def test_ordinary_and_figurative_messages_get_no_urgent_card(
     assert signal is None or (signal.tier == "concern" and signal.family != "violence-home"), text
 
 
+def test_a_crisis_laughed_off_is_read_without_the_laughter_too(
+    kbs: dict[str, KnowledgeBase],
+) -> None:
+    from bot.matching.triage import _MINIMISERS
+
+    model = kbs["dumbea"].crisis.model
+    assert model is not None
+    text = "mdr jme suis encore coupé les bras hier soir c rien"
+    bare = _MINIMISERS.sub(" ", text)
+    assert "mdr" not in bare and "rien" not in bare and "coupé" in bare
+    assert model.scan(text).crisis == max(model.read(text).crisis, model.read(bare).crisis)
+    assert (
+        model.scan("comment aller à la mairie").crisis
+        == model.read("comment aller à la mairie").crisis
+    )
+
+
 @pytest.mark.parametrize("pack", PACKS)
 def test_laughter_takes_away_the_urgent_push_of_an_explicit_phrase_not_the_check(
     kbs: dict[str, KnowledgeBase], pack: str

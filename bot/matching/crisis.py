@@ -297,7 +297,7 @@ class CrisisDetector:
         if not self._cards:
             return None
         reading = (
-            self.model.read(text, self.reader)
+            self.model.scan(text, self.reader)
             if self.model is not None
             else Reading(0.0, None, 0.0, 0.0, 0.0)
         )

@@ -347,6 +347,14 @@ def char_grams(text: str) -> list[str]:
 MIN_CHARS, MAX_CHARS = 2, 5
 
 
+_MINIMISERS = re.compile(
+    r"\b(?:lo+l|md+r+|ptdr+|xd|(?:ha){2,}|jk|lmf?ao|tkt|c(?:'est| ?est)? rien|"
+    r"c(?:'est)? pas grave|pas grave|no big deal|idc|whatever|anyway|bref)\b|[😂🤣💀😹]",
+    re.IGNORECASE,
+)
+"""What people in crisis write to make light of it."""
+
+
 def _sigmoid(x: float) -> float:
     return float(1.0 / (1.0 + np.exp(-x)))
 
@@ -395,6 +403,17 @@ class TriageModel:
         if not parts:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+
+    def scan(self, text: str, reader: Reader | None = None) -> Reading:
+        """The message read as written, and without its minimisers ("mdr", "c rien", "tkt",
+        😂) when it has some: a person in crisis often laughs it off, and the reading that
+        sees a crisis speaks for the message."""
+        whole = self.read(text, reader)
+        stripped = _MINIMISERS.sub(" ", text)
+        if stripped == text:
+            return whole
+        bare = self.read(stripped, reader)
+        return bare if bare.crisis > whole.crisis else whole
 
     def read(self, text: str, reader: Reader | None = None) -> Reading:
         """What the classifier makes of one message (a pack's reader adds its local words).
