@@ -281,7 +281,10 @@ class PermanenceChanges:
         text = (
             tr._("Quelle date annuler ? (les 14 prochains jours)")
             + "\n"
-            + tr._("Vous pouvez aussi écrire /permanence_annuler <identifiant> <JJ/MM> [raison].")
+            + tr._(
+                "Vous pouvez aussi écrire /permanence_annuler &lt;identifiant&gt; "
+                "&lt;JJ/MM&gt; [raison]."
+            )
         )
         return Reply(text, buttons)
 
@@ -492,8 +495,9 @@ class PermanenceChanges:
             return Outcome(await self.choices(tr))
         if len(args) == 1 and self._permanence(args[0].lower()) is not None:
             return Outcome(await self.choices(tr, args[0].lower()))
-        usage = Reply(tr._("Écrivez /permanence_annuler <identifiant> <JJ/MM> [raison], ou "
-                           "/permanence_annuler seul pour choisir. Permanences : {ids}").format(
+        usage = Reply(tr._("Écrivez /permanence_annuler &lt;identifiant&gt; &lt;JJ/MM&gt; "
+                           "[raison], ou /permanence_annuler seul pour choisir. "
+                           "Permanences : {ids}").format(
             ids=esc(self._ids())))  # fmt: skip
         target = self._target(tr, args, usage)
         if isinstance(target, Reply):
@@ -507,8 +511,9 @@ class PermanenceChanges:
         """``/permanence_ajouter <id> <JJ/MM[/AAAA]> [14h-17h]``."""
         if member is None or member.role != "coordinator":
             return Outcome(Reply(refusal(tr)))
-        usage = Reply(tr._("Écrivez /permanence_ajouter <identifiant> <JJ/MM> [14h-17h] : "
-                           "sans horaires, ceux de la permanence. Permanences : {ids}").format(
+        usage = Reply(tr._("Écrivez /permanence_ajouter &lt;identifiant&gt; &lt;JJ/MM&gt; "
+                           "[14h-17h] : sans horaires, ceux de la permanence. "
+                           "Permanences : {ids}").format(
             ids=esc(self._ids())))  # fmt: skip
         target = self._target(tr, args, usage)
         if isinstance(target, Reply):
@@ -527,7 +532,7 @@ class PermanenceChanges:
         """``/permanence_retablir <id> <JJ/MM[/AAAA]>``."""
         if member is None or member.role != "coordinator":
             return Outcome(Reply(refusal(tr)))
-        usage = Reply(tr._("Écrivez /permanence_retablir <identifiant> <JJ/MM>. "
+        usage = Reply(tr._("Écrivez /permanence_retablir &lt;identifiant&gt; &lt;JJ/MM&gt;. "
                            "Permanences : {ids}").format(ids=esc(self._ids())))  # fmt: skip
         target = self._target(tr, args, usage)
         if isinstance(target, Reply):

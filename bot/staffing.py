@@ -404,8 +404,8 @@ async def poster(
     """/affiche rappel | evenement <id> | permanence <id>: a link and a QR code to print."""
     if member is None:
         return Reply(staff_only(tr))
-    usage = Reply(tr._("Écrivez /affiche rappel, /affiche evenement <numéro> ou "
-                       "/affiche permanence <identifiant>."))  # fmt: skip
+    usage = Reply(tr._("Écrivez /affiche rappel, /affiche evenement &lt;numéro&gt; ou "
+                       "/affiche permanence &lt;identifiant&gt;."))  # fmt: skip
     what = args[0].lower() if args else ""
     if what == "rappel":
         payload = services.payloads.make("r", "")

@@ -17,6 +17,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from typing import Any
 
 from telegram import Bot, Update
@@ -33,6 +34,97 @@ BOT_USER: dict[str, Any] = {
 }
 
 _TAG = re.compile(r"<[^>]+>")
+_TELEGRAM_TAGS = frozenset(
+    ("b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a",
+     "tg-emoji", "code", "pre", "blockquote")
+)  # fmt: skip
+MAX_TEXT, MAX_CAPTION, MAX_CALLBACK_DATA, MAX_BUTTONS = 4096, 1024, 64, 100
+"""Telegram's limits: characters of a message after entities are parsed, of a caption,
+bytes of a button's callback data, buttons of an inline keyboard."""
+
+
+class _TelegramHTML(HTMLParser):
+    """Telegram's HTML parse mode: a few tags, balanced; anything else is refused."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self._source = text
+        self._open: list[str] = []
+        self._parts: list[str] = []
+        self.error: str | None = None
+        self.feed(text)
+        self.close()
+        if self.error is None and self._open:
+            self.error = f'Can\'t find end tag corresponding to start tag "{self._open[-1]}"'
+
+    @property
+    def text(self) -> str:
+        return "".join(self._parts)
+
+    def _offset(self) -> int:
+        line, column = self.getpos()
+        before = "".join(self._source.splitlines(keepends=True)[: line - 1])
+        return len((before + self._source.splitlines(keepends=True)[line - 1][:column]).encode())
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.error is None and tag not in _TELEGRAM_TAGS:
+            self.error = f'Unsupported start tag "{tag}" at byte offset {self._offset()}'
+        self._open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.error is None and (not self._open or self._open[-1] != tag):
+            self.error = (
+                f'Can\'t find end tag corresponding to start tag "{tag}"'
+                if tag in _TELEGRAM_TAGS
+                else f'Unsupported end tag "{tag}" at byte offset {self._offset()}'
+            )
+        if self._open:
+            self._open.pop()
+
+    def handle_data(self, data: str) -> None:
+        self._parts.append(data)
+
+
+def _utf16_length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def refusal(method: str, params: dict[str, Any]) -> str | None:
+    """What real Telegram would answer "Bad Request" with, or ``None`` if it takes it."""
+    markup = params.get("reply_markup")
+    if isinstance(markup, str):
+        markup = json.loads(markup)
+    rows = (markup or {}).get("inline_keyboard", []) if isinstance(markup, dict) else []
+    if sum(len(row) for row in rows) > MAX_BUTTONS:
+        return "Bad Request: reply markup is too long"
+    for row in rows:
+        for button in row:
+            data = button.get("callback_data")
+            if data is not None and not 1 <= len(str(data).encode()) <= MAX_CALLBACK_DATA:
+                return "Bad Request: BUTTON_DATA_INVALID"
+    for key, limit, too_long in (
+        ("text", MAX_TEXT, "Bad Request: message is too long"),
+        ("caption", MAX_CAPTION, "Bad Request: message caption is too long"),
+    ):
+        if key not in params or method not in _WITH[key]:
+            continue
+        value = str(params[key])
+        if params.get("parse_mode") == "HTML":
+            parsed = _TelegramHTML(value)
+            if parsed.error:
+                return f"Bad Request: can't parse entities: {parsed.error}"
+            value = parsed.text
+        if key == "text" and not value.strip():
+            return "Bad Request: message text is empty"
+        if _utf16_length(value) > limit:
+            return too_long
+    return None
+
+
+_WITH = {
+    "text": ("sendMessage", "editMessageText"),
+    "caption": ("sendPhoto", "sendDocument", "editMessageCaption"),
+}
 
 
 def plain(text: str) -> str:
@@ -84,6 +176,8 @@ class OfflineBotAPI(BaseRequest):
     def __init__(self, bot_user: dict[str, Any] | None = None) -> None:
         self.bot_user = dict(bot_user or BOT_USER)
         self.calls: list[Call] = []
+        self.refused: list[tuple[str, str]] = []
+        """(method, Telegram's error text) of every request refused, as real Telegram would."""
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}
         self.blocked: set[int] = set()
         self.listeners: list[Callable[[Call], None]] = []
@@ -141,12 +235,36 @@ class OfflineBotAPI(BaseRequest):
                                     "expired or query ID is invalid"}
                 ).encode()  # fmt: skip
             self._answered.add(query_id)
+        refused = refusal(api_method, params) or self._unmodified(api_method, params)
+        if refused is not None:
+            self.refused.append((api_method, refused))
+            return 400, json.dumps(
+                {"ok": False, "error_code": 400, "description": refused}
+            ).encode()
         result = self._answer(api_method, params)
         call = Call(api_method, params, result, files)
         self.calls.append(call)
         for listener in list(self.listeners):
             listener(call)
         return 200, json.dumps({"ok": True, "result": result}).encode()
+
+    def _unmodified(self, method: str, params: dict[str, Any]) -> str | None:
+        """An edit that changes nothing is refused, as Telegram does."""
+        if method not in ("editMessageText", "editMessageReplyMarkup", "editMessageCaption"):
+            return None
+        key = (int(params.get("chat_id", 0)), int(params.get("message_id", 0)))
+        message = self.messages.get(key)
+        if message is None:
+            return None
+        same_text = "text" not in params or params["text"] == message.get("text")
+        same_caption = "caption" not in params or params["caption"] == message.get("caption")
+        same_markup = (params.get("reply_markup") or None) == (message.get("reply_markup") or None)
+        if same_text and same_caption and same_markup:
+            return (
+                "Bad Request: message is not modified: specified new message content and reply "
+                "markup are exactly the same as a current content and reply markup of the message"
+            )
+        return None
 
     # --- the Bot API, as far as Passerelle uses it --------------------------------------
 

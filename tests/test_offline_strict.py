@@ -1,0 +1,68 @@
+"""The offline Bot API refuses what real Telegram refuses, with Telegram's words."""
+
+from __future__ import annotations
+
+import pytest
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import BadRequest
+
+from handlers.offline import OfflineBotAPI, refusal
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ("Écrivez /permanence_annuler <identifiant> <JJ/MM>",
+         "can't parse entities: Unsupported start tag \"identifiant\" at byte offset 29"),
+        ("<b>gras", "can't parse entities: Can't find end tag corresponding to start tag \"b\""),
+        ("<b>gras</i>",
+         "can't parse entities: Can't find end tag corresponding to start tag \"i\""),
+        ("", "message text is empty"),
+        ("<b></b>", "message text is empty"),
+        ("x" * 4097, "message is too long"),
+    ],
+)  # fmt: skip
+def test_html_and_length_are_checked_as_telegram_does(text: str, error: str) -> None:
+    assert refusal("sendMessage", {"text": text, "parse_mode": "HTML"}) == f"Bad Request: {error}"
+
+
+@pytest.mark.parametrize(
+    "text", ["<b>gras</b> &lt;id&gt; &amp; <i>x</i>", "x" * 4096, "<a href='https://x.fr'>x</a>"]
+)
+def test_what_telegram_takes_is_taken(text: str) -> None:
+    assert refusal("sendMessage", {"text": text, "parse_mode": "HTML"}) is None
+
+
+def test_a_caption_over_1024_characters_is_refused() -> None:
+    params = {"caption": "é" * 1025, "parse_mode": "HTML"}
+    assert refusal("sendDocument", params) == "Bad Request: message caption is too long"
+    assert refusal("sendDocument", {"caption": "é" * 1024}) is None
+
+
+def test_buttons_are_checked_as_telegram_does() -> None:
+    long_data = {"inline_keyboard": [[{"text": "x", "callback_data": "a" * 65}]]}
+    assert refusal("sendMessage", {"text": "x", "reply_markup": long_data}) == (
+        "Bad Request: BUTTON_DATA_INVALID"
+    )
+    many = {"inline_keyboard": [[{"text": "x", "callback_data": "a"}] for _ in range(101)]}
+    assert refusal("sendMessage", {"text": "x", "reply_markup": many}) == (
+        "Bad Request: reply markup is too long"
+    )
+
+
+async def test_an_edit_that_changes_nothing_is_refused() -> None:
+    api = OfflineBotAPI()
+    bot = Bot("1:offline", request=api, get_updates_request=OfflineBotAPI())
+    async with bot:
+        keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("ok", callback_data="m:main")]])
+        sent = await bot.send_message(
+            42, "<b>Bonjour</b>", parse_mode="HTML", reply_markup=keyboard
+        )
+        with pytest.raises(BadRequest, match=r"(?i)message is not modified"):
+            await bot.edit_message_text(
+                "<b>Bonjour</b>", 42, sent.message_id, parse_mode="HTML", reply_markup=keyboard
+            )
+        await bot.edit_message_text("<b>Bonsoir</b>", 42, sent.message_id, parse_mode="HTML")
+        with pytest.raises(BadRequest, match=r"(?i)unsupported start tag"):
+            await bot.send_message(42, "<numéro>", parse_mode="HTML")
+    assert [method for method, _ in api.refused] == ["editMessageText", "sendMessage"]
