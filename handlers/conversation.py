@@ -109,6 +109,8 @@ async def forget_button(update: Update, context: Context) -> None:
     session = await context.session(update)
     if action.argument == "yes":
         erased = await context.services.people.forget(session.person)
+        # A double tap: the other tap erased it first; what the person sees is still true.
+        erased = erased or session.person.known
         await reply(update, context, privacy.forgotten(session.tr, erased))
     else:
         await reply(update, context, privacy.kept(session.tr))

@@ -106,3 +106,18 @@ async def test_retention_erases_people_inactive_for_a_year(bot: Harness) -> None
     assert "What can I do for you?" in active.last_reply
     await idle.send("/menu")
     assert "Que puis-je faire" in idle.last_reply
+
+
+async def test_a_double_tap_on_erase_erases_once_and_says_so_twice(bot: Harness) -> None:
+    import asyncio
+
+    sam = bot.person()
+    await sam.send("/langue")
+    await sam.press("Français")
+    await sam.send("/oublier")
+    message, data = sam.find_button("Oui, tout effacer")
+    taps = [bot.factory.callback(sam.user, message, data) for _ in range(2)]
+    await asyncio.gather(*(bot.deliver(tap) for tap in taps))
+    assert await bot.services.db.value("SELECT COUNT(*) FROM person") == 0
+    assert "C'est fait" in sam.last_reply
+    assert "rien à effacer" not in sam.last_reply
