@@ -33,6 +33,17 @@ def staff_only_reply(tr: Translator) -> Reply:
     return Reply(staff_only(tr))
 
 
+def staff_group_only(services: Services, chat_id: int) -> bool:
+    """Whether a staff command sent in ``chat_id`` must be refused: the queue, the list of
+    colleagues and posters are shown in the staff group only, never in another group."""
+    staff_chat = services.settings.staff_chat_id
+    return staff_chat is not None and chat_id != staff_chat
+
+
+def staff_group_only_reply(tr: Translator) -> Reply:
+    return Reply(tr._("Cette commande ne s'utilise que dans le groupe de l'équipe."))
+
+
 async def queue_list(services: Services, member: StaffRecord, tr: Translator) -> Reply:
     team = None if member.role == "coordinator" else member.team
     records = await store.open_requests(services.db, team)

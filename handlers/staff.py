@@ -23,6 +23,16 @@ def _replied_to(update: Update) -> int | None:
     return message.reply_to_message.message_id if message and message.reply_to_message else None
 
 
+async def _elsewhere(update: Update, context: Context) -> bool:
+    """A staff command sent in a group that is not the staff group: say so, do nothing."""
+    chat = update.effective_chat
+    if chat is None or not staffing.staff_group_only(context.services, chat.id):
+        return False
+    tr = context.services.translator(context.services.default_language)
+    await reply(update, context, staffing.staff_group_only_reply(tr))
+    return True
+
+
 async def card_button(update: Update, context: Context) -> None:
     """A button of a request card: only registered staff, and only what the state allows."""
     query = update.callback_query
@@ -81,6 +91,8 @@ async def _tell_person(context: Context, request_id: int, event: str) -> None:
 
 async def queue_command(update: Update, context: Context) -> None:
     """/file: the open requests of one's team (every team for coordinators)."""
+    if await _elsewhere(update, context):
+        return
     services = context.services
     tr, member = await context.staff(update)
     if member is None:
@@ -91,6 +103,8 @@ async def queue_command(update: Update, context: Context) -> None:
 
 async def my_followups(update: Update, context: Context) -> None:
     """/mes_suivis: the requests one has claimed."""
+    if await _elsewhere(update, context):
+        return
     services = context.services
     tr, member = await context.staff(update)
     if member is None:
@@ -123,6 +137,8 @@ async def remove_staff(update: Update, context: Context) -> None:
 
 
 async def list_staff(update: Update, context: Context) -> None:
+    if await _elsewhere(update, context):
+        return
     services = context.services
     tr, member = await context.staff(update)
     await reply(update, context, await staffing.listing(services, member, tr))
@@ -225,6 +241,8 @@ async def show_name_command(update: Update, context: Context) -> None:
 
 async def poster_command(update: Update, context: Context) -> None:
     """/affiche: a deep link and a QR code to print, for staff."""
+    if await _elsewhere(update, context):
+        return
     services = context.services
     tr, member = await context.staff(update)
     answer = await staffing.poster(services, member, tr, context.args or [], context.bot.username)

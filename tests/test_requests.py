@@ -616,3 +616,14 @@ async def test_only_staff_print_posters(kb: Harness) -> None:
     calls = await intruder.send("/affiche rappel")
     assert not [c for c in calls if c.method == "sendDocument"]
     assert "Réservé à l'équipe" in intruder.last_reply
+
+
+@pytest.mark.parametrize("command", ["/file", "/mes_suivis", "/staff", "/affiche rappel"])
+async def test_staff_commands_answer_in_the_staff_group_only(kb: Harness, command: str) -> None:
+    nadia = await staff_member(kb, "Nadia", "coordinator", None)
+    nadia.chat = {"id": -1_009_990_777, "type": "supergroup", "title": "Amis de Nadia"}
+    before = len(kb.api.calls)
+    await nadia.send(command)
+    shown = [c for c in kb.api.calls[before:] if c.method in ("sendMessage", "sendPhoto")]
+    assert len(shown) == 1
+    assert shown[0].text == "Cette commande ne s'utilise que dans le groupe de l'équipe."
