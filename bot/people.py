@@ -95,4 +95,4 @@ class People:
     async def apply_retention(self, retention_days: int) -> int:
         """Erase people inactive for longer than the territory's retention period."""
         cutoff = self._clock.now() - dt.timedelta(days=retention_days)
-        return await people.erase_inactive(self._db, cutoff)
+        return await people.erase_inactive(self._db, cutoff, self._clock.now())

@@ -627,3 +627,34 @@ async def test_staff_commands_answer_in_the_staff_group_only(kb: Harness, comman
     shown = [c for c in kb.api.calls[before:] if c.method in ("sendMessage", "sendPhoto")]
     assert len(shown) == 1
     assert shown[0].text == "Cette commande ne s'utilise que dans le groupe de l'équipe."
+
+
+async def test_retention_erases_what_erasure_erases(kb: Harness) -> None:
+    nadia = await staff_member(kb, "Nadia", "mediator", "prevention-sante")
+    sam = kb.person("Sam")
+    await sam.send("/rappel")
+    await sam.press("Santé")
+    await sam.send("mes mots à moi")
+    await sam.press("Par téléphone")
+    await sam.send("06 12 34 56 78")
+    await sam.press("J'accepte")
+    await sam.press("matin")
+    await sam.press("ne pas le dire")
+    await sam.press("Envoyer")
+    [card] = cards(kb)
+    [record] = await store.open_requests(kb.services.db, None)
+    await nadia.press_data(f"s:claim.{record.id}", card)
+    await nadia.send("/note rappeler le soir", reply_to=card)
+    await kb.advance(dt.timedelta(hours=1))
+    erased = await kb.services.people.apply_retention(0)
+    assert erased >= 1
+    row = await kb.services.db.one(
+        "SELECT phone, description, availability, state FROM request WHERE id = ?", (record.id,)
+    )
+    assert row is not None
+    assert (row["phone"], row["description"], row["availability"]) == (None, None, None)
+    assert row["state"] == "cancelled"
+    notes = await kb.services.db.value(
+        "SELECT COUNT(*) FROM request_event WHERE kind = 'note' AND detail IS NOT NULL"
+    )
+    assert notes == 0

@@ -128,24 +128,37 @@ async def erase_person(db: Database, pseudonym: str, now: dt.datetime | None = N
     """
     stamp = to_db_time(now or dt.datetime.now(dt.UTC))
     async with db.transaction() as tx:
-        await tx.execute(
-            "UPDATE request_event SET detail = NULL WHERE kind = 'note' AND request_id IN"
-            " (SELECT id FROM request WHERE pseudonym = ?)",
-            (pseudonym,),
-        )
-        await tx.execute(
-            "UPDATE request SET phone = NULL, description = NULL, availability = NULL,"
-            " closed_at = CASE WHEN state IN ('open', 'claimed') THEN ? ELSE closed_at END,"
-            " state = CASE WHEN state IN ('open', 'claimed') THEN 'cancelled' ELSE state END"
-            " WHERE pseudonym = ?",
-            (stamp, pseudonym),
-        )
-        return await tx.execute("DELETE FROM person WHERE pseudonym = ?", (pseudonym,)) > 0
+        return await _erase(tx, pseudonym, stamp)
 
 
-async def erase_inactive(db: Database, seen_before: dt.datetime) -> int:
-    """Apply the retention period: erase people not seen since ``seen_before``."""
+async def _erase(tx: Transaction, pseudonym: str, stamp: str) -> bool:
+    """What erasure removes, the same whether the person asked or the retention period ran."""
+    await tx.execute(
+        "UPDATE request_event SET detail = NULL WHERE kind = 'note' AND request_id IN"
+        " (SELECT id FROM request WHERE pseudonym = ?)",
+        (pseudonym,),
+    )
+    await tx.execute(
+        "UPDATE request SET phone = NULL, description = NULL, availability = NULL,"
+        " closed_at = CASE WHEN state IN ('open', 'claimed') THEN ? ELSE closed_at END,"
+        " state = CASE WHEN state IN ('open', 'claimed') THEN 'cancelled' ELSE state END"
+        " WHERE pseudonym = ?",
+        (stamp, pseudonym),
+    )
+    return await tx.execute("DELETE FROM person WHERE pseudonym = ?", (pseudonym,)) > 0
+
+
+async def erase_inactive(
+    db: Database, seen_before: dt.datetime, now: dt.datetime | None = None
+) -> int:
+    """Apply the retention period: erase people not seen since ``seen_before``, exactly as
+    :func:`erase_person` erases one (their requests' phone, words and notes go too)."""
+    stamp = to_db_time(now or dt.datetime.now(dt.UTC))
     async with db.transaction() as tx:
-        return await tx.execute(
-            "DELETE FROM person WHERE last_seen_at < ?", (to_db_time(seen_before),)
+        rows = await tx.all(
+            "SELECT pseudonym FROM person WHERE last_seen_at < ?", (to_db_time(seen_before),)
         )
+        erased = 0
+        for row in rows:
+            erased += await _erase(tx, row["pseudonym"], stamp)
+        return erased
