@@ -90,9 +90,14 @@ class People:
 
     async def forget(self, person: Person) -> bool:
         """Erase everything stored about the person (right to erasure)."""
-        return await people.erase_person(self._db, person.pseudonym, self._clock.now())
+        erased = await people.erase_person(self._db, person.pseudonym, self._clock.now())
+        await self._db.checkpoint()
+        return erased
 
     async def apply_retention(self, retention_days: int) -> int:
         """Erase people inactive for longer than the territory's retention period."""
         cutoff = self._clock.now() - dt.timedelta(days=retention_days)
-        return await people.erase_inactive(self._db, cutoff, self._clock.now())
+        erased = await people.erase_inactive(self._db, cutoff, self._clock.now())
+        if erased:
+            await self._db.checkpoint()
+        return erased

@@ -658,3 +658,23 @@ async def test_retention_erases_what_erasure_erases(kb: Harness) -> None:
         "SELECT COUNT(*) FROM request_event WHERE kind = 'note' AND detail IS NOT NULL"
     )
     assert notes == 0
+
+
+async def test_after_erasure_the_erased_values_are_in_no_file(tmp_path: Path) -> None:
+    async with harness_for("kremlin-bicetre", tmp_path, staff_chat_id=STAFF_CHAT) as h:
+        sam = h.person("Sam")
+        await sam.send("/rappel")
+        await sam.press("Santé")
+        await sam.send("mes mots tres personnels")
+        await sam.press("Par téléphone")
+        await sam.send("06 98 76 54 32")
+        await sam.press("J'accepte")
+        await sam.press("matin")
+        await sam.press("ne pas le dire")
+        await sam.press("Envoyer")
+        await sam.send("/oublier")
+        await sam.press("Oui, tout effacer")
+        for path in tmp_path.glob("test.sqlite3*"):
+            content = path.read_bytes()
+            assert b"06 98 76 54 32" not in content, path.name
+            assert b"tres personnels" not in content, path.name

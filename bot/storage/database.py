@@ -67,6 +67,8 @@ class Database:
         self._conn.row_factory = aiosqlite.Row
         await self._conn.execute("PRAGMA foreign_keys = ON")
         await self._conn.execute("PRAGMA busy_timeout = 5000")
+        # Deleted rows are overwritten with zeros, not left readable in free pages.
+        await self._conn.execute("PRAGMA secure_delete = ON")
         if self.path != ":memory:":
             await self._conn.execute("PRAGMA journal_mode = WAL")
             await self._conn.execute("PRAGMA synchronous = NORMAL")
@@ -117,6 +119,14 @@ class Database:
                         f"migration {migration.version} ({migration.name}) failed: {exc}"
                     ) from exc
                 log.info("applied migration %s (%s)", migration.version, migration.name)
+
+    async def checkpoint(self) -> None:
+        """Copy the write-ahead log into the database and empty it: after an erasure, the
+        erased values must not stay readable in the ``-wal`` file until shutdown."""
+        if self.path == ":memory:":
+            return
+        async with self._lock:
+            await self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     async def schema_version(self) -> int:
         value = await self.value("SELECT COALESCE(MAX(version), 0) FROM schema_version")
