@@ -674,7 +674,7 @@ async def test_after_erasure_the_erased_values_are_in_no_file(tmp_path: Path) ->
         await sam.press("Envoyer")
         await sam.send("/oublier")
         await sam.press("Oui, tout effacer")
-        for path in tmp_path.glob("test.sqlite3*"):
+        for path in tmp_path.glob("test.sqlite3*"):  # noqa: ASYNC240 - a test reading files
             content = path.read_bytes()
             assert b"06 98 76 54 32" not in content, path.name
             assert b"tres personnels" not in content, path.name
