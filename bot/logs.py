@@ -36,6 +36,24 @@ def setup_logging(level: str = "INFO", secrets: tuple[str, ...] = ()) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    cap_library_loggers()
+
+
+LIBRARY_CAPS: dict[str, int] = {
     # httpx logs every request URL, and Bot API URLs contain the token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    "httpx": logging.WARNING,
+    "httpcore": logging.WARNING,
+    "apscheduler": logging.WARNING,
+    # At DEBUG, aiosqlite logs every SQL statement with its parameters (pseudonyms, phone
+    # numbers, a person's words) and python-telegram-bot every request and update (Telegram
+    # ids, message texts): never below INFO, whatever PASSERELLE_LOG_LEVEL says.
+    "aiosqlite": logging.INFO,
+    "telegram": logging.INFO,
+    "telegram.ext": logging.INFO,
+}
+
+
+def cap_library_loggers() -> None:
+    """No log level ever writes a person's words or identifiers through a library."""
+    for name, level in LIBRARY_CAPS.items():
+        logging.getLogger(name).setLevel(level)
