@@ -39,6 +39,8 @@ _TELEGRAM_TAGS = frozenset(
      "tg-emoji", "code", "pre", "blockquote")
 )  # fmt: skip
 MAX_TEXT, MAX_CAPTION, MAX_CALLBACK_DATA, MAX_BUTTONS = 4096, 1024, 64, 100
+DELETE_WITHIN = 48 * 3600
+"""Seconds during which a bot may delete a message."""
 """Telegram's limits: characters of a message after entities are parsed, of a caption,
 bytes of a button's callback data, buttons of an inline keyboard."""
 
@@ -173,8 +175,12 @@ class OfflineBotAPI(BaseRequest):
     as Telegram fails them (403), so that the service's handling can be tested.
     """
 
-    def __init__(self, bot_user: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, bot_user: dict[str, Any] | None = None, now: Callable[[], float] | None = None
+    ) -> None:
         self.bot_user = dict(bot_user or BOT_USER)
+        self.now = now or time.time
+        """The Bot API's clock (a test's controllable one): message dates, the 48 hours."""
         self.calls: list[Call] = []
         self.refused: list[tuple[str, str]] = []
         """(method, Telegram's error text) of every request refused, as real Telegram would."""
@@ -235,7 +241,11 @@ class OfflineBotAPI(BaseRequest):
                                     "expired or query ID is invalid"}
                 ).encode()  # fmt: skip
             self._answered.add(query_id)
-        refused = refusal(api_method, params) or self._unmodified(api_method, params)
+        refused = (
+            refusal(api_method, params)
+            or self._unmodified(api_method, params)
+            or self._undeletable(api_method, params)
+        )
         if refused is not None:
             self.refused.append((api_method, refused))
             return 400, json.dumps(
@@ -247,6 +257,18 @@ class OfflineBotAPI(BaseRequest):
         for listener in list(self.listeners):
             listener(call)
         return 200, json.dumps({"ok": True, "result": result}).encode()
+
+    def _undeletable(self, method: str, params: dict[str, Any]) -> str | None:
+        """Bots delete messages less than 48 hours old, as Telegram allows, and only once."""
+        if method != "deleteMessage":
+            return None
+        key = (int(params.get("chat_id", 0)), int(params.get("message_id", 0)))
+        message = self.messages.get(key)
+        if message is None:
+            return "Bad Request: message to delete not found"
+        if self.now() - float(message["date"]) > DELETE_WITHIN:
+            return "Bad Request: message can't be deleted for everyone"
+        return None
 
     def _unmodified(self, method: str, params: dict[str, Any]) -> str | None:
         """An edit that changes nothing is refused, as Telegram does."""
@@ -272,7 +294,7 @@ class OfflineBotAPI(BaseRequest):
         chat_id = int(params["chat_id"])
         message: dict[str, Any] = {
             "message_id": self.next_message_id(chat_id),
-            "date": int(time.time()),
+            "date": int(self.now()),
             "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"},
             "from": self.bot_user,
             **content,
@@ -323,6 +345,9 @@ class OfflineBotAPI(BaseRequest):
                 photo=[{"file_id": "photo", "file_unique_id": "photo", "width": 1, "height": 1}],
                 caption=params.get("caption", ""),
             )
+        if method == "deleteMessage":
+            self.messages.pop((int(params["chat_id"]), int(params["message_id"])), None)
+            return True
         if method == "getUpdates":
             return []
         if method == "getChat":

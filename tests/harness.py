@@ -231,7 +231,7 @@ async def harness_for(
     settings = settings_for(tmp_path / db_name, territory, **settings_changes)
     pack, knowledge = _loaded(territory)
     services = Services(settings, pack, clock=clock, knowledge=knowledge)
-    api = OfflineBotAPI()
+    api = OfflineBotAPI(now=lambda: clock.now().timestamp())
     app = build_application(services, request=api)
     with frozen_scheduler_time(clock):
         async with running(app):

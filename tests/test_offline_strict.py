@@ -66,3 +66,19 @@ async def test_an_edit_that_changes_nothing_is_refused() -> None:
         with pytest.raises(BadRequest, match=r"(?i)unsupported start tag"):
             await bot.send_message(42, "<numéro>", parse_mode="HTML")
     assert [method for method, _ in api.refused] == ["editMessageText", "sendMessage"]
+
+
+async def test_a_message_is_deleted_within_48_hours_and_once() -> None:
+    moment = [1_800_000_000.0]
+    api = OfflineBotAPI(now=lambda: moment[0])
+    bot = Bot("1:offline", request=api, get_updates_request=OfflineBotAPI())
+    async with bot:
+        fresh = await bot.send_message(42, "frais")
+        old = await bot.send_message(42, "ancien")
+        moment[0] += 47 * 3600
+        assert await bot.delete_message(42, fresh.message_id)
+        with pytest.raises(BadRequest, match=r"(?i)message to delete not found"):
+            await bot.delete_message(42, fresh.message_id)
+        moment[0] += 2 * 3600
+        with pytest.raises(BadRequest, match=r"(?i)can't be deleted"):
+            await bot.delete_message(42, old.message_id)
