@@ -82,3 +82,17 @@ async def test_console_sends_media_and_edits(tmp_path: Path) -> None:
     assert "Joli sticker" in out
     assert "modifié" in out
     assert "Bonjour !" not in out  # :quit stopped before /start
+
+
+def test_a_database_file_that_is_not_sqlite_stops_the_start_in_one_line(tmp_path: Path) -> None:
+    not_sqlite = tmp_path / "notes.sqlite3"
+    not_sqlite.write_text("not a database at all")
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "console", "--territory", "dumbea",
+         "--db", str(not_sqlite)],
+        input="", capture_output=True, text=True, timeout=60, env=_env(), cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr + result.stdout
+    assert f"cannot use database {not_sqlite}: file is not a database" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 2  # the title, and the one problem

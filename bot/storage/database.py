@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -65,6 +66,18 @@ class Database:
             await asyncio.sleep(0.05)
             raise DatabaseError(f"cannot open database {self.path}: {exc}") from exc
         self._conn.row_factory = aiosqlite.Row
+        try:
+            await self._configure()
+        except sqlite3.DatabaseError as exc:  # "file is not a database", a locked file...
+            await self.close()
+            raise DatabaseError(
+                f"cannot use database {self.path}: {exc} (name another file with "
+                "PASSERELLE_DB, or move this one away)"
+            ) from exc
+
+    async def _configure(self) -> None:
+        """Pragmas, migrations and the reading connection of an opened database."""
+        assert self._conn is not None
         await self._conn.execute("PRAGMA foreign_keys = ON")
         await self._conn.execute("PRAGMA busy_timeout = 5000")
         # Deleted rows are overwritten with zeros, not left readable in free pages.
