@@ -331,12 +331,47 @@ def webhook_options(settings: Settings) -> dict[str, Any]:
     }
 
 
+async def _preflight(settings: Settings) -> str | None:
+    """The database, then the Bot API, checked before anything runs: one plain line naming
+    what to fix, instead of a traceback or minutes of retries."""
+    from telegram import Bot
+    from telegram.error import InvalidToken, NetworkError, TelegramError
+
+    from bot.storage import Database
+
+    database = Database(settings.db_path)
+    try:
+        await database.open()
+    except DatabaseError as exc:
+        return str(exc)
+    finally:
+        await database.close()
+    assert settings.token is not None
+    bot = Bot(settings.token.reveal(), base_url=settings.bot_api_url)
+    try:
+        async with bot:  # initialising is getMe
+            pass
+    except InvalidToken:
+        return "the Bot API refused the token: check TELEGRAM_BOT_TOKEN (from @BotFather)"
+    except NetworkError as exc:
+        return (
+            f"cannot reach the Bot API at {settings.bot_api_url} ({type(exc).__name__}): "
+            "check the network or PASSERELLE_BOT_API_URL"
+        )
+    except TelegramError as exc:
+        return f"the Bot API answered getMe with an error ({exc}): check the token and URL"
+    return None
+
+
 def _serve(settings: Settings, pack: Pack) -> int:
     from telegram import Update
 
     from bot.services import Services
     from handlers.app import build_application
 
+    problem = asyncio.run(_preflight(settings))
+    if problem is not None:
+        return _fail("Passerelle cannot start", [problem])
     services = Services(settings, pack)
     app = build_application(services, concurrent_updates=True)
     if settings.mode == "webhook":

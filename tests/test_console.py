@@ -96,3 +96,47 @@ def test_a_database_file_that_is_not_sqlite_stops_the_start_in_one_line(tmp_path
     assert "Traceback" not in result.stderr + result.stdout
     assert f"cannot use database {not_sqlite}: file is not a database" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 2  # the title, and the one problem
+
+
+def _polling_env(tmp_path: Path, **changes: str) -> dict[str, str]:
+    env = _env()
+    env.update(
+        TELEGRAM_BOT_TOKEN="123456:" + "A" * 35,
+        PASSERELLE_TERRITORY="dumbea",
+        PASSERELLE_PSEUDONYM_SECRET="s" * 40,
+        PASSERELLE_DB=str(tmp_path / "bot.sqlite3"),
+        PASSERELLE_BOT_API_URL="http://127.0.0.1:9/bot",  # nothing listens on port 9
+    )
+    env.update(changes)
+    return env
+
+
+def _start(env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        capture_output=True, text=True, timeout=90, env=env, cwd=cwd,
+    )  # fmt: skip
+
+
+def _said(stderr: str) -> list[str]:
+    """What the start says to the operator, log lines (timestamped) aside."""
+    return [line for line in stderr.strip().splitlines() if not line[:4].isdigit()]
+
+
+def test_polling_checks_the_database_before_telegram_in_one_line(tmp_path: Path) -> None:
+    not_sqlite = tmp_path / "bot.sqlite3"
+    not_sqlite.write_text("not a database")
+    result = _start(_polling_env(tmp_path, PASSERELLE_DB=str(not_sqlite)), tmp_path)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "file is not a database" in result.stderr
+    assert "Bot API" not in result.stderr  # the database is checked first
+    assert len(_said(result.stderr)) == 2
+
+
+def test_an_unreachable_bot_api_stops_the_start_in_one_line(tmp_path: Path) -> None:
+    result = _start(_polling_env(tmp_path), tmp_path)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "cannot reach the Bot API at http://127.0.0.1:9/bot" in result.stderr
+    assert len(_said(result.stderr)) == 2  # the title, and the one problem
