@@ -475,6 +475,15 @@ class Requests:
 
     # --- the person's requests -----------------------------------------------------------
 
+    async def open_of(self, person: Person) -> list[int]:
+        """The ids of the person's requests still open or claimed (their cards show them)."""
+        if not person.known:
+            return []
+        return [r.id for r in await store.requests_of_person(self._db, person.pseudonym)]
+
+    async def get(self, request_id: int) -> RequestRecord | None:
+        return await store.get_request(self._db, request_id)
+
     async def mine(self, person: Person, tr: Translator) -> Reply:
         """The person's open requests and their status, each with a cancel button."""
         records = await store.requests_of_person(self._db, person.pseudonym)

@@ -8,7 +8,7 @@ from bot import actions, emergency, menu, navigation, permanences, privacy, quar
 from handlers.context import Context
 from handlers.events import list_events, my_registrations
 from handlers.render import reply
-from handlers.requests import my_requests, start_request
+from handlers.requests import my_requests, refresh_card, start_request
 from handlers.subscriptions import show_subscriptions
 
 
@@ -108,7 +108,14 @@ async def forget_button(update: Update, context: Context) -> None:
         return
     session = await context.session(update)
     if action.argument == "yes":
-        erased = await context.services.people.forget(session.person)
+        services = context.services
+        shown = await services.requests.open_of(session.person)
+        erased = await services.people.forget(session.person)
+        # The staff group must show the truth: the request withdrawn, the words gone.
+        for request_id in shown:
+            record = await services.requests.get(request_id)
+            if record is not None:
+                await refresh_card(context, record)
         # A double tap: the other tap erased it first; what the person sees is still true.
         erased = erased or session.person.known
         await reply(update, context, privacy.forgotten(session.tr, erased))

@@ -678,3 +678,19 @@ async def test_after_erasure_the_erased_values_are_in_no_file(tmp_path: Path) ->
             content = path.read_bytes()
             assert b"06 98 76 54 32" not in content, path.name
             assert b"tres personnels" not in content, path.name
+
+
+async def test_after_erasure_the_staff_card_says_withdrawn_and_shows_no_words(kb: Harness) -> None:
+    nadia = await staff_member(kb, "Nadia", "mediator", "prevention-sante")
+    lina = kb.person("Lina")
+    await ask_anonymously(lina, "Santé", "mes mots à effacer")
+    [card] = cards(kb)
+    [record] = await store.open_requests(kb.services.db, None)
+    await nadia.press_data(f"s:claim.{record.id}", card)
+    assert "mes mots à effacer" in str(kb.api.messages[(STAFF_CHAT, card["message_id"])]["text"])
+    await lina.send("/oublier")
+    await lina.press("Oui, tout effacer")
+    shown = str(kb.api.messages[(STAFF_CHAT, card["message_id"])]["text"])
+    assert "mes mots à effacer" not in shown
+    assert "Annulé par la personne" in shown
+    assert "Pris en charge" not in shown
