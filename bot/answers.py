@@ -298,7 +298,7 @@ def crisis(pack: Pack, tr: Translator, signal: CrisisSignal) -> Reply:
 
 
 def urgent_card(
-    pack: Pack, tr: Translator, category: CrisisCategory, *, about_other: bool, edit: bool = False
+    pack: Pack, tr: Translator, category: CrisisCategory, *, about_other: bool
 ) -> Reply:
     """An act, a plan, danger now: the number that fits, who listens, and a human in one tap."""
     lines = [_message(category, tr, about_other), "", _call_first(pack, tr, category, about_other)]
@@ -311,7 +311,7 @@ def urgent_card(
         (Button(tr._("🙋 Être contacté·e vite"), actions.crisis("c", category.id)),),
         (Button(tr._("🚨 Tous les numéros"), actions.menu("urgence")),),
     )
-    return Reply("\n".join(lines), keyboard, edit=edit)
+    return Reply("\n".join(lines), keyboard)
 
 
 def check_in(

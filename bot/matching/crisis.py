@@ -20,6 +20,7 @@ from bot.matching.text import Normaliser, tokens
 from bot.matching.triage import (
     CONCERN_AT,
     FAMILIES,
+    NO_READING,
     PUSH_FLOOR,
     RULE_FLOOR,
     URGENT_AT,
@@ -296,11 +297,7 @@ class CrisisDetector:
         """
         if not self._cards:
             return None
-        reading = (
-            self.model.scan(text, self.reader)
-            if self.model is not None
-            else Reading(0.0, None, 0.0, 0.0, 0.0)
-        )
+        reading = self.model.scan(text, self.reader) if self.model is not None else NO_READING
         fired = self.rules.categories(text)
         corrected = self.reader.corrected(text) if self.reader is not None else None
         if corrected is not None:  # the words as written, and as corrected

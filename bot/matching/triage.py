@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 from zlib import crc32
 
 import numpy as np
@@ -73,7 +73,6 @@ FAMILIES: dict[str, str] = {
 NONE = "none"
 TIERS: tuple[str, ...] = ("none", "concern", "urgent")
 PERSONS: tuple[str, ...] = ("self", "other")
-Tier = Literal["none", "concern", "urgent"]
 
 CORPUS_HEADER = ("category", "tier", "person", "lang", "text")
 _EMOJI = re.compile(r"[\U0001F300-\U0001FAFF\u2600-\u27BF]")
@@ -124,17 +123,12 @@ class Reading:
     """Probability that the message is about someone else."""
 
     @property
-    def tier(self) -> Tier:
-        """The classifier's own tier, before the phrase rules have their say."""
-        if self.category is None or self.crisis < CONCERN_AT:
-            return "none"
-        if self.crisis >= URGENT_CRISIS_AT and self.urgent >= URGENT_AT:
-            return "urgent"
-        return "concern"
-
-    @property
     def about_other(self) -> bool:
         return self.other >= OTHER_AT
+
+
+NO_READING = Reading(crisis=0.0, category=None, category_probability=0.0, urgent=0.0, other=0.0)
+"""What a message the classifier cannot read says: nothing."""
 
 
 def corpus_root() -> Path:
@@ -379,7 +373,6 @@ class TriageModel:
         self._weights = np.ascontiguousarray(arrays["weights"], dtype=np.float32)
         self._bias = np.asarray(arrays["bias"], dtype=np.float32)
         self.reader = Reader(Lexicon.model_validate(vocabulary["lexicon"]))
-        self.size = int(vocabulary["size"])
 
     def _vector(
         self, text: str, reader: Reader, folded: list[str] | None = None
@@ -424,10 +417,10 @@ class TriageModel:
         """
         folded = tokens(text)
         if not any(len(t) > 1 and not t.isdigit() for t in folded):
-            return Reading(0.0, None, 0.0, 0.0, 0.0)
+            return NO_READING
         columns, values = self._vector(text, reader or self.reader, folded)
         if not len(columns):
-            return Reading(0.0, None, 0.0, 0.0, 0.0)
+            return NO_READING
         margins = self._bias + values @ self._weights[columns]
         n = self._n_categories
         category = margins[:n].copy()
