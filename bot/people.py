@@ -88,11 +88,12 @@ class People:
         """Keep where to write back, for features that need it."""
         await people.remember_chat(self._db, person.pseudonym, chat_id, self._clock.now())
 
-    async def forget(self, person: Person) -> bool:
-        """Erase everything stored about the person (right to erasure)."""
-        erased = await people.erase_person(self._db, person.pseudonym, self._clock.now())
+    async def forget(self, person: Person) -> people.Erasure:
+        """Erase everything stored about the person (right to erasure); what comes back
+        names the relayed messages still to delete from the staff group."""
+        erasure = await people.erase_person(self._db, person.pseudonym, self._clock.now())
         await self._db.checkpoint()
-        return erased
+        return erasure
 
     async def apply_retention(self, retention_days: int) -> int:
         """Erase people inactive for longer than the territory's retention period."""

@@ -331,7 +331,8 @@ def not_relayed(tr: Translator) -> Reply:
 
 
 async def remember(services: Services, relayed: Relayed, chat_id: int, message_id: int) -> None:
-    await store.remember_message(services.db, chat_id, message_id, relayed.request_id)
+    await store.remember_message(services.db, chat_id, message_id, relayed.request_id,
+                                 services.clock.now())  # fmt: skip
 
 
 def text_only(tr: Translator) -> Reply:

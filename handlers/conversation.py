@@ -7,7 +7,7 @@ from telegram import Update
 from bot import actions, emergency, menu, navigation, permanences, privacy, quartiers
 from handlers.context import Context
 from handlers.events import list_events, my_registrations
-from handlers.render import reply
+from handlers.render import delete_messages, reply
 from handlers.requests import my_requests, refresh_card, start_request
 from handlers.subscriptions import show_subscriptions
 
@@ -110,14 +110,15 @@ async def forget_button(update: Update, context: Context) -> None:
     if action.argument == "yes":
         services = context.services
         shown = await services.requests.open_of(session.person)
-        erased = await services.people.forget(session.person)
+        erasure = await services.people.forget(session.person)
         # The staff group must show the truth: the request withdrawn, the words gone.
         for request_id in shown:
             record = await services.requests.get(request_id)
             if record is not None:
                 await refresh_card(context, record)
+        await delete_messages(context, erasure.relayed)
         # A double tap: the other tap erased it first; what the person sees is still true.
-        erased = erased or session.person.known
+        erased = erasure.erased or session.person.known
         await reply(update, context, privacy.forgotten(session.tr, erased))
     else:
         await reply(update, context, privacy.kept(session.tr))

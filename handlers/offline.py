@@ -39,10 +39,14 @@ _TELEGRAM_TAGS = frozenset(
      "tg-emoji", "code", "pre", "blockquote")
 )  # fmt: skip
 MAX_TEXT, MAX_CAPTION, MAX_CALLBACK_DATA, MAX_BUTTONS = 4096, 1024, 64, 100
-DELETE_WITHIN = 48 * 3600
-"""Seconds during which a bot may delete a message."""
 """Telegram's limits: characters of a message after entities are parsed, of a caption,
 bytes of a button's callback data, buttons of an inline keyboard."""
+MAX_ALERT = 200
+"""Characters of the text answering a callback query (its toast or alert)."""
+MAX_DELETE = 100
+"""Message ids in one deleteMessages."""
+DELETE_WITHIN = 48 * 3600
+"""Seconds during which a bot may delete a message."""
 
 
 class _TelegramHTML(HTMLParser):
@@ -104,6 +108,8 @@ def refusal(method: str, params: dict[str, Any]) -> str | None:
             data = button.get("callback_data")
             if data is not None and not 1 <= len(str(data).encode()) <= MAX_CALLBACK_DATA:
                 return "Bad Request: BUTTON_DATA_INVALID"
+    if method == "answerCallbackQuery" and len(str(params.get("text") or "")) > MAX_ALERT:
+        return "Bad Request: MESSAGE_TOO_LONG"
     for key, limit, too_long in (
         ("text", MAX_TEXT, "Bad Request: message is too long"),
         ("caption", MAX_CAPTION, "Bad Request: message caption is too long"),
@@ -127,6 +133,11 @@ _WITH = {
     "text": ("sendMessage", "editMessageText"),
     "caption": ("sendPhoto", "sendDocument", "editMessageCaption"),
 }
+
+
+def _ids(value: Any) -> list[int]:
+    """A list parameter as PTB sends it (JSON text)."""
+    return [int(i) for i in (json.loads(value) if isinstance(value, str) else value or ())]
 
 
 def plain(text: str) -> str:
@@ -240,7 +251,8 @@ class OfflineBotAPI(BaseRequest):
                      "description": "Bad Request: query is too old and response timeout "
                                     "expired or query ID is invalid"}
                 ).encode()  # fmt: skip
-            self._answered.add(query_id)
+            if refusal(api_method, params) is None:
+                self._answered.add(query_id)
         refused = (
             refusal(api_method, params)
             or self._unmodified(api_method, params)
@@ -258,8 +270,21 @@ class OfflineBotAPI(BaseRequest):
             listener(call)
         return 200, json.dumps({"ok": True, "result": result}).encode()
 
+    def _deletable(self, chat_id: int, message_id: int) -> bool:
+        message = self.messages.get((chat_id, message_id))
+        return message is not None and self.now() - float(message["date"]) <= DELETE_WITHIN
+
     def _undeletable(self, method: str, params: dict[str, Any]) -> str | None:
-        """Bots delete messages less than 48 hours old, as Telegram allows, and only once."""
+        """Bots delete messages less than 48 hours old, as Telegram allows, and only once;
+        deleteMessages skips those it cannot delete, and fails when none could be."""
+        if method == "deleteMessages":
+            ids = _ids(params.get("message_ids"))
+            if not 1 <= len(ids) <= MAX_DELETE:
+                return "Bad Request: message_ids must contain 1-100 message identifiers"
+            chat_id = int(params.get("chat_id", 0))
+            if not any(self._deletable(chat_id, int(i)) for i in ids):
+                return "Bad Request: message to delete not found"
+            return None
         if method != "deleteMessage":
             return None
         key = (int(params.get("chat_id", 0)), int(params.get("message_id", 0)))
@@ -347,6 +372,12 @@ class OfflineBotAPI(BaseRequest):
             )
         if method == "deleteMessage":
             self.messages.pop((int(params["chat_id"]), int(params["message_id"])), None)
+            return True
+        if method == "deleteMessages":
+            chat_id = int(params["chat_id"])
+            for message_id in _ids(params.get("message_ids")):
+                if self._deletable(chat_id, int(message_id)):
+                    self.messages.pop((chat_id, int(message_id)))
             return True
         if method == "getUpdates":
             return []

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 
 from bot.ui import Button, Reply
 from handlers.context import Context
@@ -90,3 +91,21 @@ def _thread(update: Update) -> int | None:
     if message is not None and message.is_topic_message:
         return message.message_thread_id
     return None
+
+
+DELETE_BATCH = 100
+"""deleteMessages takes at most 100 message ids at once."""
+
+
+async def delete_messages(context: Context, messages: Iterable[tuple[int, int]]) -> None:
+    """Delete (chat id, message id) pairs, by chat and in batches; Telegram skips those it
+    can no longer delete, and a refusal leaves the rest to go on."""
+    by_chat: dict[int, list[int]] = {}
+    for chat_id, message_id in messages:
+        by_chat.setdefault(chat_id, []).append(message_id)
+    for chat_id, ids in by_chat.items():
+        for start in range(0, len(ids), DELETE_BATCH):
+            try:
+                await context.bot.delete_messages(chat_id, ids[start : start + DELETE_BATCH])
+            except TelegramError as exc:
+                log.warning("messages not deleted in a chat (%s)", type(exc).__name__)

@@ -82,3 +82,29 @@ async def test_a_message_is_deleted_within_48_hours_and_once() -> None:
         moment[0] += 2 * 3600
         with pytest.raises(BadRequest, match=r"(?i)can't be deleted"):
             await bot.delete_message(42, old.message_id)
+
+
+async def test_messages_are_deleted_in_batches_skipping_those_telegram_cannot() -> None:
+    moment = [1_800_000_000.0]
+    api = OfflineBotAPI(now=lambda: moment[0])
+    bot = Bot("1:offline", request=api, get_updates_request=OfflineBotAPI())
+    async with bot:
+        old = await bot.send_message(-100, "ancien")
+        moment[0] += 49 * 3600
+        fresh = await bot.send_message(-100, "frais")
+        assert await bot.delete_messages(-100, [old.message_id, fresh.message_id, 999])
+        assert (-100, fresh.message_id) not in api.messages
+        assert (-100, old.message_id) in api.messages  # too old: skipped
+        with pytest.raises(BadRequest, match=r"(?i)message to delete not found"):
+            await bot.delete_messages(-100, [old.message_id])
+        with pytest.raises(BadRequest, match=r"(?i)1-100"):
+            await bot.delete_messages(-100, list(range(1, 102)))
+
+
+async def test_a_callback_answer_over_200_characters_is_refused_and_not_spent() -> None:
+    api = OfflineBotAPI()
+    bot = Bot("1:offline", request=api, get_updates_request=OfflineBotAPI())
+    async with bot:
+        with pytest.raises(BadRequest, match=r"(?i)message_too_long"):
+            await bot.answer_callback_query("q1", text="x" * 201)
+        assert await bot.answer_callback_query("q1", text="x" * 200)

@@ -9,6 +9,7 @@ import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -694,3 +695,31 @@ async def test_after_erasure_the_staff_card_says_withdrawn_and_shows_no_words(kb
     assert "mes mots à effacer" not in shown
     assert "Annulé par la personne" in shown
     assert "Pris en charge" not in shown
+
+
+async def test_after_erasure_the_relayed_messages_still_deletable_leave_the_staff_group(
+    kb: Harness,
+) -> None:
+    nadia = await staff_member(kb, "Nadia", "mediator", "prevention-sante")
+    lina = kb.person("Lina")
+    await ask_anonymously(lina, "Santé")
+    [card] = cards(kb)
+    [record] = await store.open_requests(kb.services.db, None)
+    await nadia.press_data(f"s:claim.{record.id}", card)
+
+    def relayed_to_staff() -> list[dict[str, Any]]:
+        calls = [c for c in kb.calls("sendMessage") if c.chat_id == STAFF_CHAT]
+        return [c.result for c in calls if "la personne écrit" in c.text]
+
+    await lina.send("un message d'il y a trois jours")
+    await kb.advance(dt.timedelta(days=3))
+    await lina.send("mon adresse est 12 rue des Lilas")
+    old, recent = relayed_to_staff()
+    await lina.send("/oublier")
+    await lina.press("Oui, tout effacer")
+    assert (STAFF_CHAT, recent["message_id"]) not in kb.api.messages
+    # Telegram no longer lets the bot delete the older one; it was not asked to.
+    assert (STAFF_CHAT, old["message_id"]) in kb.api.messages
+    assert not kb.api.refused
+    assert await kb.services.db.value("SELECT COUNT(*) FROM relay_message") == 0
+    assert (STAFF_CHAT, card["message_id"]) in kb.api.messages  # the card stays, edited

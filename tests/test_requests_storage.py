@@ -91,7 +91,7 @@ async def test_transfer_puts_the_request_back_in_another_queue(db: Database) -> 
 
 async def test_erasing_a_person_leaves_only_anonymous_figures(db: Database) -> None:
     request_id = await _request(db, phone="06 12 34 56 78")
-    assert await people.erase_person(db, "p1", NOW)
+    assert (await people.erase_person(db, "p1", NOW)).erased
     record = await store.get_request(db, request_id)
     assert record is not None
     assert record.pseudonym is None

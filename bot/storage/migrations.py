@@ -269,4 +269,22 @@ MIGRATIONS: tuple[Migration, ...] = (
             )""",
         ),
     ),
+    Migration(
+        7,
+        "relayed message times, durable inbox",
+        (
+            # When a relayed message reached the staff group: erasure deletes those the
+            # bot can still delete (Telegram allows 48 hours). Earlier rows stay NULL.
+            "ALTER TABLE relay_message ADD COLUMN sent_at TEXT",
+            # Each update taken from Telegram, kept from before its offset is confirmed
+            # until it has been handled, so that a crash in between loses nothing. The
+            # payload holds the message itself: the row is deleted once handled.
+            """CREATE TABLE inbox (
+                update_id   INTEGER PRIMARY KEY,
+                payload     TEXT NOT NULL,
+                received_at TEXT NOT NULL,
+                attempts    INTEGER NOT NULL DEFAULT 0
+            )""",
+        ),
+    ),
 )

@@ -120,21 +120,46 @@ async def unblock(db: Database, pseudonym: str) -> None:
     await db.execute("UPDATE person_chat SET blocked_at = NULL WHERE pseudonym = ?", (pseudonym,))
 
 
-async def erase_person(db: Database, pseudonym: str, now: dt.datetime | None = None) -> bool:
+DELETABLE_FOR = dt.timedelta(hours=48)
+"""How long Telegram lets a bot delete a message it sent in a group."""
+
+
+@dataclass(frozen=True)
+class Erasure:
+    erased: bool
+    relayed: tuple[tuple[int, int], ...] = ()
+    """(chat id, message id) of the person's words relayed to the staff group that the
+    bot can still delete."""
+
+
+async def erase_person(db: Database, pseudonym: str, now: dt.datetime | None = None) -> Erasure:
     """Delete everything about the person; rows of later features cascade.
 
     Their callback requests stay as anonymous figures: the link to them, the phone
-    number, their words and availability go; requests still open are cancelled.
+    number, their words and availability go; requests still open are cancelled. The
+    relayed messages still deletable are returned, for the caller to delete them.
     """
-    stamp = to_db_time(now or dt.datetime.now(dt.UTC))
+    moment = now or dt.datetime.now(dt.UTC)
     async with db.transaction() as tx:
-        return await _erase(tx, pseudonym, stamp)
+        rows = await tx.all(
+            "SELECT m.chat_id, m.message_id FROM relay_message m"
+            " JOIN request r ON r.id = m.request_id"
+            " WHERE r.pseudonym = ? AND m.sent_at > ? ORDER BY m.chat_id, m.message_id",
+            (pseudonym, to_db_time(moment - DELETABLE_FOR)),
+        )
+        erased = await _erase(tx, pseudonym, to_db_time(moment))
+    return Erasure(erased, tuple((int(r["chat_id"]), int(r["message_id"])) for r in rows))
 
 
 async def _erase(tx: Transaction, pseudonym: str, stamp: str) -> bool:
     """What erasure removes, the same whether the person asked or the retention period ran."""
     await tx.execute(
         "UPDATE request_event SET detail = NULL WHERE kind = 'note' AND request_id IN"
+        " (SELECT id FROM request WHERE pseudonym = ?)",
+        (pseudonym,),
+    )
+    await tx.execute(
+        "DELETE FROM relay_message WHERE request_id IN"
         " (SELECT id FROM request WHERE pseudonym = ?)",
         (pseudonym,),
     )

@@ -439,10 +439,13 @@ async def team_topic(db: Database, team: str) -> tuple[int, int | None] | None:
 # --- The relay ---------------------------------------------------------------------------------
 
 
-async def remember_message(db: Database, chat_id: int, message_id: int, request_id: int) -> None:
+async def remember_message(
+    db: Database, chat_id: int, message_id: int, request_id: int, sent_at: dt.datetime
+) -> None:
     await db.execute(
-        "INSERT OR IGNORE INTO relay_message (chat_id, message_id, request_id) VALUES (?, ?, ?)",
-        (chat_id, message_id, request_id),
+        "INSERT OR IGNORE INTO relay_message (chat_id, message_id, request_id, sent_at)"
+        " VALUES (?, ?, ?, ?)",
+        (chat_id, message_id, request_id, to_db_time(sent_at)),
     )
 
 
