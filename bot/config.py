@@ -62,6 +62,8 @@ class Settings:
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
     webhook_secret: Secret | None = None
+    health_port: int | None = None
+    """Where GET /health answers (on webhook_listen); None: no health endpoint."""
     log_level: str = "INFO"
     source: dict[str, str] = field(default_factory=dict, compare=False)
     """Where each value came from (``env``, ``file``, ``default``): for ``--help`` and errors."""
@@ -74,6 +76,9 @@ class ConfigError(Exception):
         super().__init__("\n".join(problems))
         self.problems = problems
 
+
+HEALTH_PORT = 8444
+"""The health endpoint's port in webhook mode, unless configured."""
 
 # One row per setting: (key in the TOML file, environment variable, description).
 OPTIONS: tuple[tuple[str, str, str], ...] = (
@@ -124,6 +129,12 @@ OPTIONS: tuple[tuple[str, str, str], ...] = (
         "webhook_secret",
         "PASSERELLE_WEBHOOK_SECRET",
         "secret token Telegram sends with each update (webhook mode)",
+    ),
+    (
+        "health_port",
+        "PASSERELLE_HEALTH_PORT",
+        f"port of GET /health on the webhook address (default {HEALTH_PORT} in webhook mode, "
+        "none in polling; 0 turns it off)",
     ),
     ("log_level", "PASSERELLE_LOG_LEVEL", "DEBUG, INFO, WARNING or ERROR (default INFO)"),
 )
@@ -273,14 +284,21 @@ def load_settings(
                 f"{where('webhook_secret')}: webhook mode needs a secret of 16 to 256 "
                 "letters, digits, _ or -"
             )
-    webhook_port = 8443
-    if raw.get("webhook_port") not in (None, ""):
+
+    def port(key: str, default: int | None) -> int | None:
+        if raw.get(key) in (None, ""):
+            return default
         try:
-            webhook_port = int(raw["webhook_port"])
-            if not 1 <= webhook_port <= 65535:
+            value = int(raw[key])
+            if not 0 <= value <= 65535 or (value == 0 and key == "webhook_port"):
                 raise ValueError
         except (TypeError, ValueError):
-            problems.append(f"{where('webhook_port')}: must be a port number (1–65535)")
+            problems.append(f"{where(key)}: must be a port number (1–65535)")
+            return default
+        return value or None  # 0: no health endpoint
+
+    webhook_port = port("webhook_port", 8443) or 8443
+    health_port = port("health_port", HEALTH_PORT if mode == "webhook" else None)
 
     log_level = str(raw.get("log_level", "INFO")).upper()
     if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
@@ -303,6 +321,7 @@ def load_settings(
         webhook_listen=str(raw.get("webhook_listen", "127.0.0.1")),
         webhook_port=webhook_port,
         webhook_secret=webhook_secret,
+        health_port=health_port,
         log_level=log_level,
         source=source,
     )

@@ -90,7 +90,7 @@ class People:
 
     async def forget(self, person: Person) -> people.Erasure:
         """Erase everything stored about the person (right to erasure); what comes back
-        names the relayed messages still to delete from the staff group."""
+        names the relayed messages the staff group can still lose."""
         erasure = await people.erase_person(self._db, person.pseudonym, self._clock.now())
         await self._db.checkpoint()
         return erasure

@@ -243,6 +243,10 @@ class Queue:
             return Acted(True, tr._("Téléphone : {phone}").format(phone=record.phone), record)
         return Acted(True, "", record)
 
+    async def without_card(self) -> list[RequestRecord]:
+        """Open requests whose card was never posted."""
+        return [r for r in await store.open_requests(self._db, None) if r.card_message_id is None]
+
     async def set_card(
         self, record: RequestRecord, chat_id: int, thread_id: int | None, message_id: int
     ) -> None:

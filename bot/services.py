@@ -12,6 +12,7 @@ from bot.escalation import Escalation
 from bot.event_admin import EventAdmin
 from bot.events import Events
 from bot.i18n import Catalogs, Translator
+from bot.inbox import Inbox
 from bot.pack_events import PackSync
 from bot.people import People
 from bot.permanence_changes import PermanenceChanges
@@ -48,6 +49,7 @@ class Services:
         self.knowledge = knowledge or KnowledgeBase(pack)
         self.pseudonymise = Pseudonymiser(settings.pseudonym_secret.reveal())
         self.people = People(self.db, self.pseudonymise, self.clock, self.default_language)
+        self.inbox = Inbox(self.db, self.clock)
         self.requests = Requests(self.db, pack, self.people, self.clock)
         self.queue = Queue(self.db, pack, self.clock)
         self.escalation = Escalation(self.db, pack, self.clock)

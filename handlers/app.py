@@ -45,6 +45,8 @@ from handlers import (
 from handlers.broadcasts import DeliveryTrackingRequest
 from handlers.context import SERVICES_KEY, Context, services_of
 from handlers.errors import on_error
+from handlers.health import start_health, stop_health
+from handlers.inbox import DurableApplication, DurableQueue, open_inbox
 
 log = logging.getLogger(__name__)
 
@@ -205,14 +207,19 @@ def register(app: PassApp) -> None:
 async def _post_init(app: PassApp) -> None:
     services = services_of(app)
     await services.open()
+    # What a previous run took from Telegram and did not handle goes first in the queue.
+    await open_inbox(app, services.inbox)
     await event_admin.on_start(app)  # the pack's events.yaml, before the jobs are rebuilt
     await publish_commands(app)
     schedule_jobs(app)
     await jobs.rebuild(app)
     await broadcasts.rebuild(app)
+    await requests.post_missing_cards(app)
+    await start_health(app)
 
 
 async def _post_shutdown(app: PassApp) -> None:
+    await stop_health(app)
     await services_of(app).close()
 
 
@@ -264,6 +271,7 @@ async def _apply_retention(context: Context) -> None:
     erased = await services.people.apply_retention(services.pack.territory.retention_days)
     if erased:
         log.info("retention: erased %d inactive people", erased)
+    await services.inbox.tidy()
     contacts = await services.events.forget_past_contacts()
     if contacts:
         log.info("retention: erased the contact of %d teams after their event", contacts)
@@ -288,6 +296,8 @@ def build_application(
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .concurrent_updates(concurrent_updates)
+        .application_class(DurableApplication)
+        .update_queue(DurableQueue())
     )
     # Broadcast deliveries are marked at the moment their request leaves (after the
     # rate limiter's wait), which keeps a crash's uncertainty to the requests in flight.

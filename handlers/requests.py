@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
-from telegram import ReplyParameters, Update
+from telegram import Bot, ReplyParameters, Update
 from telegram.error import BadRequest, Forbidden
-from telegram.ext import ApplicationHandlerStop
+from telegram.ext import Application, ApplicationHandlerStop
 
 from bot import actions, answers, escalation, staffing
 from bot.requests import Step
+from bot.services import Services
 from bot.storage.requests import RequestRecord
 from handlers import jobs
-from handlers.context import Context
+from handlers.context import Context, services_of
 from handlers.render import keyboard, reply
 
 log = logging.getLogger(__name__)
@@ -198,7 +200,22 @@ async def my_request_button(update: Update, context: Context) -> None:
 
 async def post_card(context: Context, record: RequestRecord) -> None:
     """Announce a new request in its team's topic of the staff group."""
-    services = context.services
+    await _post_card(context.bot, context.services, record)
+
+
+async def post_missing_cards(app: Application[Any, Any, Any, Any, Any, Any]) -> int:
+    """At start: a card for every open request that has none (the bot was stopped between
+    acknowledging the request and posting its card)."""
+    services = services_of(app)
+    missing = await services.queue.without_card()
+    for record in missing:
+        await _post_card(app.bot, services, record)
+    if missing:
+        log.info("posted the missing cards of %d requests", len(missing))
+    return len(missing)
+
+
+async def _post_card(bot: Bot, services: Services, record: RequestRecord) -> None:
     place = await services.queue.where_cards_go(record.team, services.settings.staff_chat_id)
     if place is None:
         log.warning("request %s: no staff group configured, it waits in /file", record.id)
@@ -207,7 +224,7 @@ async def post_card(context: Context, record: RequestRecord) -> None:
     tr = services.translator(services.default_language)
     card = await services.queue.card(record, tr)
     try:
-        message = await context.bot.send_message(
+        message = await bot.send_message(
             chat_id, card.text, parse_mode="HTML", reply_markup=keyboard(card.buttons),
             message_thread_id=thread_id,
         )  # fmt: skip

@@ -723,3 +723,20 @@ async def test_after_erasure_the_relayed_messages_still_deletable_leave_the_staf
     assert not kb.api.refused
     assert await kb.services.db.value("SELECT COUNT(*) FROM relay_message") == 0
     assert (STAFF_CHAT, card["message_id"]) in kb.api.messages  # the card stays, edited
+
+
+async def test_at_start_an_open_request_whose_card_was_never_posted_gets_it(
+    tmp_path: Path,
+) -> None:
+    async with harness_for("kremlin-bicetre", tmp_path, staff_chat_id=STAFF_CHAT) as first:
+        await ask_anonymously(first.person("Lina"), "Santé", "ma demande d'hier soir")
+        # Killed after the person was told, before the card left (it waited on the rate
+        # limit): the request is stored, its card is not.
+        await first.services.db.execute("UPDATE request SET card_message_id = NULL")
+    async with harness_for("kremlin-bicetre", tmp_path, staff_chat_id=STAFF_CHAT) as again:
+        [card] = cards(again)
+        assert "ma demande d'hier soir" in str(card["text"])
+        [record] = await store.open_requests(again.services.db, None)
+        assert record.card_message_id == card["message_id"]
+    async with harness_for("kremlin-bicetre", tmp_path, staff_chat_id=STAFF_CHAT) as third:
+        assert cards(third) == []  # posted once, not at every start

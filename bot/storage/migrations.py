@@ -276,12 +276,13 @@ MIGRATIONS: tuple[Migration, ...] = (
             # When a relayed message reached the staff group: erasure deletes those the
             # bot can still delete (Telegram allows 48 hours). Earlier rows stay NULL.
             "ALTER TABLE relay_message ADD COLUMN sent_at TEXT",
-            # Each update taken from Telegram, kept from before its offset is confirmed
+            # Each update taken from Telegram, kept from before its arrival is confirmed
             # until it has been handled, so that a crash in between loses nothing. The
-            # payload holds the message itself: the row is deleted once handled.
+            # payload holds the message itself: it is cleared once handled; the bare id
+            # stays two days, so that an update Telegram sends again is not handled twice.
             """CREATE TABLE inbox (
                 update_id   INTEGER PRIMARY KEY,
-                payload     TEXT NOT NULL,
+                payload     TEXT,
                 received_at TEXT NOT NULL,
                 attempts    INTEGER NOT NULL DEFAULT 0
             )""",
