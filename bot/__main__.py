@@ -360,11 +360,40 @@ async def _preflight(settings: Settings) -> str | None:
         )
     except TelegramError as exc:
         return f"the Bot API answered getMe with an error ({exc}): check the token and URL"
+    ports = (
+        [("PASSERELLE_WEBHOOK_PORT", settings.webhook_port)] if settings.mode == "webhook" else []
+    )
+    if settings.health_port is not None:
+        ports.append(("PASSERELLE_HEALTH_PORT", settings.health_port))
+    for variable, port in ports:
+        problem = _cannot_listen(settings.webhook_listen, port)
+        if problem is not None:
+            return f"cannot listen on {settings.webhook_listen}:{port} ({problem}): " \
+                   f"stop what uses it, or change {variable}"  # fmt: skip
+    return None
+
+
+def _cannot_listen(host: str, port: int) -> str | None:
+    """Why a server could not listen on host:port, or None if it can."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as exc:
+        return str(exc.strerror or exc)
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            return str(exc.strerror or exc)
     return None
 
 
 def _serve(settings: Settings, pack: Pack) -> int:
     from telegram import Update
+    from telegram.error import TelegramError
 
     from bot.services import Services
     from handlers.app import build_application
@@ -374,10 +403,15 @@ def _serve(settings: Settings, pack: Pack) -> int:
         return _fail("Passerelle cannot start", [problem])
     services = Services(settings, pack)
     app = build_application(services, concurrent_updates=True)
-    if settings.mode == "webhook":
-        app.run_webhook(**webhook_options(settings), allowed_updates=Update.ALL_TYPES)
-    else:
-        app.run_polling(allowed_updates=Update.ALL_TYPES)
+    try:
+        if settings.mode == "webhook":
+            app.run_webhook(**webhook_options(settings), allowed_updates=Update.ALL_TYPES)
+        else:
+            app.run_polling(allowed_updates=Update.ALL_TYPES)
+    except TelegramError as exc:  # e.g. setWebhook refused: the URL, its certificate
+        return _fail("Passerelle stopped", [f"the Bot API refused: {exc}"])
+    except OSError as exc:  # e.g. the port taken between the check and the start
+        return _fail("Passerelle stopped", [f"{exc.strerror or exc}"])
     return 0
 
 

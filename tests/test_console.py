@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +15,7 @@ from handlers.app import build_application
 from handlers.console import run_console
 from handlers.offline import OfflineBotAPI
 from tests.harness import settings_for
+from tests.http_botapi import bot_api
 
 
 def _env() -> dict[str, str]:
@@ -140,3 +142,22 @@ def test_an_unreachable_bot_api_stops_the_start_in_one_line(tmp_path: Path) -> N
     assert "Traceback" not in result.stderr
     assert "cannot reach the Bot API at http://127.0.0.1:9/bot" in result.stderr
     assert len(_said(result.stderr)) == 2  # the title, and the one problem
+
+
+def test_a_webhook_port_in_use_stops_the_start_in_one_line(tmp_path: Path) -> None:
+    with bot_api() as (url, methods), socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = _polling_env(
+            tmp_path, PASSERELLE_BOT_API_URL=url, PASSERELLE_MODE="webhook",
+            PASSERELLE_WEBHOOK_URL="https://passerelle.example.org/hook",
+            PASSERELLE_WEBHOOK_SECRET="s" * 20, PASSERELLE_WEBHOOK_PORT=str(port),
+        )  # fmt: skip
+        result = _start(env, tmp_path)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+    assert "PASSERELLE_WEBHOOK_PORT" in result.stderr
+    assert len(_said(result.stderr)) == 2
+    assert methods == ["getMe"]  # checked in order: nothing else was asked of Telegram
