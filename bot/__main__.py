@@ -72,6 +72,17 @@ def _parser() -> argparse.ArgumentParser:
     staff.add_argument("--team", help="team id from the pack's teams.yaml (mediators)")
     staff.add_argument("--config", type=Path, help="a TOML configuration file")
 
+    backup = sub.add_parser(
+        "backup", help="copy the database while the bot runs, checked (restore: see README)"
+    )
+    backup.add_argument("file", type=Path, help="where to write the copy")
+    backup.add_argument("--config", type=Path, help="a TOML configuration file")
+
+    doctor = sub.add_parser(
+        "doctor", help="check configuration, database, token, webhook, staff group and menus"
+    )
+    doctor.add_argument("--config", type=Path, help="a TOML configuration file")
+
     ask = sub.add_parser("ask", help="show how the bot understands a question (for editors)")
     ask.add_argument("--territory", required=True, help="dumbea, kremlin-bicetre or a path")
     ask.add_argument("--language", choices=("fr", "en"), default="fr")
@@ -293,6 +304,40 @@ def _staff(args: argparse.Namespace) -> int:
     return asyncio.run(run())
 
 
+def _backup(args: argparse.Namespace) -> int:
+    """Copy the configured database (PASSERELLE_DB) to FILE, consistent and checked."""
+    import sqlite3
+
+    from bot.storage.files import BackupError, backup
+
+    try:
+        settings = load_settings(config_file=args.config, overrides={"mode": "console"})
+    except ConfigError as exc:
+        return _fail("backup: the configuration has problems", exc.problems)
+    try:
+        done = backup(settings.db_path, args.file)
+    except (BackupError, sqlite3.Error, OSError) as exc:
+        return _fail("backup failed", [str(exc)])
+    held = ", ".join(f"{count} {table}" for table, count in done.counts.items())
+    print(f"backup written: {done.path} ({done.size} bytes, schema {done.version}, "
+          f"integrity ok; {held})")  # fmt: skip
+    return 0
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    from handlers.doctor import diagnose, show
+
+    try:
+        settings = load_settings(config_file=args.config)
+    except ConfigError as exc:
+        print(show("configuration", False, "; ".join(exc.problems)))
+        return 1
+    results = asyncio.run(diagnose(settings))
+    for result in results:
+        print(show(result.name, result.ok, result.detail))
+    return 0 if all(r.ok is not False for r in results) else 1
+
+
 def _console(settings: Settings, pack: Pack, language: str | None) -> int:
     from bot.services import Services
     from handlers.app import build_application
@@ -429,6 +474,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _report(args)
     if args.command == "staff":
         return _staff(args)
+    if args.command == "backup":
+        return _backup(args)
+    if args.command == "doctor":
+        return _doctor(args)
 
     overrides: dict[str, Any] = {}
     if args.command == "console":

@@ -135,6 +135,21 @@ _WITH = {
 }
 
 
+ADMIN_RIGHTS = dict.fromkeys(
+    ("can_be_edited", "is_anonymous", "can_manage_chat", "can_delete_messages",
+     "can_manage_video_chats", "can_restrict_members", "can_promote_members", "can_change_info",
+     "can_invite_users", "can_post_stories", "can_edit_stories", "can_delete_stories",
+     "can_pin_messages", "can_manage_topics"),
+    True,
+)  # fmt: skip
+
+
+def _scope_key(params: dict[str, Any]) -> tuple[str, str]:
+    scope = params.get("scope") or {"type": "default"}
+    scope = json.loads(scope) if isinstance(scope, str) else scope
+    return json.dumps(scope, sort_keys=True), str(params.get("language_code") or "")
+
+
 def _ids(value: Any) -> list[int]:
     """A list parameter as PTB sends it (JSON text)."""
     return [int(i) for i in (json.loads(value) if isinstance(value, str) else value or ())]
@@ -202,6 +217,13 @@ class OfflineBotAPI(BaseRequest):
         self._lock = asyncio.Lock()
         self._answered: set[str] = set()
         self.updates: list[dict[str, Any]] = []
+        self.forums: set[int] = set()
+        """Groups with topics turned on."""
+        self.administered: set[int] = set()
+        """Groups where the bot is an administrator (with every right)."""
+        self.commands: dict[tuple[str, str], list[dict[str, str]]] = {}
+        """The command menus set, per (scope, language)."""
+        self.webhook_url = ""
         """What getUpdates hands out, as Telegram keeps it until an offset confirms it."""
 
     @property
@@ -390,7 +412,34 @@ class OfflineBotAPI(BaseRequest):
             return self.updates[: int(params.get("limit") or 100)]
         if method == "getChat":
             chat_id = int(params["chat_id"])
-            return {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"}
+            chat: dict[str, Any] = {"id": chat_id, "accent_color_id": 0,
+                                    "max_reaction_count": 11}  # fmt: skip
+            if chat_id > 0:
+                return {**chat, "type": "private", "first_name": "Sam"}
+            return {**chat, "type": "supergroup", "title": "Équipe",
+                    "is_forum": chat_id in self.forums}  # fmt: skip
+        if method == "getChatMember":
+            chat_id, user_id = int(params["chat_id"]), int(params["user_id"])
+            user = self.bot_user if user_id == self.bot_user["id"] else {
+                "id": user_id, "is_bot": False, "first_name": "Membre"}  # fmt: skip
+            if chat_id in self.administered and user_id == self.bot_user["id"]:
+                return {"status": "administrator", "user": user, **ADMIN_RIGHTS}
+            return {"status": "member", "user": user}
+        if method == "setMyCommands":
+            self.commands[_scope_key(params)] = json.loads(params["commands"]) if isinstance(
+                params["commands"], str) else list(params["commands"])  # fmt: skip
+            return True
+        if method == "getMyCommands":
+            return self.commands.get(_scope_key(params), [])
+        if method == "setWebhook":
+            self.webhook_url = str(params["url"])
+            return True
+        if method == "deleteWebhook":
+            self.webhook_url = ""
+            return True
+        if method == "getWebhookInfo":
+            return {"url": self.webhook_url, "has_custom_certificate": False,
+                    "pending_update_count": len(self.updates)}  # fmt: skip
         # setMyCommands, answerCallbackQuery, sendChatAction, deleteMessage, …
         return True
 

@@ -1,6 +1,7 @@
 """A minimal Bot API over real HTTP on 127.0.0.1, for tests that start ``python -m bot``
 as its own process: getMe answers the bot, getUpdates nothing (after a short wait, as a
-long poll does), every other method ``true``. Methods called are recorded in order."""
+long poll does), getWebhookInfo no webhook, getMyCommands none, every other method
+``true``. Methods called are recorded in order."""
 
 from __future__ import annotations
 
@@ -26,6 +27,15 @@ class _Handler(BaseHTTPRequestHandler):
         result: Any = True
         if method == "getMe":
             result = BOT_USER
+        elif method == "getWebhookInfo":
+            result = {"url": "", "has_custom_certificate": False, "pending_update_count": 0}
+        elif method == "getChat":
+            result = {"id": -1, "type": "supergroup", "title": "Équipe", "accent_color_id": 0,
+                      "max_reaction_count": 11}  # fmt: skip
+        elif method == "getChatMember":
+            result = {"status": "member", "user": BOT_USER}
+        elif method == "getMyCommands":
+            result = []
         elif method == "getUpdates":
             time.sleep(0.05)
             result = []
