@@ -22,11 +22,26 @@ class RedactSecrets(logging.Filter):
         return text
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.startswith("telegram") and record.args:
+            # E.g. the webhook server's "Received data was: %r" with a whole update, at
+            # ERROR: a library's dump of what Telegram sent is never written out.
+            record.args = _withheld(record.args)
         message = record.getMessage()
         cleaned = self._clean(message)
         if cleaned != message:
             record.msg, record.args = cleaned, None
         return True
+
+
+def _is_payload(value: object) -> bool:
+    return isinstance(value, bytes | bytearray | dict | list) or hasattr(value, "to_dict")
+
+
+def _withheld(args: object) -> tuple[object, ...] | dict[str, object]:
+    if isinstance(args, dict):
+        return {k: "[withheld]" if _is_payload(v) else v for k, v in args.items()}
+    values = args if isinstance(args, tuple) else (args,)
+    return tuple("[withheld]" if _is_payload(v) else v for v in values)
 
 
 def setup_logging(level: str = "INFO", secrets: tuple[str, ...] = ()) -> None:

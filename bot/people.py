@@ -95,10 +95,10 @@ class People:
         await self._db.checkpoint()
         return erasure
 
-    async def apply_retention(self, retention_days: int) -> int:
+    async def apply_retention(self, retention_days: int) -> people.Retention:
         """Erase people inactive for longer than the territory's retention period."""
         cutoff = self._clock.now() - dt.timedelta(days=retention_days)
-        erased = await people.erase_inactive(self._db, cutoff, self._clock.now())
-        if erased:
+        retention = await people.erase_inactive(self._db, cutoff, self._clock.now())
+        if retention.erased:
             await self._db.checkpoint()
-        return erased
+        return retention

@@ -268,9 +268,14 @@ def schedule_jobs(app: PassApp) -> None:
 
 async def _apply_retention(context: Context) -> None:
     services = context.services
-    erased = await services.people.apply_retention(services.pack.territory.retention_days)
-    if erased:
-        log.info("retention: erased %d inactive people", erased)
+    retention = await services.people.apply_retention(services.pack.territory.retention_days)
+    if retention.erased:
+        log.info("retention: erased %d inactive people", retention.erased)
+    # As after /oublier, the staff group must show the truth: withdrawn, no words.
+    for request_id in retention.withdrawn:
+        record = await services.requests.get(request_id)
+        if record is not None:
+            await requests.refresh_card(context, record)
     await services.inbox.tidy()
     contacts = await services.events.forget_past_contacts()
     if contacts:

@@ -21,6 +21,19 @@ def test_tokens_and_secrets_are_masked_in_logs() -> None:
     assert "[token]" in message and "[secret]" in message
 
 
+def test_a_library_dump_of_an_update_is_withheld_at_any_level() -> None:
+    data = b'{"update_id": 1, "message": {"from": {"id": 4242}, "text": "je suis en danger"}}'
+    record = logging.LogRecord(
+        "telegram.ext._utils.webhookhandler", logging.ERROR, __file__, 1,
+        "Something went wrong processing the data received from Telegram. Received data "
+        "was: %r", (data,), None,
+    )  # fmt: skip
+    RedactSecrets().filter(record)
+    message = record.getMessage()
+    assert "danger" not in message and "4242" not in message
+    assert "Received data was: '[withheld]'" in message
+
+
 async def test_a_whole_story_at_debug_logs_no_identifier_and_no_words(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -173,9 +173,16 @@ async def _erase(tx: Transaction, pseudonym: str, stamp: str) -> bool:
     return await tx.execute("DELETE FROM person WHERE pseudonym = ?", (pseudonym,)) > 0
 
 
+@dataclass(frozen=True)
+class Retention:
+    erased: int
+    withdrawn: tuple[int, ...] = ()
+    """Requests still open that the erasure cancelled: their staff cards must say so."""
+
+
 async def erase_inactive(
     db: Database, seen_before: dt.datetime, now: dt.datetime | None = None
-) -> int:
+) -> Retention:
     """Apply the retention period: erase people not seen since ``seen_before``, exactly as
     :func:`erase_person` erases one (their requests' phone, words and notes go too)."""
     stamp = to_db_time(now or dt.datetime.now(dt.UTC))
@@ -183,7 +190,12 @@ async def erase_inactive(
         rows = await tx.all(
             "SELECT pseudonym FROM person WHERE last_seen_at < ?", (to_db_time(seen_before),)
         )
-        erased = 0
+        erased, withdrawn = 0, []
         for row in rows:
+            opened = await tx.all(
+                "SELECT id FROM request WHERE pseudonym = ? AND state IN ('open', 'claimed')",
+                (row["pseudonym"],),
+            )
+            withdrawn += [int(r["id"]) for r in opened]
             erased += await _erase(tx, row["pseudonym"], stamp)
-        return erased
+        return Retention(erased, tuple(withdrawn))
