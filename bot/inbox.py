@@ -29,9 +29,10 @@ from bot.storage import inbox as store
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 3
+MAX_ATTEMPTS = 5
 """Starts in a row an update may be replayed at; one that crashed the bot each time is
-dropped then, so that it cannot stop the bot for good."""
+dropped then, so that it cannot stop the bot for good (deploy/'s unit allows ten starts
+in ten minutes). A kill now and then never comes close: a replay takes a second."""
 
 
 REMEMBER_IDS = dt.timedelta(days=2)
