@@ -3,7 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-MO := locales/fr/LC_MESSAGES/messages.mo locales/en/LC_MESSAGES/messages.mo
+MO := locales/fr/LC_MESSAGES/messages.mo locales/en/LC_MESSAGES/messages.mo \
+	locales/fr/LC_MESSAGES/tutoiement.mo
 
 .PHONY: run test install catalogs i18n lint bench clean
 
@@ -31,8 +32,14 @@ locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po $(STAMP)
 	$(VENV)/bin/pybabel compile -d locales -D messages -l $* 2>&1 | grep -v '^compiling' || true
 	@test -f $@
 
+# The French interface in the "tu" register (packs with `register: tu`).
+locales/fr/LC_MESSAGES/tutoiement.mo: locales/fr/LC_MESSAGES/tutoiement.po $(STAMP)
+	$(VENV)/bin/pybabel compile -d locales -D tutoiement -l fr 2>&1 | grep -v '^compiling' || true
+	@test -f $@
+
 # After changing interface text: extract, merge into both catalogs, then translate
-# the new English entries (tests fail while one is missing).
+# the new English entries and their "tu" forms in locales/fr/LC_MESSAGES/tutoiement.po
+# (tests fail while one is missing).
 i18n: install
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _ -k N_ -k n_:1,2 --no-location \
 		--sort-output --project=Passerelle -o locales/messages.pot .
@@ -41,6 +48,8 @@ i18n: install
 			$(VENV)/bin/pybabel init -i locales/messages.pot -d locales -D messages -l $$lang --no-wrap; \
 	done
 	$(VENV)/bin/pybabel update -i locales/messages.pot -d locales -D messages \
+		--no-fuzzy-matching --no-wrap --ignore-obsolete
+	$(VENV)/bin/pybabel update -i locales/messages.pot -d locales -D tutoiement -l fr \
 		--no-fuzzy-matching --no-wrap --ignore-obsolete
 
 lint: install

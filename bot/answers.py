@@ -8,11 +8,12 @@ that it does not know, and always offers a human.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from bot import actions
 from bot.i18n import Translator
+from bot.matching.classifier import NOTHING, Example, Ranked, shared_text_model
 from bot.matching.crisis import CrisisDetector, CrisisSignal
 from bot.matching.index import LanguageIndex, Match
 from bot.matching.text import Normaliser
@@ -23,7 +24,7 @@ from bot.matching.triage import (
     shared_corrector,
     shared_model,
 )
-from bot.territory import LANGUAGES, CrisisCategory, HelpNumber, Pack, Partner
+from bot.territory import LANGUAGES, NO_INTENT, CrisisCategory, HelpNumber, Pack, Partner
 from bot.ui import Button, Reply, Venue, esc, rows
 
 ANSWER_CONFIDENCE = 0.55
@@ -38,6 +39,23 @@ LEAD = 1.3
 MAX_SUGGESTIONS = 3
 
 
+ENTRY_C = 0.5
+"""Regularisation of the entry classifier (bench/matcher.py, development sets)."""
+INTENT_C = 0.5
+CLASSIFIER_ANSWER = 0.2
+"""The entry classifier answers alone at or above this margin (its own boundary), with
+:data:`CLASSIFIER_LEAD` over the runner-up."""
+CLASSIFIER_LEAD = 0.25
+CLASSIFIER_SUGGEST = -0.45
+"""At or above this margin, the classifier's best entries are offered as choices."""
+INTENT_MARGIN = 0.0
+"""An intent is recognised at or above this margin, ahead of "none" by
+:data:`INTENT_LEAD`."""
+INTENT_LEAD = 0.3
+NOT_AN_ENTRY = "_none"
+"""The entry classifier's label for what no entry is about (greetings, thanks...)."""
+
+
 @dataclass(frozen=True)
 class Verdict:
     """What to do with a question: answer it, offer choices, or say we don't know."""
@@ -45,6 +63,59 @@ class Verdict:
     kind: Literal["answer", "suggest", "none"]
     answer_ids: tuple[str, ...]
     match: Match
+    ranked: Ranked = NOTHING
+    """What the entry classifier made of it."""
+
+
+def combine(
+    lexical: Verdict,
+    ranked: Ranked,
+    answer_at: float = CLASSIFIER_ANSWER,
+    lead_at: float = CLASSIFIER_LEAD,
+    suggest_at: float = CLASSIFIER_SUGGEST,
+) -> Verdict:
+    """The classifier's reading and the word index's verdict, made one."""
+    entries = [(label, margin) for label, margin in zip(ranked.labels, ranked.margins,
+               strict=True) if label != NOT_AN_ENTRY]  # fmt: skip
+    if not entries:
+        return replace(lexical, ranked=ranked)
+    first, margin = entries[0]
+    lead = margin - entries[1][1] if len(entries) > 1 else float("inf")
+    if ranked.best == first and margin >= answer_at and lead >= lead_at:
+        return Verdict("answer", (first,), lexical.match, ranked)
+    if ranked.best == NOT_AN_ENTRY:
+        # What no entry is about, by the classifier: the word index answers only an entry
+        # the classifier also sees among its best; else "I don't know" is the honest reply.
+        near = {label for label, _ in entries[:MAX_SUGGESTIONS]}
+        if lexical.kind == "answer" and lexical.answer_ids[0] in near:
+            return replace(lexical, ranked=ranked)
+        return Verdict("none", (), lexical.match, ranked)
+    if lexical.kind == "answer":
+        return replace(lexical, ranked=ranked)
+    offered = [label for label, m in entries if m >= suggest_at]
+    offered += [i for i in lexical.answer_ids if i not in offered]
+    if not offered:
+        return replace(lexical, ranked=ranked)
+    return Verdict("suggest", tuple(offered[:MAX_SUGGESTIONS]), lexical.match, ranked)
+
+
+def entry_examples(pack: Pack) -> list[Example]:
+    """Every way of asking for each entry: its title, its own questions, ``questions/``."""
+    examples: list[Example] = []
+    for _, entry in pack.answers:
+        for language in LANGUAGES:
+            examples.append(Example(entry.id, entry.title.get(language)))
+            examples += [Example(entry.id, q) for q in entry.questions.get(language)]
+    examples += [Example(p.label, p.text) for p in pack.phrasings]
+    return examples
+
+
+def intent_examples(pack: Pack) -> list[Example]:
+    """The intents' phrasings; every way of asking for an entry is "none" (a question)."""
+    examples = [Example(p.label, p.text) for p in pack.intent_phrasings]
+    examples += [Example(NO_INTENT, e.text) for e in entry_examples(pack)]
+    examples += [Example(NO_INTENT, p.text) for p in pack.out_of_scope]
+    return examples
 
 
 class KnowledgeBase:
@@ -65,12 +136,38 @@ class KnowledgeBase:
             for lang in LANGUAGES
             for canonical, variants in pack.synonyms.get(lang).items()
         )
+        self.reader = Reader(pack.lexicon, local, shared_corrector())
         self.crisis = CrisisDetector(
-            pack.crisis,
-            self.normalisers,
-            shared_model(pack.lexicon),
-            Reader(pack.lexicon, local, shared_corrector()),
+            pack.crisis, self.normalisers, shared_model(pack.lexicon), self.reader
         )
+        entry_training = entry_examples(pack)
+        entry_training += [
+            Example(NOT_AN_ENTRY, p.text) for p in pack.intent_phrasings if p.label != NO_INTENT
+        ]
+        entry_training += [Example(NOT_AN_ENTRY, p.text) for p in pack.out_of_scope]
+        self.entry_model = (
+            shared_text_model(f"entries-{pack.id}", entry_training, pack.lexicon, ENTRY_C)
+            if len({e.label for e in entry_training}) >= 2
+            else None
+        )
+        intents = intent_examples(pack)
+        self.intent_model = (
+            shared_text_model(f"intents-{pack.id}", intents, pack.lexicon, INTENT_C)
+            if any(e.label != NO_INTENT for e in intents)
+            else None
+        )
+
+    def intent(self, text: str) -> str | None:
+        """The bot's own function the message asks for, or ``None`` (a question)."""
+        if self.intent_model is None:
+            return None
+        ranked = self.intent_model.rank(text, self.reader)
+        best = ranked.best
+        if best is None or best == NO_INTENT or ranked.margin < INTENT_MARGIN:
+            return None
+        if ranked.margin - ranked.margin_of(NO_INTENT) < INTENT_LEAD:
+            return None
+        return best
 
     def match(self, text: str, language: str) -> Match:
         """Match in the person's language, and in the other: people write in either."""
@@ -82,6 +179,16 @@ class KnowledgeBase:
         return other if other_conf > own_conf + 0.05 else own
 
     def decide(self, text: str, language: str) -> Verdict:
+        """The classifier, trained on many ways of asking, speaks first; the word index
+        (rare words in common with an entry) answers where it is sure, and adds its
+        candidates to the choices."""
+        lexical = self.lexical(text, language)
+        if self.entry_model is None:
+            return lexical
+        return combine(lexical, self.entry_model.rank(text, self.reader))
+
+    def lexical(self, text: str, language: str) -> Verdict:
+        """The word index alone: what the matcher was before the classifier."""
         match = self.match(text, language)
         best, second = match.best, match.runner_up
         if best is None or best.confidence < SUGGEST_CONFIDENCE:
@@ -383,10 +490,14 @@ def urgent_notice(pack: Pack, tr: Translator) -> Reply:
     return Reply(text)
 
 
-def respond(kb: KnowledgeBase, tr: Translator, text: str) -> tuple[Reply, ...]:
-    """Everything the bot answers to a free-text message, crisis first."""
+def respond(
+    kb: KnowledgeBase, tr: Translator, text: str, *, signal: CrisisSignal | object | None = ...
+) -> tuple[Reply, ...]:
+    """Everything the bot answers to a free-text message, crisis first (``signal``: the
+    crisis check already made, when the caller made it)."""
     pack = kb.pack
-    signal = kb.detect_crisis(text)
+    if not (signal is None or isinstance(signal, CrisisSignal)):
+        signal = kb.detect_crisis(text)
     verdict = kb.decide(text, tr.language)
     if signal is not None and signal.urgent:
         replies = [urgent_card(pack, tr, signal.category, about_other=signal.about_other)]

@@ -93,13 +93,36 @@ class Events:
     def _home(self, tr: Translator) -> tuple[Button, ...]:
         return (Button(tr._("🏠 Menu principal"), actions.menu("main")),)
 
-    async def listing(self, tr: Translator, quartier: str | None) -> Reply:
-        """Upcoming events, those of the person's quartier and the whole territory's."""
-        events = [
+    async def _upcoming(self, quartier: str | None) -> list[store.EventRecord]:
+        return [
             e
             for e in await store.upcoming_events(self._db, self._clock.now())
             if quartier is None or e.quartier in (None, quartier)
         ]
+
+    async def to_join(self, tr: Translator, quartier: str | None, kind: str | None) -> Reply:
+        """ "How do I sign up (for the tournament)": the event meant when there is one of
+        its kind, else the list."""
+        if kind is not None:
+            same = [e for e in await self._upcoming(quartier) if e.kind == kind]
+            if len(same) == 1:
+                return await self.detail(tr, same[0].id)
+        return await self.listing(tr, quartier, kind)
+
+    async def listing(
+        self, tr: Translator, quartier: str | None, kind: str | None = None
+    ) -> Reply:
+        """Upcoming events, those of the person's quartier and the whole territory's; of
+        one kind when the person named it (the others follow when there is none)."""
+        events = await self._upcoming(quartier)
+        lead = ""
+        if kind is not None:
+            same = [e for e in events if e.kind == kind]
+            if same:
+                events = same
+            elif events:
+                lead = tr._("Rien de ce genre n'est annoncé pour le moment. Les autres "
+                            "événements :") + "\n"  # fmt: skip
         # Whoever looks for events may want to hear of the next ones: ask, never assume.
         told = (Button(tr._("📣 Être prévenu·e des prochains"), actions.menu("subscriptions")),)
         if not events:
@@ -115,7 +138,9 @@ class Events:
             for e in events
         )
         return Reply(
-            tr._("🎉 <b>Événements à venir</b>"), (*buttons, told, self._home(tr)), edit=True
+            lead + tr._("🎉 <b>Événements à venir</b>"),
+            (*buttons, told, self._home(tr)),
+            edit=True,
         )
 
     async def open_for_sign_up(self, event_id: int) -> bool:

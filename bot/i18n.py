@@ -24,6 +24,10 @@ log = logging.getLogger(__name__)
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "messages"
 SUPPORTED: tuple[str, ...] = ("fr", "en")
+TU_DOMAIN = "tutoiement"
+"""The French interface in the "tu" register: ``locales/fr/LC_MESSAGES/tutoiement.po``
+maps each source string (French, "vous") to its "tu" form. A pack chooses its register."""
+REGISTERS: tuple[str, ...] = ("vous", "tu")
 
 
 def N_(message: str) -> str:
@@ -31,30 +35,34 @@ def N_(message: str) -> str:
     return message
 
 
-def _load(directory: Path, language: str) -> NullTranslations:
+def _load(directory: Path, language: str, domain: str = DOMAIN) -> NullTranslations:
     """The compiled catalog when it is up to date, else the .po compiled in memory."""
-    po = directory / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    po = directory / language / "LC_MESSAGES" / f"{domain}.po"
     mo = po.with_suffix(".mo")
     if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
         with mo.open("rb") as fh:
-            return Translations(fh, domain=DOMAIN)
+            return Translations(fh, domain=domain)
     if po.exists():
         # A developer edited a .po without `make`: still show their text.
         with po.open("rb") as fh:
-            catalog = read_po(fh, locale=language, domain=DOMAIN)
+            catalog = read_po(fh, locale=language, domain=domain)
         buf = io.BytesIO()
         write_mo(buf, catalog, use_fuzzy=False)
         buf.seek(0)
-        return Translations(buf, domain=DOMAIN)
-    log.warning("no catalog for language %s in %s", language, directory)
+        return Translations(buf, domain=domain)
+    log.warning("no catalog %s for language %s in %s", domain, language, directory)
     return NullTranslations()
 
 
 class Translator:
     """Text and dates for one language, in one territory's timezone."""
 
-    def __init__(self, language: str, translations: NullTranslations, tz: dt.tzinfo) -> None:
+    def __init__(
+        self, language: str, translations: NullTranslations, tz: dt.tzinfo, register: str = "vous"
+    ) -> None:
         self.language = language
+        self.register = register
+        """How French speaks to the person: "vous" or "tu" (English has one register)."""
         self.locale = Locale.parse(language)
         self._translations = translations
         self.tz = tz
@@ -105,15 +113,23 @@ class Catalogs:
     """All catalogs, loaded once at start."""
 
     def __init__(self, directory: Path = LOCALES_DIR) -> None:
-        self._translations = {lang: _load(directory, lang) for lang in SUPPORTED}
-        self._translators: dict[tuple[str, dt.tzinfo], Translator] = {}
+        self._translations = {(lang, "vous"): _load(directory, lang) for lang in SUPPORTED}
+        self._translations[("fr", "tu")] = _load(directory, "fr", TU_DOMAIN)
+        self._translations[("en", "tu")] = self._translations[("en", "vous")]
+        self._translators: dict[tuple[str, dt.tzinfo, str], Translator] = {}
 
-    def translator(self, language: str, tz: dt.tzinfo | None = None) -> Translator:
-        """A translator per language and timezone, made once (it holds no per-person state)."""
+    def translator(
+        self, language: str, tz: dt.tzinfo | None = None, register: str = "vous"
+    ) -> Translator:
+        """A translator per language, timezone and register, made once (it holds no
+        per-person state)."""
         language = language if language in SUPPORTED else SUPPORTED[0]
-        key = (language, tz or zoneinfo.ZoneInfo("UTC"))
+        register = register if register in REGISTERS else REGISTERS[0]
+        key = (language, tz or zoneinfo.ZoneInfo("UTC"), register)
         if key not in self._translators:
-            self._translators[key] = Translator(language, self._translations[language], key[1])
+            self._translators[key] = Translator(
+                language, self._translations[(language, register)], key[1], register
+            )
         return self._translators[key]
 
 

@@ -446,7 +446,7 @@ async def write_report(
 ) -> list[Path]:
     """Write ``report.csv`` and ``report.png`` for the period (``end`` included) into
     ``out_dir``, created if needed; return their paths."""
-    tr = (catalogs or Catalogs()).translator(language, pack.tz)
+    tr = (catalogs or Catalogs()).translator(language, pack.tz, pack.territory.address)
     figures = await monthly_figures(db, pack, start, end)
     csv_text = figures_csv(figures, pack, tr)
     # Drawing and writing block for a moment: keep the event loop free.

@@ -77,4 +77,4 @@ class Services:
 
     def translator(self, language: str) -> Translator:
         """Text and dates in ``language``, in the territory's timezone."""
-        return self.catalogs.translator(language, self.pack.tz)
+        return self.catalogs.translator(language, self.pack.tz, self.pack.territory.address)

@@ -113,6 +113,12 @@ class Territory(_Model):
     local time, "2h" two hours before, "30m"..."""
     retention_days: int = Field(default=365, ge=30, le=1095)
     """After this many days without activity, what we keep about a person is erased."""
+    address: Literal["vous", "tu"] = Field(default="vous", alias="register")
+    """``register:`` in the file: how the bot speaks French, "tu" (as youth lines do) or
+    "vous"."""
+    content_loop: bool = False
+    """Opt-in: questions the bot could not answer are kept 30 days, without any link to
+    the person, for coordinators to see (/sans_reponse); said in /confidentialite."""
 
     @field_validator("timezone")
     @classmethod
@@ -567,6 +573,55 @@ class Lexicon(_Model):
 
 
 @dataclass(frozen=True)
+class Phrasing:
+    """One way of asking: the entry or intent it is for, its language, the text."""
+
+    label: str
+    language: str
+    text: str
+
+
+INTENTS: tuple[str, ...] = (
+    "greeting", "thanks", "goodbye", "help", "privacy", "callback", "permanences", "events",
+    "signup", "my_requests", "erase", "language", "boundary",
+)  # fmt: skip
+"""What a person can ask of the bot itself, in their own words (``none``: a question)."""
+NO_INTENT = "none"
+
+
+def read_phrasings(file: Path, head: str, labels: set[str], problems: list[str]) -> list[Phrasing]:
+    """A tab-separated file ``<head>\tlang\ttext``; each bad line is one problem naming
+    the file, the line and the field."""
+    try:
+        lines = file.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(f"{file}: cannot be read ({exc})")
+        return []
+    if not lines or lines[0].strip().split("\t") != [head, "lang", "text"]:
+        problems.append(f"{file}: line 1: the header must be {head}<tab>lang<tab>text")
+        return []
+    found: list[Phrasing] = []
+    for number, line in enumerate(lines[1:], start=2):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = line.split("\t")
+        if len(fields) != 3:
+            problems.append(f"{file}: line {number}: 3 fields separated by tabs, not "
+                            f"{len(fields)}")  # fmt: skip
+            continue
+        label, language, text = (f.strip() for f in fields)
+        if label not in labels:
+            problems.append(f"{file}: line {number}: {head} {label!r} does not exist")
+        elif language not in LANGUAGES:
+            problems.append(f"{file}: line {number}: lang must be fr or en, not {language!r}")
+        elif not text:
+            problems.append(f"{file}: line {number}: the text is empty")
+        else:
+            found.append(Phrasing(label, language, text))
+    return found
+
+
+@dataclass(frozen=True)
 class Pack:
     """A loaded, validated territory pack."""
 
@@ -585,6 +640,14 @@ class Pack:
     events: PackEvents = field(default_factory=PackEvents)
     synonyms: Synonyms = field(default_factory=Synonyms)
     lexicon: Lexicon = field(default_factory=Lexicon)
+    phrasings: tuple[Phrasing, ...] = ()
+    """More ways of asking for each entry (``questions/*.tsv``): the matcher learns from
+    them and from the entries' own questions."""
+    out_of_scope: tuple[Phrasing, ...] = ()
+    """What no entry answers (``common/out_of_scope.tsv``): "I don't know" is honest."""
+    intent_phrasings: tuple[Phrasing, ...] = ()
+    """Ways of asking for the bot's own functions: ``common/intent_corpus.tsv``, then the
+    pack's own ``intents.tsv``."""
 
     @property
     def id(self) -> str:
@@ -887,8 +950,24 @@ def load_pack(path: Path) -> Pack:
     )
     if problems:
         raise ContentError(problems)
+    entry_ids = {entry.id for _, entry in answers}
+    phrasings: list[Phrasing] = []
+    for file in sorted((path / "questions").glob("*.tsv")):
+        phrasings += read_phrasings(file, "entry", entry_ids, problems)
+    intent_labels = {*INTENTS, NO_INTENT}
+    intent_phrasings: list[Phrasing] = []
+    for file in (common_file(path, "intent_corpus.tsv"), path / "intents.tsv"):
+        if file.exists():
+            intent_phrasings += read_phrasings(file, "intent", intent_labels, problems)
+    outside = common_file(path, "out_of_scope.tsv")
+    out_of_scope = read_phrasings(outside, "label", {"out"}, problems) if outside.exists() else []
+    if problems:
+        raise ContentError(problems)
     pack = Pack(
         path=path,
+        phrasings=tuple(phrasings),
+        out_of_scope=tuple(out_of_scope),
+        intent_phrasings=tuple(intent_phrasings),
         territory=loaded["territory.yaml"],
         places=loaded["places.yaml"],
         teams=loaded["teams.yaml"],

@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot import actions, answers
+from handlers import intents
 from handlers.context import Context
 from handlers.render import reply
 
@@ -14,8 +15,15 @@ async def question(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None or not message.text:
         return
+    knowledge = context.services.knowledge
+    # A crisis comes before everything; then what the person asks of the bot itself.
+    signal = knowledge.detect_crisis(message.text)
+    if signal is None:
+        intent = knowledge.intent(message.text)
+        if intent is not None and await intents.act(update, context, intent):
+            return
     session = await context.session(update)
-    for answer in answers.respond(context.services.knowledge, session.tr, message.text):
+    for answer in answers.respond(knowledge, session.tr, message.text, signal=signal):
         await reply(update, context, answer)
 
 

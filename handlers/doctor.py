@@ -309,7 +309,9 @@ async def _check_menus(bot: Bot, settings: Settings, pack: Pack, results: list[R
     for name, scope, expected in scopes:
         stale = []
         for language in (None, "fr", "en"):
-            wanted = expected(catalogs.translator(language or default, pack.tz))
+            wanted = expected(
+                catalogs.translator(language or default, pack.tz, pack.territory.address)
+            )
             shown = [
                 (c.command, c.description)
                 for c in await bot.get_my_commands(scope=scope, language_code=language)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po
@@ -34,8 +35,32 @@ def test_every_message_has_an_english_translation() -> None:
     assert missing == [], f"untranslated or fuzzy in locales/en: {missing}"
 
 
-def test_placeholders_survive_translation() -> None:
-    catalog = _read(LOCALES / "en" / "LC_MESSAGES" / "messages.po", "en")
+TU = LOCALES / "fr" / "LC_MESSAGES" / "tutoiement.po"
+
+
+def test_every_message_has_its_tu_form() -> None:
+    """The French interface exists in both registers: a string missing in "tu" fails."""
+    catalog = _read(TU, "fr")
+    missing = []
+    for message in catalog:
+        if not message.id:
+            continue
+        strings = [message.string] if isinstance(message.string, str) else list(message.string)
+        if message.fuzzy or not all(strings):
+            missing.append(message.id)
+    assert missing == [], f"no tu form in {TU.relative_to(ROOT)}: {missing}"
+
+
+def test_the_tu_register_says_tu() -> None:
+    for message in _read(TU, "fr"):
+        strings = [message.string] if isinstance(message.string, str) else list(message.string)
+        for string in strings:
+            assert not re.search(r"\b(?:vous|votre|vos)\b", string, re.IGNORECASE), string
+
+
+@pytest.mark.parametrize("path", [LOCALES / "en" / "LC_MESSAGES" / "messages.po", TU])
+def test_placeholders_survive_translation(path: Path) -> None:
+    catalog = _read(path)
     for message in catalog:
         if not message.id:
             continue
@@ -61,3 +86,4 @@ def test_catalogs_are_in_step_with_the_source() -> None:
     for language in ("fr", "en"):
         catalog = _read(LOCALES / language / "LC_MESSAGES" / "messages.po", language)
         assert _ids(catalog) == source, f"locales/{language}: {stale}"
+    assert _ids(_read(TU, "fr")) == source, f"{TU.relative_to(ROOT)}: {stale}"

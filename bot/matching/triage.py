@@ -173,6 +173,50 @@ def load_corpus(folder: Path | None = None) -> list[CorpusLine]:
                 lines.append(CorpusLine(**record))
     if problems:
         raise ContentError(problems[:20])
+    seen = {line.text for line in lines}
+    for extra in everyday_requests(folder.parent):
+        if extra.text not in seen:  # the corpus says it first (it may be a crisis there)
+            seen.add(extra.text)
+            lines.append(extra)
+    return lines
+
+
+NOT_CRISES: tuple[str, ...] = ("intent_corpus.tsv", "out_of_scope.tsv")
+"""Files beside the corpus whose every line is, by construction, not a crisis: what people
+ask of the bot itself ("efface tout ce que tu sais sur moi", "supprime mon compte") and
+questions nobody here answers. They teach the crisis check what is not one, with the
+packs' ways of asking their questions."""
+
+
+SENSITIVE_ENTRIES = frozenset((
+    "violences-conjugales", "harcelement", "harcelement-rue", "harcelement-travail",
+    "sante-mentale", "maison-ados-cmp", "addictions", "police-plainte", "hebergement",
+    "expulsion", "grossesse", "contraception", "depistage", "soins-confidentiels",
+    "droits-mineurs", "separation-parents", "cddf",
+))  # fmt: skip
+"""Knowledge-base entries whose ways of asking may speak of abuse, distress or danger:
+kept out of the crisis check's examples of what is not a crisis."""
+
+
+def everyday_requests(common: Path) -> list[CorpusLine]:
+    """Lines that are not crises by construction: the intents' and out-of-scope corpora,
+    and the packs' ways of asking (``*/questions/*.tsv``) for entries that are not
+    sensitive (those were written without any crisis in them)."""
+    files: list[tuple[Path, frozenset[str] | None]] = [(common / n, None) for n in NOT_CRISES]
+    files += [
+        (path, SENSITIVE_ENTRIES) for path in sorted(common.parent.glob("*/questions/*.tsv"))
+    ]
+    lines: list[CorpusLine] = []
+    for path, skip in files:
+        if not path.exists():
+            continue
+        with path.open(encoding="utf-8", newline="") as handle:
+            for row in csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
+                if len(row) != 3 or row[1] not in ("fr", "en") or not row[2].strip():
+                    continue
+                if skip is not None and row[0] in skip:
+                    continue
+                lines.append(CorpusLine(NONE, NONE, "self", row[1], row[2].strip()))
     return lines
 
 

@@ -1,0 +1,95 @@
+"""Training a :class:`bot.matching.classifier.TextModel` (scikit-learn), in its own process.
+
+python -m bot.matching.classifier_training OUTPUT_STEM < {"examples", "lexicon", "c"}
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from scipy.sparse import hstack
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.svm import LinearSVC
+
+from bot.matching.classifier import Example, TextModel
+from bot.matching.triage import FEATURE_PARTS, MAX_CHARS, MIN_CHARS, Reader, gram_key, word_grams
+from bot.matching.triage_training import write
+from bot.territory import Lexicon
+
+
+def _identity(document: Any) -> Any:
+    return document
+
+
+def train(
+    examples: Sequence[Example], lexicon: Lexicon, c: float, seed: int = 0
+) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+    reader = Reader(lexicon)
+    parts = [
+        TfidfVectorizer(analyzer="char_wb", ngram_range=(MIN_CHARS, MAX_CHARS), min_df=1,
+                        sublinear_tf=True, dtype=np.float32),
+        TfidfVectorizer(analyzer=_identity, min_df=1, sublinear_tf=True, dtype=np.float32),
+        TfidfVectorizer(analyzer=_identity, min_df=1, sublinear_tf=True, dtype=np.float32),
+    ]  # fmt: skip
+    texts = [e.text for e in examples]
+    documents = [
+        [reader.chars(t) for t in texts],
+        [word_grams(reader.words(t)) for t in texts],
+        [word_grams(reader.skeletons(t)) for t in texts],
+    ]
+    features = hstack(
+        [part.fit_transform(docs) for part, docs in zip(parts, documents, strict=True)]
+    ).tocsr()
+    model = LinearSVC(C=c, class_weight="balanced", random_state=seed, max_iter=5000)
+    model.fit(features, [e.label for e in examples])
+    weights = model.coef_.T
+    bias = model.intercept_
+    labels = [str(label) for label in model.classes_]
+    if len(labels) == 2:  # one column for two classes: make it two, one per label
+        weights = np.hstack([-weights, weights])
+        bias = np.array([-bias[0], bias[0]])
+    keys: list[int] = []
+    columns: list[int] = []
+    offset = 0
+    for name, part in zip(FEATURE_PARTS, parts, strict=True):
+        for gram, column in part.vocabulary_.items():
+            keys.append(gram_key(name, gram))
+            columns.append(offset + int(column))
+        offset += len(part.vocabulary_)
+    order = np.argsort(np.asarray(keys, dtype=np.uint32), kind="stable")
+    arrays = {
+        "keys": np.asarray(keys, dtype=np.uint32)[order],
+        "columns": np.asarray(columns, dtype=np.int32)[order],
+        "idf": np.concatenate([part.idf_ for part in parts]).astype(np.float32),
+        "weights": np.asarray(weights, dtype=np.float32),
+        "bias": np.asarray(bias, dtype=np.float32),
+    }
+    return arrays, {"labels": labels, "size": len(examples)}
+
+
+def trained(examples: Sequence[Example], lexicon: Lexicon, c: float) -> TextModel:
+    """A model trained in this process (benches)."""
+    arrays, vocabulary = train(examples, lexicon, c)
+    return TextModel(arrays, vocabulary)
+
+
+def main(argv: Sequence[str]) -> int:
+    if len(argv) != 1:
+        print(__doc__, file=sys.stderr)
+        return 2
+    payload = json.loads(sys.stdin.read())
+    examples = [Example(str(label), str(text)) for label, text in payload["examples"]]
+    arrays, vocabulary = train(examples, Lexicon.model_validate(payload["lexicon"]),
+                               float(payload["c"]))  # fmt: skip
+    from pathlib import Path
+
+    write(Path(argv[0]), arrays, vocabulary)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,58 @@
+"""The bot's own functions, asked for in the person's own words."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.harness import Harness
+
+
+async def test_greeting_thanks_and_goodbye_get_the_menu_or_a_kind_word(bot: Harness) -> None:
+    sam = bot.person("Sam")
+    await sam.send("slt")
+    assert "faire pour" in sam.last_reply
+    await sam.send("merci bcp")
+    assert "Avec plaisir" in sam.last_reply
+    await sam.send("bye a+")
+    assert "À bientôt" in sam.last_reply
+
+
+@pytest.mark.parametrize(
+    ("text", "shows"),
+    [
+        ("je voudrais parler a quelqu'un de votre equipe", "Sujet"),
+        ("c quand la prochaine braderie", "événement"),
+        ("efface tout ce que tu sais sur moi", "Oui, tout effacer"),
+        ("t'es un robot ou une vraie personne ?", "Ce que je garde"),
+        ("ma demande elle en est ou", "demande"),
+        ("can u speak english", "English"),
+    ],
+)
+async def test_a_function_asked_in_free_text_leads_to_it(
+    bot: Harness, text: str, shows: str
+) -> None:
+    sam = bot.person("Sam")
+    await sam.send(text)
+    shown = sam.last_reply + " ".join(sam.last_buttons)
+    assert shows.lower() in shown.lower(), shown
+    assert "pas de réponse" not in shown.lower()
+
+
+async def test_rudeness_gets_a_short_kind_boundary(bot: Harness) -> None:
+    sam = bot.person("Sam")
+    await sam.send("t nul ferme la")
+    assert "respect" in sam.last_reply
+    assert "🙋 Parler à un médiateur" in sam.last_buttons
+
+
+async def test_a_crisis_comes_before_any_intent(bot: Harness) -> None:
+    sam = bot.person("Sam")
+    await sam.send("bonjour, je veux mourir")
+    assert "Que puis-je faire" not in sam.last_reply
+    assert any(word in sam.last_reply for word in ("urgence", "écoute", "seul"))
+
+
+async def test_a_greeting_with_a_question_is_a_question(kb: Harness) -> None:
+    sam = kb.person("Sam")
+    await sam.send("bonjour, comment avoir une mutuelle ?")
+    assert "Que puis-je faire" not in sam.last_reply
