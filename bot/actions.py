@@ -42,6 +42,8 @@ CRISIS = "cr"
 ``o`` someone is, ``t`` I need to talk, ``q`` it was just a question (about ``entry``),
 ``c`` be contacted quickly."""
 CRISIS_CHOICES: tuple[str, ...] = ("d", "o", "t", "q", "c")
+FEEDBACK = "fb"
+"""👍 / 👎 under an answer: ``fb:<up|down>.<entry id>``."""
 ALL = "-"
 """Argument meaning "no particular one": all themes, no quartier, no subject."""
 URGENT = "urgent"
@@ -101,6 +103,10 @@ def theme(theme_id: str) -> str:
 
 def answer(answer_id: str) -> str:
     return f"{ANSWER}:{answer_id}"
+
+
+def feedback(helpful: bool, answer_id: str) -> str:
+    return f"{FEEDBACK}:{'up' if helpful else 'down'}.{answer_id}"
 
 
 def where(theme_id: str | None) -> str:
@@ -176,7 +182,7 @@ def parse(data: str | None) -> Action | None:
         return None
     kind, argument = match.groups()
     if kind in (REQUEST, MY_REQUEST, STAFF, EVENT, SUBSCRIPTION, SIGNUP, PRESENCE, PERMANENCE,
-                EVENT_ADMIN, CRISIS):  # fmt: skip
+                EVENT_ADMIN, CRISIS, FEEDBACK):  # fmt: skip
         return Action(kind, argument) if _COMPOUND.match(argument) else None
     if kind in (QUARTIER, THEME, ANSWER, WHERE, MEDIATOR):
         return Action(kind, argument) if _PACK_IDS.match(argument) else None

@@ -280,8 +280,10 @@ def _venues(partners: list[Partner], tr: Translator) -> tuple[Venue, ...]:
     )
 
 
-def answer(pack: Pack, tr: Translator, answer_id: str, *, edit: bool = False) -> Reply:
-    """One entry: the short answer, where to go, and a human at hand."""
+def answer(
+    pack: Pack, tr: Translator, answer_id: str, *, edit: bool = False, ask_feedback: bool = True
+) -> Reply:
+    """One entry: the short answer, where to go, a human at hand, and "did this help?"."""
     entry = pack.answer(answer_id)
     assert entry is not None
     partners = [p for p in (pack.partner(pid) for pid in entry.partners) if p is not None]
@@ -289,7 +291,12 @@ def answer(pack: Pack, tr: Translator, answer_id: str, *, edit: bool = False) ->
     if partners:
         parts.append("\n\n".join(partner_text(p, tr) for p in partners))
     related = [a for a in (pack.answer(i) for i in entry.see_also) if a is not None]
-    keyboard: list[tuple[Button, ...]] = [(_mediator_button(tr, answer_id),)]
+    keyboard: list[tuple[Button, ...]] = []
+    if ask_feedback:
+        parts.append(tr._("<i>Ça vous a aidé ?</i>"))
+        keyboard.append((Button("👍", actions.feedback(True, answer_id)),
+                         Button("👎", actions.feedback(False, answer_id))))  # fmt: skip
+    keyboard.append((_mediator_button(tr, answer_id),))
     keyboard += [(Button("➡️ " + a.title.get(tr.language), actions.answer(a.id)),) for a in related]
     theme = pack.theme_of(answer_id)
     back = Button(tr._("⬅️ Retour"), actions.theme(theme or actions.ALL))
@@ -513,3 +520,8 @@ def respond(
     if verdict.kind == "suggest":
         return (suggestions(pack, tr, verdict.answer_ids),)
     return (dont_know(tr),)
+
+
+def unanswered(replies: tuple[Reply, ...], tr: Translator) -> bool:
+    """Whether :func:`respond` said "I don't know" (and nothing else)."""
+    return len(replies) == 1 and replies[0].text == dont_know(tr).text

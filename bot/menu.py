@@ -189,6 +189,7 @@ _STAFF_COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("affiche", "poster", N_("Un lien et un QR code à imprimer")),
     ("staff", "staff", N_("L'équipe et ses rôles")),
     ("stats", "stats", N_("Les chiffres du bilan (coordination)")),
+    ("sans_reponse", "unanswered", N_("Les questions restées sans réponse (coordination)")),
     ("annuler_evenement", "cancel_event", N_("Annuler un événement (coordination)")),
     ("permanence_annuler", "cancel_permanence",
      N_("Annuler une date de permanence (coordination)")),

@@ -58,6 +58,13 @@ def policy(pack: Pack, tr: Translator) -> Reply:
             ),
         )
     )
+    if pack.territory.content_loop:
+        text += "\n" + tr._(
+            "<b>Pour améliorer les réponses</b> : quand je n'ai pas de réponse, la question "
+            "est gardée 30 jours, sans aucun lien avec vous (chiffres, adresses e-mail et "
+            "@pseudos retirés), jamais quand vous parlez d'une urgence. L'équipe la lit pour "
+            "ajouter les réponses qui manquent."
+        )
     return Reply(
         text,
         rows(

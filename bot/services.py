@@ -8,6 +8,7 @@ from bot.answers import KnowledgeBase
 from bot.broadcasts import Broadcasts
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.content_loop import ContentLoop
 from bot.escalation import Escalation
 from bot.event_admin import EventAdmin
 from bot.events import Events
@@ -50,6 +51,7 @@ class Services:
         self.pseudonymise = Pseudonymiser(settings.pseudonym_secret.reveal())
         self.people = People(self.db, self.pseudonymise, self.clock, self.default_language)
         self.inbox = Inbox(self.db, self.clock)
+        self.content_loop = ContentLoop(self.db, pack, self.clock)
         self.requests = Requests(self.db, pack, self.people, self.clock)
         self.queue = Queue(self.db, pack, self.clock)
         self.escalation = Escalation(self.db, pack, self.clock)

@@ -23,8 +23,30 @@ async def question(update: Update, context: Context) -> None:
         if intent is not None and await intents.act(update, context, intent):
             return
     session = await context.session(update)
-    for answer in answers.respond(knowledge, session.tr, message.text, signal=signal):
+    replies = answers.respond(knowledge, session.tr, message.text, signal=signal)
+    for answer in replies:
         await reply(update, context, answer)
+    if signal is None and answers.unanswered(replies, session.tr):
+        await context.services.content_loop.unanswered(message.text, session.tr.language)
+
+
+async def feedback_button(update: Update, context: Context) -> None:
+    """👍 / 👎 under an answer: counted for the entry, then the question goes away."""
+    pack = context.services.pack
+
+    def valid(argument: str) -> bool:
+        vote, _, entry_id = argument.partition(".")
+        return vote in ("up", "down") and pack.answer(entry_id) is not None
+
+    action = await context.pressed(update, actions.FEEDBACK, valid, answer=False)
+    if action is None or update.callback_query is None:
+        return
+    vote, _, entry_id = action.argument.partition(".")
+    await context.services.content_loop.feedback(entry_id, vote == "up")
+    tr = (await context.session(update)).tr
+    await update.callback_query.answer(tr._("Merci pour votre avis !"))
+    context.answered = True
+    await reply(update, context, answers.answer(pack, tr, entry_id, edit=True, ask_feedback=False))
 
 
 async def theme_button(update: Update, context: Context) -> None:

@@ -115,6 +115,7 @@ def register(app: PassApp) -> None:
     staff_command(("staff", "equipe"), staff.list_staff)
     staff_command(("topic",), staff.set_topic)
     staff_command(("stats", "bilan"), staff.stats_command)
+    staff_command(("sans_reponse", "unanswered"), staff.unanswered_command)
     staff_command(("note",), staff.note_command)
     staff_command(("notes",), staff.notes_command)
     staff_command(("prenom", "show_name"), staff.show_name_command)
@@ -160,6 +161,7 @@ def register(app: PassApp) -> None:
     button(actions.QUARTIER, conversation.quartier_button)
     button(actions.THEME, answers.theme_button)
     button(actions.ANSWER, answers.answer_button)
+    button(actions.FEEDBACK, answers.feedback_button)
     button(actions.WHERE, answers.where_button)
     button(actions.MEDIATOR, requests.mediator_button)
     button(actions.CRISIS, requests.crisis_button)
@@ -277,6 +279,7 @@ async def _apply_retention(context: Context) -> None:
         if record is not None:
             await requests.refresh_card(context, record)
     await services.inbox.tidy()
+    await services.content_loop.tidy()
     contacts = await services.events.forget_past_contacts()
     if contacts:
         log.info("retention: erased the contact of %d teams after their event", contacts)

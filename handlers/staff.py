@@ -174,6 +174,20 @@ async def stats_command(update: Update, context: Context) -> None:
                                     message_thread_id=thread)  # fmt: skip
 
 
+async def unanswered_command(update: Update, context: Context) -> None:
+    """/sans_reponse: what people asked that the bot could not answer, for coordinators."""
+    tr, member = await context.staff(update)
+    shown, table = await context.services.content_loop.report(member, tr)
+    await reply(update, context, shown)
+    chat = update.effective_chat
+    message = update.effective_message
+    if not table or chat is None:
+        return
+    thread = message.message_thread_id if message and message.is_topic_message else None
+    await context.bot.send_document(chat.id, table, filename="sans_reponse.csv",
+                                    message_thread_id=thread)  # fmt: skip
+
+
 async def reply_to_card(update: Update, context: Context) -> None:
     """A mediator's reply to a card (or to a relayed message) goes to the person."""
     message = update.effective_message

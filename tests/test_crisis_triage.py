@@ -436,7 +436,7 @@ def test_ask_jsonl_prints_one_stable_object_per_message() -> None:
 
 @pytest.mark.parametrize(
     ("pack", "word", "not_into"),
-    [("dumbea", "classe", "casse"), ("kremlin-bicetre", "rentre", "rendre")],
+    [("dumbea", "absente", "absent"), ("kremlin-bicetre", "rentre", "rendre")],
 )
 def test_a_word_people_write_is_never_corrected_into_another(
     kbs: dict[str, KnowledgeBase], pack: str, word: str, not_into: str

@@ -288,4 +288,26 @@ MIGRATIONS: tuple[Migration, ...] = (
             )""",
         ),
     ),
+    Migration(
+        8,
+        "content loop",
+        (
+            # 👍 / 👎 under answers: counts per entry and day, nothing about who tapped.
+            """CREATE TABLE answer_feedback (
+                entry_id  TEXT NOT NULL,
+                day       TEXT NOT NULL,
+                helpful   INTEGER NOT NULL DEFAULT 0,
+                unhelpful INTEGER NOT NULL DEFAULT 0,
+                PRIMARY KEY (entry_id, day)
+            ) WITHOUT ROWID""",
+            # Questions the bot could not answer (packs that opt in): the words with digits,
+            # e-mail addresses and @handles removed, the day, no link to anyone; 30 days.
+            """CREATE TABLE unanswered (
+                id       INTEGER PRIMARY KEY,
+                language TEXT NOT NULL,
+                text     TEXT NOT NULL,
+                day      TEXT NOT NULL
+            )""",
+        ),
+    ),
 )
