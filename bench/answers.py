@@ -34,8 +34,10 @@ from bot.evaluation import (  # noqa: E402
     LabelledQuestion,
     load_crisis,
     load_questions,
+    load_understanding,
     score_answers,
     score_crisis,
+    score_understanding,
 )
 from bot.territory import Pack, Phrases, content_root, load_pack  # noqa: E402
 
@@ -151,12 +153,40 @@ def resident_memory(people: int) -> str:
     return asyncio.run(run())
 
 
+def print_understanding(kbs: dict[str, KnowledgeBase], path: Path) -> None:
+    items = load_understanding(path)
+    scores = score_understanding(kbs, items)
+    total = scores.total_answerable
+    print(
+        f"SEALED {path.name}: {len(items)} messages — {total} for an entry, "
+        f"{scores.intents} for the bot's functions, {scores.out_of_scope} out of scope"
+    )
+    print(f"  right entry first      {scores.top1():6.1%} of {total}   (goal 85 %)")
+    for pack_name in PACKS:
+        fr, en = scores.top1(pack_name, "fr"), scores.top1(pack_name, "en")
+        print(
+            f"    {pack_name:<16} {scores.top1(pack_name):6.1%}   (goal 80 %)"
+            f"   fr {fr:6.1%}   en {en:6.1%}"
+        )
+    print(f"    French {scores.top1(lang='fr'):6.1%}, English {scores.top1(lang='en'):6.1%}"
+          "   (goal: within 5 points)")  # fmt: skip
+    print(f"  confident but wrong    {scores.confident_wrong / max(total, 1):6.1%}   (goal < 2 %)")
+    print(f"  functions recognised   {scores.intents_right / max(scores.intents, 1):6.1%} of "
+          f"{scores.intents}   (goal 90 %)")  # fmt: skip
+    print(f"  honest 'don't know'    {scores.honest / max(scores.out_of_scope, 1):6.1%} of "
+          f"{scores.out_of_scope}   (goal 90 %)")  # fmt: skip
+    print(f"  crisis replies to these non-crisis messages: {scores.alarms} of {len(items)}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=5, help="passes over the questions")
     parser.add_argument("--show-misses", action="store_true")
     parser.add_argument("--inflate", type=int, default=2000, help="entries per inflated pack")
     parser.add_argument("--sealed", help="a sealed crisis set, run once: figures only")
+    parser.add_argument(
+        "--sealed-questions", help="a sealed understanding set (entries, intents, out of "
+        "scope), run once: figures only")  # fmt: skip
     parser.add_argument("--people", type=int, default=10_000, help="people for the memory")
     args = parser.parse_args()
 
@@ -198,6 +228,9 @@ def main() -> int:
     for name in ("crisis.yaml", "crisis_holdout.yaml", "crisis_blind2.yaml"):
         print_crisis(f"{name} (development)", score_crisis(kbs, load_crisis(EVAL / name)),
                      args.show_misses)  # fmt: skip
+    if args.sealed_questions:
+        print_understanding(kbs, Path(args.sealed_questions))
+        return 0
     if args.sealed:
         sealed = load_crisis(Path(args.sealed))
         for pack_name in PACKS:

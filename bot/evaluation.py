@@ -210,3 +210,90 @@ def score_crisis(
                 scores.false_urgent += signal.urgent
                 scores.alarmed.append((m, given))
     return scores
+
+
+@dataclass(frozen=True)
+class Understood:
+    """One message of an understanding set: ``expected`` is an entry id, ``intent:<id>``
+    (one of the bot's own functions) or ``None`` (out of scope: "I don't know")."""
+
+    pack: str
+    lang: str
+    text: str
+    expected: str | None
+
+
+def load_understanding(path: Path) -> list[Understood]:
+    data: list[dict[str, Any]] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [
+        Understood(
+            d["pack"],
+            d["lang"],
+            str(d["text"]),
+            None if str(d["expected"]) == "none" else str(d["expected"]),
+        )
+        for d in data
+    ]
+
+
+@dataclass
+class UnderstandingScores:
+    """What a person gets, as the bot runs: a crisis first, then an intent, then an entry."""
+
+    answerable: Counter[tuple[str, str]] = field(default_factory=Counter)
+    """(pack, lang) → questions an entry answers."""
+    right: Counter[tuple[str, str]] = field(default_factory=Counter)
+    """(pack, lang) → the right entry first."""
+    confident_wrong: int = 0
+    intents: int = 0
+    intents_right: int = 0
+    out_of_scope: int = 0
+    honest: int = 0
+    alarms: int = 0
+    """Crisis replies (check-in or card) to these messages, none of which is a crisis."""
+    misses: list[tuple[Understood, str]] = field(default_factory=list)
+
+    def top1(self, pack: str | None = None, lang: str | None = None) -> float:
+        keys = [k for k in self.answerable if pack in (None, k[0]) and lang in (None, k[1])]
+        total = sum(self.answerable[k] for k in keys)
+        return sum(self.right[k] for k in keys) / total if total else 0.0
+
+    @property
+    def total_answerable(self) -> int:
+        return sum(self.answerable.values())
+
+
+def score_understanding(
+    kbs: Mapping[str, KnowledgeBase], items: Iterable[Understood]
+) -> UnderstandingScores:
+    scores = UnderstandingScores()
+    for item in items:
+        kb = kbs[item.pack]
+        signal = kb.detect_crisis(item.text)
+        scores.alarms += signal is not None
+        intent = kb.intent(item.text) if signal is None else None
+        verdict = kb.decide(item.text, item.lang)
+        got = (f"intent:{intent}" if intent else
+               f"{verdict.kind} {','.join(verdict.answer_ids)}")  # fmt: skip
+        if item.expected is None:
+            scores.out_of_scope += 1
+            if intent is None and verdict.kind == "none":
+                scores.honest += 1
+            else:
+                scores.misses.append((item, got))
+        elif item.expected.startswith("intent:"):
+            scores.intents += 1
+            if intent == item.expected.removeprefix("intent:"):
+                scores.intents_right += 1
+            else:
+                scores.misses.append((item, got))
+        else:
+            key = (item.pack, item.lang)
+            scores.answerable[key] += 1
+            if intent is None and verdict.answer_ids[:1] == (item.expected,):
+                scores.right[key] += 1
+            else:
+                scores.misses.append((item, got))
+                if intent is None and verdict.kind == "answer":
+                    scores.confident_wrong += 1
+    return scores

@@ -410,7 +410,7 @@ async def test_every_reply_that_is_not_a_confident_answer_carries_the_emergency_
 
 
 def test_ask_jsonl_prints_one_stable_object_per_message() -> None:
-    messages = "je veux mourir\nhoraires de la mission locale\n\nmdr ce prof me tue\n"
+    messages = "je veux mourir\nhoraires de la mission locale\n\nmdr ce prof me tue\nslt\n"
     result = subprocess.run(
         [sys.executable, "-m", "bot", "ask", "--territory", "kremlin-bicetre", "--jsonl"],
         input=messages,
@@ -420,15 +420,16 @@ def test_ask_jsonl_prints_one_stable_object_per_message() -> None:
         cwd=ROOT,
     )
     objects = [json.loads(line) for line in result.stdout.splitlines()]
-    assert len(objects) == 3
+    assert len(objects) == 4
     for obj in objects:
-        assert {"crisis", "category", "verdict", "ids"} <= set(obj)
+        assert {"crisis", "category", "intent", "verdict", "ids"} <= set(obj)
         assert obj["crisis"] in ("urgent", "concern", "none")
         assert obj["verdict"] in ("answer", "suggest", "none")
         assert isinstance(obj["ids"], list)
     assert objects[0]["crisis"] == "urgent"
     assert objects[0]["category"] == "suicide"
     assert objects[2]["crisis"] != "urgent"
+    assert [o["intent"] for o in objects] == [None, None, None, "greeting"]
 
 
 # --- Spelling correction -----------------------------------------------------------------

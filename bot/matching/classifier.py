@@ -37,7 +37,7 @@ from bot.matching.triage import (
 )
 from bot.territory import ContentError, Lexicon
 
-TRAINING_VERSION = "1"
+TRAINING_VERSION = "2"
 """Bump when the training changes in a way the examples' digest cannot see."""
 
 
@@ -86,7 +86,9 @@ class TextModel:
         self._keys = np.asarray(arrays["keys"], dtype=np.uint32)
         self._columns = np.asarray(arrays["columns"], dtype=np.int64)
         self._idf = np.asarray(arrays["idf"], dtype=np.float32)
-        self._weights = np.ascontiguousarray(arrays["weights"], dtype=np.float32)
+        self._indptr = np.asarray(arrays["w_indptr"], dtype=np.int64)
+        self._indices = np.asarray(arrays["w_indices"], dtype=np.int64)
+        self._data = np.asarray(arrays["w_data"], dtype=np.float32)
         self._bias = np.asarray(arrays["bias"], dtype=np.float32)
         self.labels: tuple[str, ...] = tuple(vocabulary["labels"])
 
@@ -118,7 +120,14 @@ class TextModel:
         columns, values = self._vector(text, reader)
         if not len(columns):
             return NOTHING
-        margins = self._bias + values @ self._weights[columns]
+        margins = self._bias.copy()
+        starts, ends = self._indptr[columns], self._indptr[columns + 1]
+        lengths = ends - starts
+        if lengths.sum():
+            at = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(
+                lengths.sum()
+            )
+            np.add.at(margins, self._indices[at], self._data[at] * np.repeat(values, lengths))
         order = np.argsort(-margins)[:top]
         return Ranked(tuple(self.labels[i] for i in order),
                       tuple(float(margins[i]) for i in order))  # fmt: skip
