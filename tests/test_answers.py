@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bot.territory import content_root, load_pack
@@ -31,7 +33,7 @@ async def test_browse_theme_topic_answer_back_and_menu_in_one_message(bot: Harne
     await sam.send("/start")
     sent = len(bot.calls("sendMessage"))
     await sam.press("Poser une question")
-    assert "choisissez un thème" in sam.last_reply
+    assert "choisissez un thème" in sam.last_reply or "choisis un thème" in sam.last_reply
     await sam.press(theme.name.fr)
     assert entry.title.fr in sam.last_buttons
     await sam.press(entry.title.fr)
@@ -40,7 +42,7 @@ async def test_browse_theme_topic_answer_back_and_menu_in_one_message(bot: Harne
     await sam.press("Retour")
     assert entry.title.fr in sam.last_buttons
     await sam.press("Menu principal")
-    assert "Que puis-je faire" in sam.last_reply
+    assert re.search(r"faire pour (?:vous|toi) \?", sam.last_reply)
     assert len(bot.calls("sendMessage")) == sent  # every step edited the same message
 
 
@@ -93,17 +95,19 @@ async def test_crisis_message_gets_numbers_first_and_a_human(bot: Harness) -> No
     assert category is not None
     emergency = pack.number(category.emergency)
     assert emergency is not None
-    assert f"Appelez le {emergency.number}" in first
+    assert re.search(rf"[Aa]ppel(?:ez|le) le {emergency.number}", first)
     assert any("contacté·e vite" in b["text"] for row in messages[0].buttons for b in row)
     await sam.press("contacté·e vite")
-    assert "Comment voulez-vous" in sam.last_reply  # no other question: how to answer
+    assert re.search(
+        r"Comment (?:voulez-vous|veux-tu)", sam.last_reply
+    )  # no other question: how to answer
 
 
 @pytest.mark.parametrize("text", ["mdr ce prof me tue", "je meurs de faim lol"])
 async def test_figurative_language_gets_no_crisis_screen(bot: Harness, text: str) -> None:
     sam = bot.person()
     await sam.send(text)
-    assert "Appelez le" not in sam.last_reply
+    assert not re.search(r"[Aa]ppel(?:ez|le) le", sam.last_reply)
 
 
 async def test_crisis_numbers_stay_on_screen_after_im_fine(bot: Harness) -> None:

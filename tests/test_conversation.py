@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.harness import Harness
@@ -31,7 +33,7 @@ async def test_start_in_dumbea_names_dumbea(dumbea: Harness) -> None:
 async def test_menu_and_help_commands(bot: Harness) -> None:
     sam = bot.person()
     await sam.send("/menu")
-    assert "Que puis-je faire" in sam.last_reply
+    assert re.search(r"faire pour (?:vous|toi) \?", sam.last_reply)
     await sam.send("/help")
     assert "/urgence" in sam.last_reply and "/oublier" in sam.last_reply
     await sam.send("/aide")
@@ -66,7 +68,7 @@ async def test_emergency_button_edits_the_menu_in_place(bot: Harness) -> None:
     assert len(bot.calls("sendMessage")) == sent_before
     assert "15" in sam.last_reply
     await sam.press("Menu principal")
-    assert "Que puis-je faire" in sam.last_reply
+    assert re.search(r"faire pour (?:vous|toi) \?", sam.last_reply)
 
 
 async def test_every_button_press_is_answered(bot: Harness) -> None:
@@ -93,7 +95,7 @@ async def test_non_text_messages_get_a_kind_explanation(
     sam = bot.person()
     await sam.send_media(kind)
     assert words in sam.last_reply
-    assert "Écrivez-moi" in sam.last_reply
+    assert re.search(r"Écri(?:vez|s)-moi", sam.last_reply)
 
 
 async def test_edited_message_is_explained_not_rerun(bot: Harness) -> None:

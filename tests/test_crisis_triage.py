@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -290,7 +291,7 @@ def test_a_card_naming_an_unknown_number_is_refused_at_start(tmp_path: Path) -> 
 
 
 def _called_numbers(pack_numbers: list[str], text: str) -> list[str]:
-    return [n for n in pack_numbers if f"Appelez le {n}" in text or f"appelez le {n}" in text]
+    return [n for n in pack_numbers if re.search(rf"[Aa]ppel(?:ez|le) le {n}\b", text)]
 
 
 async def test_urgent_card_names_one_number_first_then_who_listens(bot: Harness) -> None:
@@ -317,9 +318,9 @@ async def test_two_taps_from_the_card_make_an_urgent_request(tmp_path: Path) -> 
     async with harness_for("kremlin-bicetre", tmp_path, staff_chat_id=staff_chat) as bot:
         sam = bot.person()
         await sam.send("mon beau pere me frappe tous les soirs jai peur de rentrer")
-        assert "Appelez le 17" in sam.replies[0].text
+        assert re.search(r"[Aa]ppel(?:ez|le) le 17", sam.replies[0].text)
         await sam.press("Être contacté·e vite")
-        assert "Comment voulez-vous" in sam.last_reply
+        assert re.search(r"Comment (?:voulez-vous|veux-tu)", sam.last_reply)
         await sam.press("Ici, dans Telegram")
         assert "C'est envoyé" in sam.last_reply
         [record] = await store.open_requests(bot.services.db, None)
@@ -363,7 +364,7 @@ async def test_a_concern_gets_a_gentle_check_and_the_answer_behind_a_button(
     assert "J'ai besoin de parler" in buttons
     assert "C'était juste une question" in buttons
     await sam.press("C'était juste une question")
-    assert "Appelez le" in sam.last_reply  # the numbers stay, at the bottom
+    assert re.search(r"[Aa]ppel(?:ez|le) le", sam.last_reply)  # the numbers stay, at the bottom
 
 
 async def test_i_am_in_danger_from_the_check_in_gives_the_urgent_card(bot: Harness) -> None:
@@ -372,7 +373,7 @@ async def test_i_am_in_danger_from_the_check_in_gives_the_urgent_card(bot: Harne
     if "Je suis en danger" not in " ".join(sam.last_buttons):
         pytest.skip("read as urgent: the check-in is not shown")
     await sam.press("Je suis en danger")
-    assert "Appelez le" in sam.last_reply
+    assert re.search(r"[Aa]ppel(?:ez|le) le", sam.last_reply)
     assert "Être contacté·e vite" in " ".join(sam.last_buttons)
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zoneinfo
+from pathlib import Path
 
 import pytest
 
@@ -36,7 +38,7 @@ async def test_language_choice_is_remembered_over_the_app_language(bot: Harness)
     assert stored == "en"
     await sam.send("/language")
     await sam.press("Français")
-    assert "je vous parle en français" in sam.last_reply
+    assert re.search(r"je (?:vous|te) parle en français", sam.last_reply)
 
 
 async def test_language_entry_of_the_menu(bot: Harness) -> None:
@@ -89,3 +91,19 @@ def test_naive_datetimes_are_refused() -> None:
     fr = Catalogs().translator("fr")
     with pytest.raises(ValueError, match="naive"):
         fr.moment(dt.datetime(2026, 1, 1, 12, 0))  # noqa: DTZ001
+
+
+async def test_each_pack_speaks_french_in_its_register(tmp_path: Path) -> None:
+    """Dumbéa's youth-prevention pack says "tu"; Le Kremlin-Bicêtre keeps "vous"."""
+    from tests.harness import harness_for
+
+    async with harness_for("dumbea", tmp_path, db_name="d.sqlite3") as dumbea:
+        sam = dumbea.person("Sam")
+        await sam.send("/menu")
+        assert "pour toi" in sam.last_reply
+        await sam.send("/confidentialite")
+        assert "ton compte" in sam.last_reply and "votre" not in sam.last_reply.lower()
+    async with harness_for("kremlin-bicetre", tmp_path, db_name="k.sqlite3") as kb:
+        sam = kb.person("Sam")
+        await sam.send("/menu")
+        assert "pour vous" in sam.last_reply
