@@ -56,3 +56,20 @@ async def test_a_greeting_with_a_question_is_a_question(kb: Harness) -> None:
     sam = kb.person("Sam")
     await sam.send("bonjour, comment avoir une mutuelle ?")
     assert "Que puis-je faire" not in sam.last_reply
+
+
+async def test_events_asked_by_kind_and_sign_up_for_the_event_meant(kb: Harness) -> None:
+    from bot.event_kinds import BRADERIE, TOURNAMENT
+    from tests.test_signup import make_event
+
+    await make_event(kb, BRADERIE, "Braderie de Noël")
+    await make_event(kb, TOURNAMENT, "Tournoi de foot des jeunes", days=4)
+    sam = kb.person("Sam")
+    await sam.send("c quand la prochaine braderie ?")
+    assert any("Braderie de Noël" in b for b in sam.last_buttons)
+    assert not any("Tournoi" in b for b in sam.last_buttons)
+    await sam.send("comment je m'inscris au tournoi de foot")
+    assert "Tournoi de foot des jeunes" in sam.last_reply  # its page, with the button
+    assert "✅ Je m'inscris" in sam.last_buttons
+    await sam.send("y a quoi comme activités ce mois ci ?")
+    assert {"Braderie", "Tournoi"} <= {w for b in sam.last_buttons for w in b.split()}

@@ -79,6 +79,29 @@ class Ranked:
 NOTHING = Ranked((), ())
 
 
+PER_FEATURE = 64
+"""A feature keeps its weights for at most this many labels, the strongest: with many
+labels (2,000 entries) reading stays a few thousand additions, and memory small. A pack
+of a few dozen entries is not touched."""
+
+
+def _strongest(
+    indptr: np.ndarray, indices: np.ndarray, data: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    lengths = np.diff(indptr)
+    if not len(lengths) or lengths.max() <= PER_FEATURE:
+        return indptr, indices, data
+    keep = np.ones(len(data), dtype=bool)
+    for row in np.flatnonzero(lengths > PER_FEATURE):
+        start, end = indptr[row], indptr[row + 1]
+        weakest = np.argsort(np.abs(data[start:end]))[: end - start - PER_FEATURE]
+        keep[start + weakest] = False
+    rows = np.repeat(np.arange(len(lengths)), lengths)
+    counts = np.bincount(rows[keep], minlength=len(lengths))
+    kept = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    return kept, indices[keep], data[keep]
+
+
 class TextModel:
     """One weight column per label over hashed n-gram keys, as in the crisis model."""
 
@@ -86,9 +109,11 @@ class TextModel:
         self._keys = np.asarray(arrays["keys"], dtype=np.uint32)
         self._columns = np.asarray(arrays["columns"], dtype=np.int64)
         self._idf = np.asarray(arrays["idf"], dtype=np.float32)
-        self._indptr = np.asarray(arrays["w_indptr"], dtype=np.int64)
-        self._indices = np.asarray(arrays["w_indices"], dtype=np.int64)
-        self._data = np.asarray(arrays["w_data"], dtype=np.float32)
+        self._indptr, self._indices, self._data = _strongest(
+            np.asarray(arrays["w_indptr"], dtype=np.int64),
+            np.asarray(arrays["w_indices"], dtype=np.int64),
+            np.asarray(arrays["w_data"], dtype=np.float32),
+        )
         self._bias = np.asarray(arrays["bias"], dtype=np.float32)
         self.labels: tuple[str, ...] = tuple(vocabulary["labels"])
 
