@@ -644,7 +644,7 @@ class Pack:
     """More ways of asking for each entry (``questions/*.tsv``): the matcher learns from
     them and from the entries' own questions."""
     out_of_scope: tuple[Phrasing, ...] = ()
-    """What no entry answers (``common/out_of_scope.tsv``): "I don't know" is honest."""
+    """What no entry answers (``common/out_of_scope*.tsv``): "I don't know" is honest."""
     intent_phrasings: tuple[Phrasing, ...] = ()
     """Ways of asking for the bot's own functions: ``common/intent_corpus.tsv``, then the
     pack's own ``intents.tsv``."""
@@ -959,8 +959,9 @@ def load_pack(path: Path) -> Pack:
     for file in (common_file(path, "intent_corpus.tsv"), path / "intents.tsv"):
         if file.exists():
             intent_phrasings += read_phrasings(file, "intent", intent_labels, problems)
-    outside = common_file(path, "out_of_scope.tsv")
-    out_of_scope = read_phrasings(outside, "label", {"out"}, problems) if outside.exists() else []
+    out_of_scope: list[Phrasing] = []
+    for outside in sorted(common_file(path, "out_of_scope.tsv").parent.glob("out_of_scope*.tsv")):
+        out_of_scope += read_phrasings(outside, "label", {"out"}, problems)
     if problems:
         raise ContentError(problems)
     pack = Pack(

@@ -21,19 +21,18 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from zlib import crc32
 
 import numpy as np
 
 from bot.matching.text import tokens
 from bot.matching.triage import (
-    _PART_SEEDS,
     FEATURE_PARTS,
     Reader,
     _writable,
     analyse,
     cache_dir,
     gram_key,
+    hashed_grams,
 )
 from bot.territory import ContentError, Lexicon
 
@@ -119,11 +118,9 @@ class TextModel:
 
     def _vector(self, text: str, reader: Reader) -> tuple[np.ndarray, np.ndarray]:
         parts = []
-        for name, grams in zip(FEATURE_PARTS, analyse(text, reader), strict=True):
-            if not grams:
+        for keys in hashed_grams(text, reader):
+            if not len(keys):
                 continue
-            seed = _PART_SEEDS[name]
-            keys = np.array([crc32(g.encode(), seed) for g in grams], dtype=np.uint32)
             at = np.searchsorted(self._keys, keys)
             at[at >= len(self._keys)] = 0
             known = self._keys[at] == keys

@@ -42,7 +42,13 @@ def fold(text: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """Folded tokens; elisions ("j'ai", "l'école") split on the apostrophe."""
-    return [_REPEATS.sub(r"\1", t) for t in _TOKEN.findall(fold(text))]
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=2048)
+def _tokens(text: str) -> tuple[str, ...]:
+    # A message is tokenised by each of its checks (crisis, intent, entries): once is enough.
+    return tuple(_REPEATS.sub(r"\1", t) for t in _TOKEN.findall(fold(text)))
 
 
 class Normaliser:

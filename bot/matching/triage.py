@@ -203,6 +203,7 @@ def everyday_requests(common: Path) -> list[CorpusLine]:
     and the packs' ways of asking (``*/questions/*.tsv``) for entries that are not
     sensitive (those were written without any crisis in them)."""
     files: list[tuple[Path, frozenset[str] | None]] = [(common / n, None) for n in NOT_CRISES]
+    files += [(path, None) for path in sorted(common.glob("out_of_scope?*.tsv"))]
     files += [
         (path, SENSITIVE_ENTRIES) for path in sorted(common.parent.glob("*/questions/*.tsv"))
     ]
@@ -361,6 +362,16 @@ def analyse(
     )
 
 
+@lru_cache(maxsize=256)
+def hashed_grams(text: str, reader: Reader) -> tuple[np.ndarray, ...]:
+    """The message's n-gram keys, per part: read once, whichever model asks (the crisis
+    check, the intents, the entries read the same message with the same reader)."""
+    return tuple(
+        np.array([crc32(g.encode(), _PART_SEEDS[name]) for g in grams], dtype=np.uint32)
+        for name, grams in zip(FEATURE_PARTS, analyse(text, reader), strict=True)
+    )
+
+
 def word_grams(words: list[str]) -> list[str]:
     grams = list(words)
     grams += [f"{a} {b}" for a, b in pairwise(words)]
@@ -423,11 +434,9 @@ class TriageModel:
     ) -> tuple[np.ndarray, np.ndarray]:
         """The message's feature columns and tf-idf values (each part l2-normalised)."""
         parts = []
-        for name, grams in zip(FEATURE_PARTS, analyse(text, reader, folded), strict=True):
-            if not grams:
+        for keys in hashed_grams(text, reader):
+            if not len(keys):
                 continue
-            seed = _PART_SEEDS[name]
-            keys = np.array([crc32(g.encode(), seed) for g in grams], dtype=np.uint32)
             at = np.searchsorted(self._keys, keys)
             at[at >= len(self._keys)] = 0
             known = self._keys[at] == keys
