@@ -189,7 +189,7 @@ def ask(territory: str, language: str, question: str) -> int:
     kb = KnowledgeBase(pack)
     signal = kb.detect_crisis(question)
     verdict = kb.decide(question, language)
-    match = verdict.match
+    match = kb.match(question, language)  # the word index's view, even when not needed
     print(f"question:   {question}")
     print(f"words:      {' '.join(kb.normalisers[match.language].words(question))}")
     print(f"terms ({match.language}): {' '.join(match.terms) or '-'}")

@@ -67,6 +67,20 @@ class Verdict:
     """What the entry classifier made of it."""
 
 
+def confident(
+    ranked: Ranked, answer_at: float = CLASSIFIER_ANSWER, lead_at: float = CLASSIFIER_LEAD
+) -> str | None:
+    """The entry the classifier answers alone: its best label, an entry, at or above the
+    answering margin and ahead of the next entry by the lead."""
+    entries = [(label, margin) for label, margin in zip(ranked.labels, ranked.margins,
+               strict=True) if label != NOT_AN_ENTRY]  # fmt: skip
+    if not entries or ranked.best != entries[0][0]:
+        return None
+    first, margin = entries[0]
+    lead = margin - entries[1][1] if len(entries) > 1 else float("inf")
+    return first if margin >= answer_at and lead >= lead_at else None
+
+
 def combine(
     lexical: Verdict,
     ranked: Ranked,
@@ -79,10 +93,9 @@ def combine(
                strict=True) if label != NOT_AN_ENTRY]  # fmt: skip
     if not entries:
         return replace(lexical, ranked=ranked)
-    first, margin = entries[0]
-    lead = margin - entries[1][1] if len(entries) > 1 else float("inf")
-    if ranked.best == first and margin >= answer_at and lead >= lead_at:
-        return Verdict("answer", (first,), lexical.match, ranked)
+    sure = confident(ranked, answer_at, lead_at)
+    if sure is not None:
+        return Verdict("answer", (sure,), lexical.match, ranked)
     if ranked.best == NOT_AN_ENTRY:
         # What no entry is about, by the classifier: the word index answers only an entry
         # the classifier also sees among its best; else "I don't know" is the honest reply.
@@ -182,10 +195,13 @@ class KnowledgeBase:
         """The classifier, trained on many ways of asking, speaks first; the word index
         (rare words in common with an entry) answers where it is sure, and adds its
         candidates to the choices."""
-        lexical = self.lexical(text, language)
         if self.entry_model is None:
-            return lexical
-        return combine(lexical, self.entry_model.rank(text, self.reader))
+            return self.lexical(text, language)
+        ranked = self.entry_model.rank(text, self.reader)
+        sure = confident(ranked)
+        if sure is not None:  # the word index would not change it: no need to search it
+            return Verdict("answer", (sure,), Match(language, ()), ranked)
+        return combine(self.lexical(text, language), ranked)
 
     def lexical(self, text: str, language: str) -> Verdict:
         """The word index alone: what the matcher was before the classifier."""

@@ -145,11 +145,11 @@ class TextModel:
         margins = self._bias.copy()
         starts, ends = self._indptr[columns], self._indptr[columns + 1]
         lengths = ends - starts
-        if lengths.sum():
-            at = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(
-                lengths.sum()
-            )
-            np.add.at(margins, self._indices[at], self._data[at] * np.repeat(values, lengths))
+        total = int(lengths.sum())
+        if total:
+            at = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
+            margins += np.bincount(self._indices[at], self._data[at] * np.repeat(values, lengths),
+                                   minlength=len(margins)).astype(np.float32)  # fmt: skip
         order = np.argsort(-margins)[:top]
         return Ranked(tuple(self.labels[i] for i in order),
                       tuple(float(margins[i]) for i in order))  # fmt: skip
