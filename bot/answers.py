@@ -40,7 +40,9 @@ MAX_SUGGESTIONS = 3
 
 
 ENTRY_C = 0.5
-"""Regularisation of the entry classifier (bench/matcher.py, development sets)."""
+"""Regularisation of the entry classifier (bench/matcher.py, development sets). Its labels
+are not balanced: what no entry answers keeps the weight of its many examples (on the
+development sets: honest "I don't know" 90 -> 94 %, right entry first 96.4 -> 95.6 %)."""
 INTENT_C = 0.5
 CLASSIFIER_ANSWER = 0.2
 """The entry classifier answers alone at or above this margin (its own boundary), with
@@ -159,7 +161,9 @@ class KnowledgeBase:
         ]
         entry_training += [Example(NOT_AN_ENTRY, p.text) for p in pack.out_of_scope]
         self.entry_model = (
-            shared_text_model(f"entries-{pack.id}", entry_training, pack.lexicon, ENTRY_C)
+            shared_text_model(
+                f"entries-{pack.id}", entry_training, pack.lexicon, ENTRY_C, balanced=False
+            )
             if len({e.label for e in entry_training}) >= 2
             else None
         )

@@ -155,8 +155,10 @@ class TextModel:
                       tuple(float(margins[i]) for i in order))  # fmt: skip
 
 
-def digest(kind: str, examples: Sequence[Example], lexicon: Lexicon, c: float) -> str:
-    sha = hashlib.sha256(f"{kind}\n{TRAINING_VERSION}\n{c}\n".encode())
+def digest(
+    kind: str, examples: Sequence[Example], lexicon: Lexicon, c: float, balanced: bool = True
+) -> str:
+    sha = hashlib.sha256(f"{kind}\n{TRAINING_VERSION}\n{c}\n{balanced}\n".encode())
     for example in examples:
         sha.update(f"{example.label}\t{example.text}\n".encode())
     sha.update(lexicon.model_dump_json().encode())
@@ -178,17 +180,21 @@ def _load(path: str) -> TextModel:
 
 
 def shared_text_model(
-    kind: str, examples: Sequence[Example], lexicon: Lexicon, c: float
+    kind: str, examples: Sequence[Example], lexicon: Lexicon, c: float, *, balanced: bool = True
 ) -> TextModel:
-    """The model for these examples: trained once in a child process, then cached."""
+    """The model for these examples: trained once in a child process, then cached.
+
+    ``balanced``: each label weighs the same whatever its number of examples; without,
+    a label with many examples (what no entry answers) keeps its weight."""
     if len({e.label for e in examples}) < 2:
         raise ContentError([f"{kind}: a classifier needs examples of two labels at least"])
-    stem = _writable(cache_dir()) / f"{kind}-{digest(kind, examples, lexicon, c)}"
+    stem = _writable(cache_dir()) / f"{kind}-{digest(kind, examples, lexicon, c, balanced)}"
     with _lock:
         if not Path(str(stem) + ".npz").exists() or not Path(str(stem) + ".json").exists():
             payload = json.dumps({
                 "examples": [[e.label, e.text] for e in examples],
                 "lexicon": lexicon.model_dump(), "c": c,
+                "class_weight": "balanced" if balanced else None,
             }, ensure_ascii=False)  # fmt: skip
             command = [sys.executable, "-m", "bot.matching.classifier_training", str(stem)]
             done = subprocess.run(  # noqa: S603 - our own module, with our own interpreter

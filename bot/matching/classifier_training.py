@@ -30,7 +30,11 @@ def _identity(document: Any) -> Any:
 
 
 def train(
-    examples: Sequence[Example], lexicon: Lexicon, c: float, seed: int = 0
+    examples: Sequence[Example],
+    lexicon: Lexicon,
+    c: float,
+    seed: int = 0,
+    class_weight: str | None = "balanced",
 ) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
     reader = Reader(lexicon)
     parts = [
@@ -48,7 +52,7 @@ def train(
     features = hstack(
         [part.fit_transform(docs) for part, docs in zip(parts, documents, strict=True)]
     ).tocsr()
-    model = LinearSVC(C=c, class_weight="balanced", random_state=seed, max_iter=5000)
+    model = LinearSVC(C=c, class_weight=class_weight, random_state=seed, max_iter=5000)
     model.fit(features, [e.label for e in examples])
     weights = model.coef_.T
     bias = model.intercept_
@@ -95,7 +99,8 @@ def main(argv: Sequence[str]) -> int:
     payload = json.loads(sys.stdin.read())
     examples = [Example(str(label), str(text)) for label, text in payload["examples"]]
     arrays, vocabulary = train(examples, Lexicon.model_validate(payload["lexicon"]),
-                               float(payload["c"]))  # fmt: skip
+                               float(payload["c"]),
+                               class_weight=payload.get("class_weight", "balanced"))  # fmt: skip
     from pathlib import Path
 
     write(Path(argv[0]), arrays, vocabulary)
