@@ -646,7 +646,7 @@ class Pack:
     out_of_scope: tuple[Phrasing, ...] = ()
     """What no entry answers (``common/out_of_scope*.tsv``): "I don't know" is honest."""
     intent_phrasings: tuple[Phrasing, ...] = ()
-    """Ways of asking for the bot's own functions: ``common/intent_corpus.tsv``, then the
+    """Ways of asking for the bot's own functions: ``common/intent_corpus*.tsv``, then the
     pack's own ``intents.tsv``."""
 
     @property
@@ -956,7 +956,8 @@ def load_pack(path: Path) -> Pack:
         phrasings += read_phrasings(file, "entry", entry_ids, problems)
     intent_labels = {*INTENTS, NO_INTENT}
     intent_phrasings: list[Phrasing] = []
-    for file in (common_file(path, "intent_corpus.tsv"), path / "intents.tsv"):
+    common = sorted(common_file(path, "intent_corpus.tsv").parent.glob("intent_corpus*.tsv"))
+    for file in (*common, path / "intents.tsv"):
         if file.exists():
             intent_phrasings += read_phrasings(file, "intent", intent_labels, problems)
     out_of_scope: list[Phrasing] = []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.harness import Harness
@@ -73,3 +75,21 @@ async def test_events_asked_by_kind_and_sign_up_for_the_event_meant(kb: Harness)
     assert "✅ Je m'inscris" in sam.last_buttons
     await sam.send("y a quoi comme activités ce mois ci ?")
     assert {"Braderie", "Tournoi"} <= {w for b in sam.last_buttons for w in b.split()}
+
+
+def test_a_pack_adds_its_own_ways_of_asking_and_bad_lines_are_named(tmp_path: Path) -> None:
+    from bot.territory import INTENTS, ContentError, load_pack
+    from tests.harness import pack_copy
+
+    own = "intent\tlang\ttext\npermanences\tfr\tvous tenez salon quand au foyer ?\n"
+    pack = load_pack(pack_copy(tmp_path / "a", {"intents.tsv": own}))
+    assert ("permanences", "vous tenez salon quand au foyer ?") in {
+        (p.label, p.text) for p in pack.intent_phrasings
+    }
+    assert {p.label for p in pack.intent_phrasings} >= set(INTENTS)
+    broken = "entry\tlang\ttext\nno-such-entry\tfr\tune question\nhygiene\tde\tFrage\n"
+    with pytest.raises(ContentError) as error:
+        load_pack(pack_copy(tmp_path / "b", {"questions/broken.tsv": broken}))
+    problems = "\n".join(error.value.problems)
+    assert "broken.tsv: line 2: entry 'no-such-entry' does not exist" in problems
+    assert "broken.tsv: line 3: lang must be fr or en, not 'de'" in problems

@@ -203,7 +203,8 @@ def everyday_requests(common: Path) -> list[CorpusLine]:
     and the packs' ways of asking (``*/questions/*.tsv``) for entries that are not
     sensitive (those were written without any crisis in them)."""
     files: list[tuple[Path, frozenset[str] | None]] = [(common / n, None) for n in NOT_CRISES]
-    files += [(path, None) for path in sorted(common.glob("out_of_scope?*.tsv"))]
+    files += [(path, None) for pattern in ("out_of_scope?*.tsv", "intent_corpus?*.tsv")
+              for path in sorted(common.glob(pattern))]  # fmt: skip
     files += [
         (path, SENSITIVE_ENTRIES) for path in sorted(common.parent.glob("*/questions/*.tsv"))
     ]
