@@ -24,7 +24,7 @@ async def test_greeting_thanks_and_goodbye_get_the_menu_or_a_kind_word(bot: Harn
     [
         ("je voudrais parler a quelqu'un de votre equipe", "Sujet"),
         ("c quand la prochaine braderie", "événement"),
-        ("efface tout ce que tu sais sur moi", "Oui, tout effacer"),
+        ("supprime toutes mes données stp", "Oui, tout effacer"),
         ("t'es un robot ou une vraie personne ?", "Ce que je garde"),
         ("ma demande elle en est ou", "demande"),
         ("can u speak english", "English"),

@@ -181,11 +181,12 @@ def load_corpus(folder: Path | None = None) -> list[CorpusLine]:
     return lines
 
 
-NOT_CRISES: tuple[str, ...] = ("intent_corpus.tsv", "out_of_scope.tsv")
-"""Files beside the corpus whose every line is, by construction, not a crisis: what people
-ask of the bot itself ("efface tout ce que tu sais sur moi", "supprime mon compte") and
-questions nobody here answers. They teach the crisis check what is not one, with the
-packs' ways of asking their questions."""
+NOT_CRISES: tuple[str, ...] = ("out_of_scope.tsv",)
+"""Files beside the corpus whose every line is, by construction, not a crisis: questions
+nobody here answers. They teach the crisis check what is not one, with the packs' ways of
+asking their questions. The intents' corpus is not among them: taught as "not a crisis",
+it made the check less sensitive to a request to the bot mixed with a crisis ("on peut
+s'inscrire au tournoi ? et sinon mon père me cogne" fell from urgent to a check-in)."""
 
 
 SENSITIVE_ENTRIES = frozenset((
@@ -199,12 +200,11 @@ kept out of the crisis check's examples of what is not a crisis."""
 
 
 def everyday_requests(common: Path) -> list[CorpusLine]:
-    """Lines that are not crises by construction: the intents' and out-of-scope corpora,
-    and the packs' ways of asking (``*/questions/*.tsv``) for entries that are not
+    """Lines that are not crises by construction: the out-of-scope corpora, and the packs'
+    ways of asking (``*/questions/*.tsv``) for entries that are not
     sensitive (those were written without any crisis in them)."""
     files: list[tuple[Path, frozenset[str] | None]] = [(common / n, None) for n in NOT_CRISES]
-    files += [(path, None) for pattern in ("out_of_scope?*.tsv", "intent_corpus?*.tsv")
-              for path in sorted(common.glob(pattern))]  # fmt: skip
+    files += [(path, None) for path in sorted(common.glob("out_of_scope?*.tsv"))]
     files += [
         (path, SENSITIVE_ENTRIES) for path in sorted(common.parent.glob("*/questions/*.tsv"))
     ]
