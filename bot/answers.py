@@ -50,10 +50,12 @@ CLASSIFIER_ANSWER = 0.2
 CLASSIFIER_LEAD = 0.25
 CLASSIFIER_SUGGEST = -0.45
 """At or above this margin, the classifier's best entries are offered as choices."""
-INTENT_MARGIN = 0.0
+INTENT_MARGIN = -0.4
 """An intent is recognised at or above this margin, ahead of "none" by
-:data:`INTENT_LEAD`."""
-INTENT_LEAD = 0.3
+:data:`INTENT_LEAD`. Chosen on a fifth of the intents' corpus held out of training, with
+the development questions as what must not be taken for one: recall 72 -> 82 %, false
+intents on 254 knowledge questions 4 -> 4 (0.0 and 0.3 before)."""
+INTENT_LEAD = 0.15
 NOT_AN_ENTRY = "_none"
 """The entry classifier's label for what no entry is about (greetings, thanks...)."""
 
