@@ -71,6 +71,18 @@ class Verdict:
     """What the entry classifier made of it."""
 
 
+def intent_of(
+    ranked: Ranked, margin_at: float = INTENT_MARGIN, lead_at: float = INTENT_LEAD
+) -> str | None:
+    """The intent the intent classifier reads, when it is sure enough of it."""
+    best = ranked.best
+    if best is None or best == NO_INTENT or ranked.margin < margin_at:
+        return None
+    if ranked.margin - ranked.margin_of(NO_INTENT) < lead_at:
+        return None
+    return best
+
+
 def confident(
     ranked: Ranked, answer_at: float = CLASSIFIER_ANSWER, lead_at: float = CLASSIFIER_LEAD
 ) -> str | None:
@@ -180,13 +192,7 @@ class KnowledgeBase:
         """The bot's own function the message asks for, or ``None`` (a question)."""
         if self.intent_model is None:
             return None
-        ranked = self.intent_model.rank(text, self.reader)
-        best = ranked.best
-        if best is None or best == NO_INTENT or ranked.margin < INTENT_MARGIN:
-            return None
-        if ranked.margin - ranked.margin_of(NO_INTENT) < INTENT_LEAD:
-            return None
-        return best
+        return intent_of(self.intent_model.rank(text, self.reader))
 
     def match(self, text: str, language: str) -> Match:
         """Match in the person's language, and in the other: people write in either."""

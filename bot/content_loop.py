@@ -32,6 +32,8 @@ MAX_TEXT = 300
 LIKENESS = 62
 """Two questions at or above this token-set likeness (0–100) are one group."""
 SHOWN_GROUPS = 15
+SHOWN_CHARS = 120
+"""Characters of a group's example on screen: Telegram takes 4,096 in one message."""
 
 _EMAIL = re.compile(r"\S+@\S+\.\S+")
 _HANDLE = re.compile(r"@\w+")
@@ -123,7 +125,10 @@ class ContentLoop:
             lines.append(tr._("Aucune question sans réponse."))
         groups = group(questions)
         for found in groups[:SHOWN_GROUPS]:
-            lines.append(f"• {found.count} × « {esc(found.example)} » "
+            # Shortened on screen (the CSV has every word): 15 groups stay within one message.
+            example = found.example if len(found.example) <= SHOWN_CHARS else (
+                found.example[: SHOWN_CHARS - 1] + "…")  # fmt: skip
+            lines.append(f"• {found.count} × « {esc(example)} » "
                          f"({'/'.join(found.languages)})")  # fmt: skip
         if votes:
             lines.append("")

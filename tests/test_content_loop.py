@@ -106,3 +106,20 @@ async def test_the_privacy_screen_says_so_when_the_pack_keeps_questions(kb: Harn
     sam = kb.person("Sam")
     await sam.send("/confidentialite")
     assert "gardée 30 jours, sans aucun lien avec vous" in sam.last_reply
+
+
+async def test_the_report_fits_one_telegram_message_however_long_the_questions(
+    kb: Harness,
+) -> None:
+    words = ("pizza", "volcan", "guitare", "planete", "echecs", "tennis", "manga", "chanson",
+             "fusee", "dinosaure", "pyramide", "robot", "jardin", "sirene", "comete", "violon",
+             "banquise", "cactus", "tsunami", "kangourou")  # fmt: skip
+    for n, word in enumerate(words):
+        long_question = " ".join(f"{word}{i}" for i in range(40))  # nothing alike: 20 groups
+        await kb.person(f"P{n}").send(long_question)
+    nadia = await staff(kb, "Nadia", "coordinator")
+    await nadia.send("/sans_reponse")
+    assert not kb.api.refused  # the offline Bot API refuses over 4,096 characters, as Telegram
+    assert (
+        "Sans réponse" in [c.text for c in kb.calls("sendMessage") if c.chat_id == STAFF_CHAT][-1]
+    )

@@ -32,7 +32,7 @@ from bot.matching.triage import (
     analyse,
     cache_dir,
     gram_key,
-    hashed_grams,
+    tfidf_vector,
 )
 from bot.territory import ContentError, Lexicon
 
@@ -116,30 +116,12 @@ class TextModel:
         self._bias = np.asarray(arrays["bias"], dtype=np.float32)
         self.labels: tuple[str, ...] = tuple(vocabulary["labels"])
 
-    def _vector(self, text: str, reader: Reader) -> tuple[np.ndarray, np.ndarray]:
-        parts = []
-        for keys in hashed_grams(text, reader):
-            if not len(keys):
-                continue
-            at = np.searchsorted(self._keys, keys)
-            at[at >= len(self._keys)] = 0
-            known = self._keys[at] == keys
-            if not known.any():
-                continue
-            found, tf = np.unique(self._columns[at[known]], return_counts=True)
-            values = (1.0 + np.log(tf.astype(np.float32))) * self._idf[found]
-            values /= np.linalg.norm(values)
-            parts.append((found, values))
-        if not parts:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
-
     def rank(self, text: str, reader: Reader, top: int = 5) -> Ranked:
         """The best ``top`` labels; nothing for a message the model cannot read."""
         folded = tokens(text)
         if not any(len(t) > 1 and not t.isdigit() for t in folded):
             return NOTHING
-        columns, values = self._vector(text, reader)
+        columns, values = tfidf_vector(text, reader, self._keys, self._columns, self._idf)
         if not len(columns):
             return NOTHING
         margins = self._bias.copy()

@@ -11,22 +11,17 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from scipy.sparse import csr_matrix, hstack
-from sklearn.feature_extraction.text import TfidfVectorizer
+from scipy.sparse import csr_matrix
 from sklearn.svm import LinearSVC
 
 from bot.matching.classifier import Example, TextModel
-from bot.matching.triage import FEATURE_PARTS, MAX_CHARS, MIN_CHARS, Reader, gram_key, word_grams
-from bot.matching.triage_training import write
+from bot.matching.triage import Reader
+from bot.matching.triage_training import featurise, vocabulary_keys, write
 from bot.territory import Lexicon
 
 PRUNE = 0.02
 """Weights smaller than this are dropped: the model is five times smaller, and the best label
 changed for 2 of 254 development questions of Le Kremlin-Bicêtre (0.05: 6 of 254)."""
-
-
-def _identity(document: Any) -> Any:
-    return document
 
 
 def train(
@@ -36,22 +31,8 @@ def train(
     seed: int = 0,
     class_weight: str | None = "balanced",
 ) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
-    reader = Reader(lexicon)
-    parts = [
-        TfidfVectorizer(analyzer="char_wb", ngram_range=(MIN_CHARS, MAX_CHARS), min_df=1,
-                        sublinear_tf=True, dtype=np.float32),
-        TfidfVectorizer(analyzer=_identity, min_df=1, sublinear_tf=True, dtype=np.float32),
-        TfidfVectorizer(analyzer=_identity, min_df=1, sublinear_tf=True, dtype=np.float32),
-    ]  # fmt: skip
-    texts = [e.text for e in examples]
-    documents = [
-        [reader.chars(t) for t in texts],
-        [word_grams(reader.words(t)) for t in texts],
-        [word_grams(reader.skeletons(t)) for t in texts],
-    ]
-    features = hstack(
-        [part.fit_transform(docs) for part, docs in zip(parts, documents, strict=True)]
-    ).tocsr()
+    parts, features = featurise([e.text for e in examples], Reader(lexicon), char_min_df=1,
+                                word_min_df=1)  # fmt: skip
     model = LinearSVC(C=c, class_weight=class_weight, random_state=seed, max_iter=5000)
     model.fit(features, [e.label for e in examples])
     weights = model.coef_.T
@@ -60,23 +41,15 @@ def train(
     if len(labels) == 2:  # one column for two classes: make it two, one per label
         weights = np.hstack([-weights, weights])
         bias = np.array([-bias[0], bias[0]])
-    keys: list[int] = []
-    columns: list[int] = []
-    offset = 0
-    for name, part in zip(FEATURE_PARTS, parts, strict=True):
-        for gram, column in part.vocabulary_.items():
-            keys.append(gram_key(name, gram))
-            columns.append(offset + int(column))
-        offset += len(part.vocabulary_)
-    order = np.argsort(np.asarray(keys, dtype=np.uint32), kind="stable")
+    keys, columns = vocabulary_keys(parts)
     # Sparse by feature: a feature keeps its weights for the labels where they matter.
     # With many labels (a pack of 2,000 entries) the dense matrix would not fit in memory.
     weights = np.asarray(weights, dtype=np.float32)
     weights[np.abs(weights) < PRUNE] = 0.0
     rows = csr_matrix(weights)
     arrays = {
-        "keys": np.asarray(keys, dtype=np.uint32)[order],
-        "columns": np.asarray(columns, dtype=np.int32)[order],
+        "keys": keys,
+        "columns": columns,
         "idf": np.concatenate([part.idf_ for part in parts]).astype(np.float32),
         "w_indptr": rows.indptr.astype(np.int64),
         "w_indices": rows.indices.astype(np.int32),

@@ -373,6 +373,29 @@ def hashed_grams(text: str, reader: Reader) -> tuple[np.ndarray, ...]:
     )
 
 
+def tfidf_vector(
+    text: str, reader: Reader, keys: np.ndarray, columns: np.ndarray, idf: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """A message's feature columns and tf-idf values (each part l2-normalised), in a model
+    whose vocabulary is ``keys`` (sorted) → ``columns``."""
+    parts = []
+    for grams in hashed_grams(text, reader):
+        if not len(grams):
+            continue
+        at = np.searchsorted(keys, grams)
+        at[at >= len(keys)] = 0
+        known = keys[at] == grams
+        if not known.any():
+            continue
+        found, tf = np.unique(columns[at[known]], return_counts=True)
+        values = (1.0 + np.log(tf.astype(np.float32))) * idf[found]
+        values /= np.linalg.norm(values)
+        parts.append((found, values))
+    if not parts:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+
+
 def word_grams(words: list[str]) -> list[str]:
     grams = list(words)
     grams += [f"{a} {b}" for a, b in pairwise(words)]
@@ -430,27 +453,6 @@ class TriageModel:
         self._bias = np.asarray(arrays["bias"], dtype=np.float32)
         self.reader = Reader(Lexicon.model_validate(vocabulary["lexicon"]))
 
-    def _vector(
-        self, text: str, reader: Reader, folded: list[str] | None = None
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """The message's feature columns and tf-idf values (each part l2-normalised)."""
-        parts = []
-        for keys in hashed_grams(text, reader):
-            if not len(keys):
-                continue
-            at = np.searchsorted(self._keys, keys)
-            at[at >= len(self._keys)] = 0
-            known = self._keys[at] == keys
-            if not known.any():
-                continue
-            found, tf = np.unique(self._columns[at[known]], return_counts=True)
-            values = (1.0 + np.log(tf.astype(np.float32))) * self._idf[found]
-            values /= np.linalg.norm(values)
-            parts.append((found, values))
-        if not parts:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
-
     def scan(self, text: str, reader: Reader | None = None) -> Reading:
         """The message read as written, and without its minimisers ("mdr", "c rien", "tkt",
         😂) when it has some: a person in crisis often laughs it off, and the reading that
@@ -472,7 +474,9 @@ class TriageModel:
         folded = tokens(text)
         if not any(len(t) > 1 and not t.isdigit() for t in folded):
             return NO_READING
-        columns, values = self._vector(text, reader or self.reader, folded)
+        columns, values = tfidf_vector(
+            text, reader or self.reader, self._keys, self._columns, self._idf
+        )
         if not len(columns):
             return NO_READING
         margins = self._bias + values @ self._weights[columns]

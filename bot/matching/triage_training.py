@@ -50,6 +50,49 @@ def _identity(document: Any) -> Any:
     return document
 
 
+def featurise(
+    texts: Sequence[str],
+    reader: Reader,
+    *,
+    char_min_df: int,
+    word_min_df: int,
+    skeletons: bool = True,
+) -> tuple[list[TfidfVectorizer], csr_matrix]:
+    """The tf-idf vectorisers of each part, fitted, and the messages' feature matrix."""
+    parts = [
+        TfidfVectorizer(analyzer="char_wb", ngram_range=(MIN_CHARS, MAX_CHARS),
+                        min_df=char_min_df, sublinear_tf=True, dtype=np.float32),
+        TfidfVectorizer(analyzer=_identity, min_df=word_min_df, sublinear_tf=True,
+                        dtype=np.float32),
+        TfidfVectorizer(analyzer=_identity, min_df=word_min_df, sublinear_tf=True,
+                        dtype=np.float32),
+    ][: len(FEATURE_PARTS) if skeletons else 2]  # fmt: skip
+    documents = [
+        [reader.chars(t) for t in texts],
+        [word_grams(reader.words(t)) for t in texts],
+        [word_grams(reader.skeletons(t)) for t in texts],
+    ]
+    features = hstack(
+        [part.fit_transform(docs) for part, docs in zip(parts, documents, strict=False)]
+    ).tocsr()
+    return parts, features
+
+
+def vocabulary_keys(parts: Sequence[TfidfVectorizer]) -> tuple[np.ndarray, np.ndarray]:
+    """Every n-gram as its 32-bit key (sorted) and its column in the weight matrix."""
+    keys: list[int] = []
+    columns: list[int] = []
+    offset = 0
+    for name, part in zip(FEATURE_PARTS, parts, strict=False):
+        for gram, column in part.vocabulary_.items():
+            keys.append(gram_key(name, gram))
+            columns.append(offset + int(column))
+        offset += len(part.vocabulary_)
+    order = np.argsort(np.asarray(keys, dtype=np.uint32), kind="stable")
+    return (np.asarray(keys, dtype=np.uint32)[order],
+            np.asarray(columns, dtype=np.int32)[order])  # fmt: skip
+
+
 def _fit(features: csr_matrix, labels: list[str], seed: int) -> LinearSVC:
     # Chosen by measurement (bench/triage.py): on the development sets a linear SVM over
     # both kinds of n-grams caught every crisis with the fewest alarms, and it trains in a
@@ -65,25 +108,8 @@ def train(lines: Sequence[CorpusLine], lexicon: Lexicon, seed: int = 0) -> tuple
     """The arrays and vocabulary of :class:`bot.matching.triage.TriageModel`."""
     if not lines:
         raise ValueError("an empty corpus")
-    reader = Reader(lexicon)
-    chars = TfidfVectorizer(
-        analyzer="char_wb", ngram_range=(MIN_CHARS, MAX_CHARS), min_df=2, sublinear_tf=True,
-        dtype=np.float32,
-    )  # fmt: skip
-    words = TfidfVectorizer(analyzer=_identity, min_df=MIN_DF, sublinear_tf=True, dtype=np.float32)
-    skeletons = TfidfVectorizer(
-        analyzer=_identity, min_df=MIN_DF, sublinear_tf=True, dtype=np.float32
-    )
-    texts = [line.text for line in lines]
-    parts = [chars, words, skeletons][: len(FEATURE_PARTS) if SKELETONS else 2]
-    documents = [
-        [reader.chars(t) for t in texts],
-        [word_grams(reader.words(t)) for t in texts],
-        [word_grams(reader.skeletons(t)) for t in texts],
-    ]
-    features = hstack(
-        [part.fit_transform(docs) for part, docs in zip(parts, documents, strict=False)]
-    ).tocsr()
+    parts, features = featurise([line.text for line in lines], Reader(lexicon), char_min_df=2,
+                                word_min_df=MIN_DF, skeletons=SKELETONS)  # fmt: skip
     category = _fit(features, [line.category for line in lines], seed)
     # Tier and person are read only once a crisis is recognised: trained on crises.
     crises = [i for i, line in enumerate(lines) if line.category != NONE]
@@ -100,19 +126,8 @@ def train(lines: Sequence[CorpusLine], lexicon: Lexicon, seed: int = 0) -> tuple
 
     # The vocabulary travels as sorted 32-bit keys, not strings: the bot looks n-grams up
     # with numpy and carries no dictionary of a hundred thousand strings.
-    keys: list[int] = []
-    columns: list[int] = []
-    offset = 0
-    sizes: dict[str, int] = {}
-    for name, part in zip(FEATURE_PARTS, parts, strict=False):
-        for gram, column in part.vocabulary_.items():
-            keys.append(gram_key(name, gram))
-            columns.append(offset + int(column))
-        offset += len(part.vocabulary_)
-        sizes[name] = len(part.vocabulary_)
-    order = np.argsort(np.asarray(keys, dtype=np.uint32), kind="stable")
-    arrays["keys"] = np.asarray(keys, dtype=np.uint32)[order]
-    arrays["columns"] = np.asarray(columns, dtype=np.int32)[order]
+    arrays["keys"], arrays["columns"] = vocabulary_keys(parts)
+    sizes = {name: len(part.vocabulary_) for name, part in zip(FEATURE_PARTS, parts, strict=False)}
     vocabulary = {
         "sizes": sizes,
         "categories": [str(c) for c in category.classes_],
