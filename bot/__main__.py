@@ -136,24 +136,24 @@ def understand(kb: KnowledgeBase, text: str, language: str) -> dict[str, object]
 
     The keys are stable: ``crisis`` (urgent, concern or none), ``category`` (the kind
     of crisis, or null), ``family`` (its FACTS.md family), ``about_other``, ``intent``
-    (the bot's own function asked for, or null; never with a crisis), ``verdict``
+    (the bot's own function asked for, or null; never with a crisis), ``offered`` (a
+    function offered as a one-tap choice: not sure enough to follow it, or behind a crisis
+    card's "C'était juste une question"; or null), ``verdict``
     (answer, suggest or none) and ``ids`` (the entries shown, best first; none when an
     intent is recognised, which the bot follows instead).
     """
-    signal = kb.detect_crisis(text)
-    intent = kb.intent(text) if signal is None else None
-    verdict = kb.decide(text, language)
+    understood = kb.understand(text, language)
+    signal, intent, verdict = understood.signal, understood.intent, understood.verdict
     shown: tuple[str, ...] = verdict.answer_ids
     if signal is not None and not signal.urgent:
         shown = verdict.answer_ids[:1]  # behind "C'était juste une question"
-    if intent is not None:
-        shown = ()
     return {
         "crisis": "none" if signal is None else signal.tier,
         "category": None if signal is None else signal.category.id,
         "family": None if signal is None else signal.family,
         "about_other": None if signal is None else signal.about_other,
         "intent": intent,
+        "offered": understood.offered,
         "verdict": "none" if intent is not None else verdict.kind,
         "ids": list(shown),
     }
@@ -206,7 +206,9 @@ def ask(territory: str, language: str, question: str) -> int:
             f"p(crisis) {signal.reading.crisis:.2f}, p(urgent) {signal.reading.urgent:.2f}"
         )
     print(f"crisis:     {crisis}")
-    print(f"intent:     {(kb.intent(question) if signal is None else None) or 'none'}")
+    understood = kb.understand(question, language)
+    print(f"intent:     {understood.intent or 'none'}"
+          + (f" (offered: {understood.offered})" if understood.offered else ""))  # fmt: skip
     labels = {"answer": "answer", "suggest": "suggest (not sure)", "none": "none (I don't know)"}
     print(f"verdict:    {labels[verdict.kind]} {' '.join(verdict.answer_ids)}")
     if len(match.candidates) < 2:

@@ -42,6 +42,9 @@ CRISIS = "cr"
 ``o`` someone is, ``t`` I need to talk, ``q`` it was just a question (about ``entry``),
 ``c`` be contacted quickly."""
 CRISIS_CHOICES: tuple[str, ...] = ("d", "o", "t", "q", "c")
+INTENT = "do"
+"""One of the bot's own functions, offered when a message seemed to ask for it:
+``do:<function>`` (see :data:`INTENT_CHOICES`)."""
 FEEDBACK = "fb"
 """👍 / 👎 under an answer: ``fb:<up|down>.<entry id>``."""
 ALL = "-"
@@ -62,6 +65,12 @@ MENU_ENTRIES: tuple[str, ...] = (
     "privacy",
 )
 FORGET_CHOICES: tuple[str, ...] = ("yes", "no")
+INTENT_CHOICES: tuple[str, ...] = (
+    "help", "privacy", "callback", "permanences", "events", "signup", "my_requests", "erase",
+    "language",
+)  # fmt: skip
+"""The functions a button can open (greetings, thanks, goodbyes and boundaries are replies,
+not choices)."""
 
 _SHAPE = re.compile(r"^([a-z]{1,3}):([A-Za-z0-9_.-]{1,60})$")
 
@@ -103,6 +112,12 @@ def theme(theme_id: str) -> str:
 
 def answer(answer_id: str) -> str:
     return f"{ANSWER}:{answer_id}"
+
+
+def intent(name: str) -> str:
+    if name not in INTENT_CHOICES:
+        raise ValueError(name)
+    return f"{INTENT}:{name}"
 
 
 def feedback(helpful: bool, answer_id: str) -> str:
@@ -170,6 +185,7 @@ _ALLOWED: dict[str, tuple[str, ...]] = {
     MENU: MENU_ENTRIES,
     LANGUAGE: ("fr", "en"),
     FORGET: FORGET_CHOICES,
+    INTENT: INTENT_CHOICES,
 }
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from bot import actions
+from bot import actions, intents
 from bot.i18n import Translator
 from bot.matching.classifier import NOTHING, Example, Ranked, shared_text_model
 from bot.matching.crisis import CrisisDetector, CrisisSignal
@@ -56,6 +56,14 @@ INTENT_MARGIN = -0.4
 the development questions as what must not be taken for one: recall 72 -> 82 %, false
 intents on 254 knowledge questions 4 -> 4 (0.0 and 0.3 before)."""
 INTENT_LEAD = 0.15
+OFFER_LEAD = -0.6
+"""Not sure enough to act on, an intent of :data:`bot.actions.INTENT_CHOICES` is still
+offered as a one-tap choice when its margin is within this of "none"'s (and at least
+:data:`OFFER_MARGIN`): "did you mean...", as the entries' suggestions. Chosen with
+bench/intents.py, each corpus held out in turn: requests reached 83.9 -> 87.8 %, a button
+offered to 20 of 582 answerable and 16 of 180 out-of-scope questions (-0.8: 88.2 %, 38
+and 34)."""
+OFFER_MARGIN = -1.0
 NOT_AN_ENTRY = "_none"
 """The entry classifier's label for what no entry is about (greetings, thanks...)."""
 
@@ -81,6 +89,18 @@ def intent_of(
     if ranked.margin - ranked.margin_of(NO_INTENT) < lead_at:
         return None
     return best
+
+
+def offered_intent(
+    ranked: Ranked, lead_at: float = OFFER_LEAD, margin_at: float = OFFER_MARGIN
+) -> str | None:
+    """The function worth offering as a choice: the best intent that is not "none", when
+    it is one a button can open and near enough to "none"."""
+    best = next(((label, margin) for label, margin in zip(ranked.labels, ranked.margins,
+                 strict=True) if label != NO_INTENT), None)  # fmt: skip
+    if best is None or best[0] not in actions.INTENT_CHOICES or best[1] < margin_at:
+        return None
+    return best[0] if best[1] - ranked.margin_of(NO_INTENT) >= lead_at else None
 
 
 def confident(
@@ -126,6 +146,21 @@ def combine(
     if not offered:
         return replace(lexical, ranked=ranked)
     return Verdict("suggest", tuple(offered[:MAX_SUGGESTIONS]), lexical.match, ranked)
+
+
+@dataclass(frozen=True)
+class Understanding:
+    """What the bot makes of a free-text message, in the order it acts on it."""
+
+    signal: CrisisSignal | None
+    """A crisis: its card comes before anything else."""
+    intent: str | None
+    """The bot's own function asked for, followed at once (never with a crisis)."""
+    offered: str | None
+    """A function offered as a one-tap choice: read without enough certainty to act on it,
+    or behind the safety check of a crisis card ("C'était juste une question")."""
+    verdict: Verdict
+    """What the knowledge base found (nothing looked up when an intent is followed)."""
 
 
 def entry_examples(pack: Pack) -> list[Example]:
@@ -193,6 +228,20 @@ class KnowledgeBase:
         if self.intent_model is None:
             return None
         return intent_of(self.intent_model.rank(text, self.reader))
+
+    def understand(self, text: str, language: str) -> Understanding:
+        """Crisis first, then the bot's own functions, then the knowledge base."""
+        signal = self.detect_crisis(text)
+        ranked = (
+            NOTHING if self.intent_model is None else self.intent_model.rank(text, self.reader)
+        )
+        sure = intent_of(ranked)
+        if signal is None and sure is not None:
+            return Understanding(None, sure, None, Verdict("none", (), Match(language, ())))
+        offered = None
+        if signal is None or not signal.urgent:
+            offered = sure if sure in actions.INTENT_CHOICES else offered_intent(ranked)
+        return Understanding(signal, None, offered, self.decide(text, language))
 
     def match(self, text: str, language: str) -> Match:
         """Match in the person's language, and in the other: people write in either."""
@@ -332,26 +381,32 @@ def answer(
     return Reply("\n\n".join(parts), tuple(keyboard), venues=_venues(partners, tr), edit=edit)
 
 
-def suggestions(pack: Pack, tr: Translator, answer_ids: tuple[str, ...]) -> Reply:
-    """Not sure: what was found, as choices, and a human."""
+def suggestions(
+    pack: Pack, tr: Translator, answer_ids: tuple[str, ...], offered: str | None = None
+) -> Reply:
+    """Not sure: what was found, as choices (a function of the bot's last), and a human."""
     buttons = []
     for answer_id in answer_ids:
         entry = pack.answer(answer_id)
         if entry is not None:
             buttons.append((Button(entry.title.get(tr.language), actions.answer(answer_id)),))
+    if offered is not None:
+        buttons.append((intents.offer_button(tr, offered),))
     text = tr._("Je ne suis pas sûr d'avoir compris. Voici ce que j'ai trouvé :")
     keyboard = (*buttons, (_mediator_button(tr),), (_emergency_button(tr),), _menu_row(tr))
     return Reply(text, keyboard)
 
 
-def dont_know(tr: Translator) -> Reply:
-    """Nothing fits: say so plainly, offer the themes and a human."""
+def dont_know(tr: Translator, offered: str | None = None) -> Reply:
+    """Nothing fits: say so plainly, offer the themes and a human (and, first, the
+    function of the bot's the message may have asked for)."""
     text = tr._(
         "Je n'ai pas de réponse à cette question. Je connais la santé, le logement, "
         "l'école et l'emploi, les droits et la vie du quartier. Vous pouvez reformuler, "
         "choisir un thème, ou demander à un médiateur."
     )
     keyboard = (
+        *([(intents.offer_button(tr, offered),)] if offered is not None else []),
         (Button(tr._("📚 Thèmes"), actions.theme(actions.ALL)),),
         (_mediator_button(tr),),
         (_emergency_button(tr),),
@@ -462,8 +517,10 @@ def check_in(
     category: CrisisCategory,
     about_other: bool,
     answer_id: str | None,
+    offered: str | None = None,
 ) -> Reply:
-    """Distress without an act, or a calm question: a gentle check before anything else."""
+    """Distress without an act, or a calm question: a gentle check before anything else.
+    "C'était juste une question" then opens the entry, or the function asked for."""
     question = (
         tr._("<b>Cette personne est-elle en sécurité, là, maintenant ?</b>")
         if about_other
@@ -481,8 +538,9 @@ def check_in(
     keyboard = (
         (danger,),
         (Button(tr._("💬 J'ai besoin de parler"), actions.crisis("t", category.id)),),
-        (Button(tr._("C'était juste une question"), actions.crisis("q", category.id, answer_id)),),
-    )
+        (Button(tr._("C'était juste une question"), actions.intent(offered) if offered is not None
+                else actions.crisis("q", category.id, answer_id)),),
+    )  # fmt: skip
     return Reply("\n".join(lines), keyboard)
 
 
@@ -525,15 +583,10 @@ def urgent_notice(pack: Pack, tr: Translator) -> Reply:
     return Reply(text)
 
 
-def respond(
-    kb: KnowledgeBase, tr: Translator, text: str, *, signal: CrisisSignal | object | None = ...
-) -> tuple[Reply, ...]:
-    """Everything the bot answers to a free-text message, crisis first (``signal``: the
-    crisis check already made, when the caller made it)."""
-    pack = kb.pack
-    if not (signal is None or isinstance(signal, CrisisSignal)):
-        signal = kb.detect_crisis(text)
-    verdict = kb.decide(text, tr.language)
+def respond(pack: Pack, tr: Translator, understood: Understanding) -> tuple[Reply, ...]:
+    """Everything the bot answers to a free-text message whose intent it does not follow
+    (see :meth:`KnowledgeBase.understand`), crisis first."""
+    signal, verdict, offered = understood.signal, understood.verdict, understood.offered
     if signal is not None and signal.urgent:
         replies = [urgent_card(pack, tr, signal.category, about_other=signal.about_other)]
         if verdict.kind == "answer":
@@ -542,12 +595,12 @@ def respond(
     if signal is not None:
         # The answer waits behind "C'était juste une question": safety is asked first.
         best = verdict.answer_ids[0] if verdict.answer_ids else None
-        return (check_in(pack, tr, signal.category, signal.about_other, best),)
+        return (check_in(pack, tr, signal.category, signal.about_other, best, offered),)
     if verdict.kind == "answer":
         return (answer(pack, tr, verdict.answer_ids[0]),)
     if verdict.kind == "suggest":
-        return (suggestions(pack, tr, verdict.answer_ids),)
-    return (dont_know(tr),)
+        return (suggestions(pack, tr, verdict.answer_ids, offered),)
+    return (dont_know(tr, offered),)
 
 
 def unanswered(replies: tuple[Reply, ...], tr: Translator) -> bool:

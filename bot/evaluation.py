@@ -247,6 +247,11 @@ class UnderstandingScores:
     confident_wrong: int = 0
     intents: int = 0
     intents_right: int = 0
+    """Requests for a function the bot followed at once."""
+    intents_reached: int = 0
+    """... or offered as a one-tap choice, or behind "C'était juste une question"."""
+    offers: int = 0
+    """Functions offered as a choice to messages that did not ask for that function."""
     out_of_scope: int = 0
     honest: int = 0
     alarms: int = 0
@@ -268,26 +273,29 @@ def score_understanding(
 ) -> UnderstandingScores:
     scores = UnderstandingScores()
     for item in items:
-        kb = kbs[item.pack]
-        signal = kb.detect_crisis(item.text)
-        scores.alarms += signal is not None
-        intent = kb.intent(item.text) if signal is None else None
-        verdict = kb.decide(item.text, item.lang)
+        understood = kbs[item.pack].understand(item.text, item.lang)
+        intent, offered, verdict = understood.intent, understood.offered, understood.verdict
+        scores.alarms += understood.signal is not None
         got = (f"intent:{intent}" if intent else
-               f"{verdict.kind} {','.join(verdict.answer_ids)}")  # fmt: skip
+               f"{verdict.kind} {','.join(verdict.answer_ids)}"
+               + (f" offered:{offered}" if offered else ""))  # fmt: skip
         if item.expected is None:
             scores.out_of_scope += 1
+            scores.offers += offered is not None
+            # "I don't know" stays honest with a function offered below it.
             if intent is None and verdict.kind == "none":
                 scores.honest += 1
             else:
                 scores.misses.append((item, got))
         elif item.expected.startswith("intent:"):
             scores.intents += 1
-            if intent == item.expected.removeprefix("intent:"):
-                scores.intents_right += 1
-            else:
+            wanted = item.expected.removeprefix("intent:")
+            scores.intents_right += intent == wanted
+            scores.intents_reached += wanted in (intent, offered)
+            if intent != wanted:
                 scores.misses.append((item, got))
         else:
+            scores.offers += offered is not None
             key = (item.pack, item.lang)
             scores.answerable[key] += 1
             if intent is None and verdict.answer_ids[:1] == (item.expected,):

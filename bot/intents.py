@@ -37,8 +37,36 @@ def kind_mentioned(text: str) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
+_REGISTRATIONS = re.compile(
+    r"\b(?:inscri\w*|desinscri\w*|registration|registered|signed up|sign ?up|"
+    r"liste d'?attente|waiting ?list)\b"
+)
+
+
+def about_registrations(text: str) -> bool:
+    """Whether "my requests" means the events one is registered for ("je suis inscrit à
+    quoi ?"), not the callback requests."""
+    return bool(_REGISTRATIONS.search(fold(text)))
+
+
 def _menu_row(tr: Translator) -> tuple[Button, ...]:
     return (Button(tr._("🏠 Menu principal"), actions.menu("main")),)
+
+
+def offer_button(tr: Translator, intent: str) -> Button:
+    """The one-tap choice of a function the message may have asked for."""
+    labels = {
+        "help": tr._("❓ Comment ça marche"),
+        "privacy": tr._("🔒 Confidentialité"),
+        "callback": tr._("📞 Être rappelé·e"),
+        "permanences": tr._("📅 Permanences"),
+        "events": tr._("🎉 Événements"),
+        "signup": tr._("✍️ S'inscrire à un événement"),
+        "my_requests": tr._("📋 Mes demandes"),
+        "erase": tr._("🗑 Effacer mes données"),
+        "language": tr._("🌐 Langue / Language"),
+    }
+    return Button(labels[intent], actions.intent(intent))
 
 
 def thanks(tr: Translator) -> Reply:

@@ -11,22 +11,22 @@ from handlers.render import reply
 
 
 async def question(update: Update, context: Context) -> None:
-    """Any text that is not a command: crisis check first, then the knowledge base."""
+    """Any text that is not a command: crisis check first, then what the person asks of
+    the bot itself, then the knowledge base."""
     message = update.effective_message
     if message is None or not message.text:
         return
     knowledge = context.services.knowledge
-    # A crisis comes before everything; then what the person asks of the bot itself.
-    signal = knowledge.detect_crisis(message.text)
-    if signal is None:
-        intent = knowledge.intent(message.text)
-        if intent is not None and await intents.act(update, context, intent):
-            return
     session = await context.session(update)
-    replies = answers.respond(knowledge, session.tr, message.text, signal=signal)
+    understood = knowledge.understand(message.text, session.tr.language)
+    if understood.intent is not None and await intents.act(
+        update, context, understood.intent, message.text
+    ):
+        return
+    replies = answers.respond(knowledge.pack, session.tr, understood)
     for answer in replies:
         await reply(update, context, answer)
-    if signal is None and answers.unanswered(replies, session.tr):
+    if understood.signal is None and answers.unanswered(replies, session.tr):
         await context.services.content_loop.unanswered(message.text, session.tr.language)
 
 

@@ -36,6 +36,7 @@ from handlers import (
     events,
     fallbacks,
     flows,
+    intents,
     jobs,
     permanences,
     requests,
@@ -162,6 +163,7 @@ def register(app: PassApp) -> None:
     button(actions.THEME, answers.theme_button)
     button(actions.ANSWER, answers.answer_button)
     button(actions.FEEDBACK, answers.feedback_button)
+    button(actions.INTENT, intents.button)
     button(actions.WHERE, answers.where_button)
     button(actions.MEDIATOR, requests.mediator_button)
     button(actions.CRISIS, requests.crisis_button)

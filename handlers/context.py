@@ -32,6 +32,8 @@ class Context(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict
     _session: Session | None = None
     answered: bool = False
     """Whether the pressed button was already answered during this update."""
+    keep_pressed: bool = False
+    """Replies come as new messages, even those that would edit the pressed one."""
 
     @property
     def services(self) -> Services:

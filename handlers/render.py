@@ -41,7 +41,12 @@ async def reply(update: Update, context: Context, answer: Reply) -> None:
     markup = keyboard(answer.buttons)
     query = update.callback_query
     edited = False
-    if answer.edit and query is not None and query.message is not None:
+    if (
+        answer.edit
+        and query is not None
+        and query.message is not None
+        and not context.keep_pressed
+    ):
         try:
             await query.edit_message_text(
                 answer.text,

@@ -411,7 +411,8 @@ async def test_every_reply_that_is_not_a_confident_answer_carries_the_emergency_
 
 
 def test_ask_jsonl_prints_one_stable_object_per_message() -> None:
-    messages = "je veux mourir\nhoraires de la mission locale\n\nmdr ce prof me tue\nslt\n"
+    messages = ("je veux mourir\nhoraires de la mission locale\n\nmdr ce prof me tue\nslt\n"
+                "on peut se voir en vrai ?\n")  # fmt: skip
     result = subprocess.run(
         [sys.executable, "-m", "bot", "ask", "--territory", "kremlin-bicetre", "--jsonl"],
         input=messages,
@@ -421,16 +422,17 @@ def test_ask_jsonl_prints_one_stable_object_per_message() -> None:
         cwd=ROOT,
     )
     objects = [json.loads(line) for line in result.stdout.splitlines()]
-    assert len(objects) == 4
+    assert len(objects) == 5
     for obj in objects:
-        assert {"crisis", "category", "intent", "verdict", "ids"} <= set(obj)
+        assert {"crisis", "category", "intent", "offered", "verdict", "ids"} <= set(obj)
         assert obj["crisis"] in ("urgent", "concern", "none")
         assert obj["verdict"] in ("answer", "suggest", "none")
         assert isinstance(obj["ids"], list)
     assert objects[0]["crisis"] == "urgent"
     assert objects[0]["category"] == "suicide"
     assert objects[2]["crisis"] != "urgent"
-    assert [o["intent"] for o in objects] == [None, None, None, "greeting"]
+    assert [o["intent"] for o in objects] == [None, None, None, "greeting", None]
+    assert [o["offered"] for o in objects] == [None, None, None, None, "callback"]
 
 
 # --- Spelling correction -----------------------------------------------------------------

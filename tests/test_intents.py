@@ -93,3 +93,69 @@ def test_a_pack_adds_its_own_ways_of_asking_and_bad_lines_are_named(tmp_path: Pa
     problems = "\n".join(error.value.problems)
     assert "broken.tsv: line 2: entry 'no-such-entry' does not exist" in problems
     assert "broken.tsv: line 3: lang must be fr or en, not 'de'" in problems
+
+
+def test_a_function_read_without_certainty_is_offered_not_followed() -> None:
+    from bot.answers import offered_intent
+    from bot.matching.classifier import Ranked
+
+    near = Ranked(("none", "permanences", "events"), (0.1, -0.3, -0.9))
+    assert offered_intent(near) == "permanences"  # 0.4 behind "none": a choice
+    far = Ranked(("none", "permanences"), (0.9, -0.6))
+    assert offered_intent(far) is None  # 1.5 behind: not worth a button
+    social = Ranked(("none", "goodbye"), (0.1, -0.2))
+    assert offered_intent(social) is None  # a goodbye is a reply, not a choice
+
+
+async def test_an_offered_function_is_one_tap_below_an_honest_i_dont_know(kb: Harness) -> None:
+    from bot import answers
+    from bot.i18n import Catalogs
+
+    sam = kb.person("Sam")
+    plain = answers.dont_know(Catalogs().translator("fr")).text
+    # Probably asks for the team's hours, not certainly: still "I don't know", plus the choice.
+    await sam.send("on peut se voir en vrai ?")
+    assert sam.last_reply == plain
+    assert sam.last_buttons[0] == "📞 Être rappelé·e"
+    await sam.press("Être rappelé·e")
+    assert "Sujet" in sam.last_reply or "sujet" in sam.last_reply
+    assert any(m.get("text") == plain for m in kb.api.messages.values())  # kept, not edited
+    # Forged: a function no button offers.
+    await sam.press_data("do:greeting")
+    assert "plus valable" in sam.alerts[-1]
+
+
+async def test_behind_a_crisis_card_just_a_question_opens_the_function(kb: Harness) -> None:
+    sam = kb.person("Sam")
+    await sam.send("j'ai plus envie de rien, vous pouvez m'appeler")
+    assert "en sécurité" in sam.last_reply  # safety is asked first
+    card = sam.latest_message()
+    _, data = sam.find_button("juste une question")
+    assert data == "do:callback"
+    await sam.press("juste une question")
+    assert "ujet" in sam.last_reply
+    assert card is not None and card["text"] == sam.h.api.messages[
+        (card["chat"]["id"], card["message_id"])]["text"]  # fmt: skip
+
+
+async def test_my_requests_in_words_about_registrations_shows_the_registrations(
+    kb: Harness,
+) -> None:
+    sam = kb.person("Sam")
+    await sam.send("je suis inscrit à quoi ?")
+    assert "aucun événement" in sam.last_reply
+    await sam.send("ma demande de rappel elle en est où")
+    assert "demande" in sam.last_reply.lower()
+    assert "événement" not in sam.last_reply
+
+
+def test_the_suggestions_keep_the_entries_first_and_the_function_last() -> None:
+    from bot import answers
+    from bot.i18n import Catalogs
+    from bot.territory import find_pack, load_pack
+
+    pack = load_pack(find_pack("kremlin-bicetre"))
+    ids = tuple(entry.id for _, entry in pack.answers[:2])
+    reply = answers.suggestions(pack, Catalogs().translator("fr"), ids, "permanences")
+    datas = [b.action for row in reply.buttons for b in row]
+    assert datas[:3] == [f"a:{ids[0]}", f"a:{ids[1]}", "do:permanences"]
