@@ -56,13 +56,18 @@ INTENT_MARGIN = -0.4
 the development questions as what must not be taken for one: recall 72 -> 82 %, false
 intents on 254 knowledge questions 4 -> 4 (0.0 and 0.3 before)."""
 INTENT_LEAD = 0.15
+BOUNDARY_MARGIN = 0.0
+"""A boundary ("je suis là pour aider avec respect") reads as a reproach to someone who was
+not rude, venting about a teacher say: it is given only at this margin. Each corpus held
+out in turn, boundaries recognised 88 -> 82 % (folds with earlier corpora), boundaries
+given to development questions 3 -> 0."""
 OFFER_LEAD = -0.6
 """Not sure enough to act on, an intent of :data:`bot.actions.INTENT_CHOICES` is still
 offered as a one-tap choice when its margin is within this of "none"'s (and at least
 :data:`OFFER_MARGIN`): "did you mean...", as the entries' suggestions. Chosen with
-bench/intents.py, each corpus held out in turn: requests reached 83.9 -> 87.8 %, a button
-offered to 20 of 582 answerable and 16 of 180 out-of-scope questions (-0.8: 88.2 %, 38
-and 34)."""
+bench/intents.py, each corpus held out in turn (2,868 requests): reached 80.0 -> 83.3 %,
+a button offered to 24 of 776 answerable and 21 of 240 out-of-scope questions (-0.8:
+83.6 %, 44 and 37)."""
 OFFER_MARGIN = -1.0
 NOT_AN_ENTRY = "_none"
 """The entry classifier's label for what no entry is about (greetings, thanks...)."""
@@ -84,6 +89,8 @@ def intent_of(
 ) -> str | None:
     """The intent the intent classifier reads, when it is sure enough of it."""
     best = ranked.best
+    if best == "boundary":
+        margin_at = max(margin_at, BOUNDARY_MARGIN)
     if best is None or best == NO_INTENT or ranked.margin < margin_at:
         return None
     if ranked.margin - ranked.margin_of(NO_INTENT) < lead_at:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from handlers.context import SERVICES_KEY
 from tests.harness import Harness
 
 
@@ -107,13 +108,18 @@ def test_a_function_read_without_certainty_is_offered_not_followed() -> None:
     assert offered_intent(social) is None  # a goodbye is a reply, not a choice
 
 
-async def test_an_offered_function_is_one_tap_below_an_honest_i_dont_know(kb: Harness) -> None:
+async def test_an_offered_function_is_one_tap_below_an_honest_i_dont_know(
+    kb: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from bot import answers
     from bot.i18n import Catalogs
 
+    knowledge = kb.app.bot_data[SERVICES_KEY].knowledge
+    unsure = answers.Understanding(None, None, "callback", knowledge.decide("zzz", "fr"))
+    monkeypatch.setattr(knowledge, "understand", lambda text, language: unsure)
     sam = kb.person("Sam")
     plain = answers.dont_know(Catalogs().translator("fr")).text
-    # Probably asks for the team's hours, not certainly: still "I don't know", plus the choice.
+    # Probably asks for a mediator, not certainly: still "I don't know", plus the choice.
     await sam.send("on peut se voir en vrai ?")
     assert sam.last_reply == plain
     assert sam.last_buttons[0] == "📞 Être rappelé·e"
