@@ -87,7 +87,7 @@ async def add(
     if member is None or member.role != "coordinator":
         return Reply(tr._("Seul·e un·e coordinateur·rice peut ajouter quelqu'un à l'équipe."))
     usage = tr._(
-        "Répondez à un message de la personne avec : /staff_ajouter mediateur <équipe> "
+        "Répondez à un message de la personne avec : /staff_ajouter mediateur &lt;équipe&gt; "
         "ou /staff_ajouter coordinateur. Équipes : {teams}"
     ).format(teams=", ".join(t.id for t in services.pack.teams.teams))
     if target is None or not args or args[0].lower() not in ROLES:
@@ -141,8 +141,8 @@ async def topic(
         return Reply(tr._("Seul·e un·e coordinateur·rice peut choisir les sujets des équipes."))
     teams = [t.id for t in services.pack.teams.teams]
     if not args or args[0] not in teams:
-        return Reply(tr._("Écrivez /topic <équipe> dans le sujet voulu. Équipes : {teams}").format(
-            teams=", ".join(teams)))  # fmt: skip
+        usage = tr._("Écrivez /topic &lt;équipe&gt; dans le sujet voulu. Équipes : {teams}")
+        return Reply(usage.format(teams=", ".join(teams)))
     await store.set_team_topic(services.db, args[0], chat_id, thread_id)
     return Reply(tr._("Les demandes de l'équipe « {team} » arriveront ici.").format(
         team=esc(services.queue.team_name(args[0], tr))))  # fmt: skip
@@ -447,4 +447,4 @@ def coordinators_only(tr: Translator) -> Reply:
 
 
 def cancel_event_usage(tr: Translator) -> Reply:
-    return Reply(tr._("Écrivez /annuler_evenement <numéro de l'événement>."))
+    return Reply(tr._("Écrivez /annuler_evenement &lt;numéro de l'événement&gt;."))

@@ -91,6 +91,27 @@ class _TelegramHTML(HTMLParser):
         self._parts.append(data)
 
 
+def _stray_angle(text: str) -> str | None:
+    """Telegram reads every ``<`` as the start of a tag, whatever follows it (``<équipe>``,
+    ``a < b``), where Python's parser takes some for text."""
+    at = text.find("<")
+    while at != -1:
+        end = at + 1
+        while end < len(text) and not text[end].isspace() and text[end] != ">":
+            end += 1
+        name = text[at + 1 : end].lower()
+        offset = len(text[:at].encode())
+        if end == len(text):
+            return f"Unclosed start tag at byte offset {offset}"
+        if name.startswith("/"):
+            if name[1:] not in _TELEGRAM_TAGS:
+                return f'Unsupported end tag "{name[1:]}" at byte offset {offset}'
+        elif name not in _TELEGRAM_TAGS:
+            return f'Unsupported start tag "{name}" at byte offset {offset}'
+        at = text.find("<", end)
+    return None
+
+
 def _utf16_length(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
@@ -119,8 +140,9 @@ def refusal(method: str, params: dict[str, Any]) -> str | None:
         value = str(params[key])
         if params.get("parse_mode") == "HTML":
             parsed = _TelegramHTML(value)
-            if parsed.error:
-                return f"Bad Request: can't parse entities: {parsed.error}"
+            error = _stray_angle(value) or parsed.error
+            if error:
+                return f"Bad Request: can't parse entities: {error}"
             value = parsed.text
         if key == "text" and not value.strip():
             return "Bad Request: message text is empty"

@@ -70,7 +70,8 @@ def test_placeholders_survive_translation(path: Path) -> None:
             assert set(re.findall(r"\{\w+\}", source)) == set(re.findall(r"\{\w+\}", string)), (
                 source
             )
-            assert re.findall(r"</?\w+>", source).sort() == re.findall(r"</?\w+>", string).sort()
+            tags = sorted(re.findall(r"</?\w+>", source))
+            assert tags == sorted(re.findall(r"</?\w+>", string)), source
 
 
 def test_catalogs_are_in_step_with_the_source() -> None:

@@ -14,6 +14,9 @@ from handlers.offline import OfflineBotAPI, refusal
     [
         ("Écrivez /permanence_annuler <identifiant> <JJ/MM>",
          "can't parse entities: Unsupported start tag \"identifiant\" at byte offset 29"),
+        ("Écrivez /topic <équipe> ici",  # a tag for Telegram, text for Python's parser
+         "can't parse entities: Unsupported start tag \"équipe\" at byte offset 16"),
+        ("3 < 5", "can't parse entities: Unsupported start tag \"\" at byte offset 2"),
         ("<b>gras", "can't parse entities: Can't find end tag corresponding to start tag \"b\""),
         ("<b>gras</i>",
          "can't parse entities: Can't find end tag corresponding to start tag \"i\""),

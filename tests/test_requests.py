@@ -746,3 +746,15 @@ async def test_at_start_an_open_request_whose_card_was_never_posted_gets_it(
         assert record.card_message_id == card["message_id"]
     async with harness_for("kremlin-bicetre", tmp_path, staff_chat_id=STAFF_CHAT) as third:
         assert cards(third) == []  # posted once, not at every start
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+async def test_staff_commands_without_their_arguments_say_how_to_write_them(
+    kb: Harness, language: str
+) -> None:
+    coordinator = await staff_member(kb, "Claire", "coordinator", None)
+    coordinator.user["language_code"] = language
+    for command in ("/topic", "/staff_ajouter", "/annuler_evenement"):
+        await coordinator.send(command)
+        assert re.search(r"/(topic|staff_|annuler_evenement|cancel_event)", coordinator.last_reply)
+        assert "<" in coordinator.last_reply  # shown as typed: "<équipe>", "<team>"
