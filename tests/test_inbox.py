@@ -75,7 +75,8 @@ def start_message(update_id: int, text: str = "/start") -> dict[str, Any]:
 
 
 async def replies_to(h: Harness, chat_id: int, count: int = 1) -> list[Call]:
-    for _ in range(500):
+    """The replies once there are ``count`` (30 s at most: a loaded CI machine is slow)."""
+    for _ in range(3000):
         found = [c for c in h.calls("sendMessage") if c.chat_id == chat_id]
         if len(found) >= count:
             return found
