@@ -29,8 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[0] = str(ROOT)  # not bench/, whose queue.py would shadow the standard one
 
-from bot.answers import KnowledgeBase  # noqa: E402
-from bot.evaluation import (  # noqa: E402
+from bot.answers.evaluation import (  # noqa: E402
     CrisisScores,
     LabelledQuestion,
     load_crisis,
@@ -40,8 +39,9 @@ from bot.evaluation import (  # noqa: E402
     score_crisis,
     score_understanding,
 )
-from bot.matching.triage import hashed_grams  # noqa: E402
-from bot.territory import Pack, Phrases, content_root, load_pack  # noqa: E402
+from bot.answers.knowledge import KnowledgeBase  # noqa: E402
+from bot.answers.matching.triage import hashed_grams  # noqa: E402
+from bot.territory.schema import Pack, Phrases, content_root, load_pack  # noqa: E402
 
 PACKS = ("dumbea", "kremlin-bicetre")
 EVAL = ROOT / "tests" / "eval"

@@ -20,7 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)
 
-from bot.answers import (  # noqa: E402
+from bot.answers.evaluation import load_questions  # noqa: E402
+from bot.answers.knowledge import (  # noqa: E402
     INTENT_LEAD,
     INTENT_MARGIN,
     OFFER_LEAD,
@@ -30,10 +31,9 @@ from bot.answers import (  # noqa: E402
     intent_of,
     offered_intent,
 )
-from bot.evaluation import load_questions  # noqa: E402
-from bot.matching.classifier import Example, Ranked  # noqa: E402
-from bot.matching.classifier_training import trained  # noqa: E402
-from bot.territory import INTENTS, NO_INTENT, find_pack, load_pack, read_phrasings  # noqa: E402
+from bot.answers.matching.classifier import Example, Ranked  # noqa: E402
+from bot.answers.matching.classifier_training import trained  # noqa: E402
+from bot.territory.schema import INTENTS, NO_INTENT, find_pack, load_pack, read_phrasings  # noqa: E402
 
 EVAL = ROOT / "tests" / "eval"
 SURE = [(-0.4, 0.15), (-0.4, 0.0), (-0.6, 0.0), (0.0, 0.3)]

@@ -74,14 +74,14 @@ from bench.common import filesystem
 from bot.clock import ManualClock
 from bot.config import load_settings
 from bot.i18n import Catalogs, Translator
-from bot.queue import OUTCOMES, Queue
-from bot.reports import figures_chart_png, figures_csv, monthly_figures, stats_text
-from bot.requests import AVAILABILITY, normalise_phone
+from bot.requests.asking import AVAILABILITY, normalise_phone
+from bot.requests.queue import OUTCOMES, Queue
 from bot.services import Services
+from bot.staff.reports import figures_chart_png, figures_csv, monthly_figures, stats_text
 from bot.storage import requests as store
 from bot.storage.database import to_db_time
 from bot.storage.requests import RequestRecord
-from bot.territory import (
+from bot.territory.schema import (
     PROFILES,
     SUBJECTS_EXTRA,
     WEEKDAYS,

@@ -29,9 +29,9 @@ from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.naive_bayes import ComplementNB  # noqa: E402
 from sklearn.svm import LinearSVC  # noqa: E402
 
-from bot.evaluation import LabelledMessage, load_crisis  # noqa: E402
-from bot.matching import triage, triage_training  # noqa: E402
-from bot.matching.triage import (  # noqa: E402
+from bot.answers.evaluation import LabelledMessage, load_crisis  # noqa: E402
+from bot.answers.matching import triage, triage_training  # noqa: E402
+from bot.answers.matching.triage import (  # noqa: E402
     CONCERN_AT,
     NONE,
     CorpusLine,
@@ -39,9 +39,9 @@ from bot.matching.triage import (  # noqa: E402
     TriageModel,
     load_corpus,
 )
-from bot.matching.triage import word_grams as _word_grams  # noqa: E402
-from bot.matching.triage_training import _identity  # noqa: E402
-from bot.territory import content_root, load_pack  # noqa: E402
+from bot.answers.matching.triage import word_grams as _word_grams  # noqa: E402
+from bot.answers.matching.triage_training import _identity  # noqa: E402
+from bot.territory.schema import content_root, load_pack  # noqa: E402
 
 EVAL = ROOT / "tests" / "eval"
 DEV_SETS = ("crisis.yaml", "crisis_holdout.yaml", "crisis_blind2.yaml")

@@ -17,13 +17,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from bot.config import OPTIONS, ConfigError, Settings, load_settings
-from bot.content_checks import editor_report
 from bot.logs import setup_logging
 from bot.storage import DatabaseError
-from bot.territory import ContentError, Pack, find_pack, load_pack
+from bot.territory.checks import editor_report
+from bot.territory.schema import ContentError, Pack, find_pack, load_pack
 
 if TYPE_CHECKING:
-    from bot.answers import KnowledgeBase
+    from bot.answers.knowledge import KnowledgeBase
 
 log = logging.getLogger("passerelle")
 
@@ -161,7 +161,7 @@ def understand(kb: KnowledgeBase, text: str, language: str) -> dict[str, object]
 
 def ask_jsonl(territory: str, language: str, lines: TextIO, out: TextIO) -> int:
     """``ask --jsonl``: one message per input line, one JSON object per output line."""
-    from bot.answers import KnowledgeBase
+    from bot.answers.knowledge import KnowledgeBase
 
     try:
         pack = load_pack(find_pack(territory))
@@ -180,7 +180,7 @@ def ask_jsonl(territory: str, language: str, lines: TextIO, out: TextIO) -> int:
 
 def ask(territory: str, language: str, question: str) -> int:
     """Print what the matcher makes of a question: the entry, its score, the runner-up."""
-    from bot.answers import KnowledgeBase
+    from bot.answers.knowledge import KnowledgeBase
 
     try:
         pack = load_pack(find_pack(territory))
@@ -226,7 +226,7 @@ def _report(args: argparse.Namespace) -> int:
     """Write the bilan from the database named by the configuration (PASSERELLE_DB)."""
     import datetime as dt
 
-    from bot.reports import write_report
+    from bot.staff.reports import write_report
     from bot.storage import Database
 
     try:
@@ -263,7 +263,7 @@ def _staff(args: argparse.Namespace) -> int:
     """Add, remove or list staff in the configured database (same secret as the bot)."""
     import datetime as dt
 
-    from bot.privacy import Pseudonymiser
+    from bot.people.privacy import Pseudonymiser
     from bot.storage import Database
     from bot.storage import requests as store
 

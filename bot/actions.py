@@ -209,5 +209,5 @@ def parse(data: str | None) -> Action | None:
 
 
 def permanence(step: str, permanence_id: str, day: str) -> str:
-    """``pm:<step>.<permanence id>.<YYYYMMDD>`` (see :mod:`bot.permanence_changes`)."""
+    """``pm:<step>.<permanence id>.<YYYYMMDD>`` (see :mod:`bot.permanences.changes`)."""
     return f"{PERMANENCE}:{step}.{permanence_id}.{day}"

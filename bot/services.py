@@ -4,27 +4,27 @@ from __future__ import annotations
 
 import logging
 
-from bot.answers import KnowledgeBase
-from bot.broadcasts import Broadcasts
+from bot.answers.content_loop import ContentLoop
+from bot.answers.knowledge import KnowledgeBase
+from bot.broadcasts.delivery import Broadcasts
+from bot.broadcasts.subscriptions import Subscriptions
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
-from bot.content_loop import ContentLoop
-from bot.escalation import Escalation
-from bot.event_admin import EventAdmin
-from bot.events import Events
+from bot.events.listing import Events
+from bot.events.pack_sync import PackSync
+from bot.events.publishing import EventAdmin
+from bot.events.reminders import Reminders
+from bot.home.posters import Payloads
 from bot.i18n import Catalogs, Translator
 from bot.inbox import Inbox
-from bot.pack_events import PackSync
-from bot.people import People
-from bot.permanence_changes import PermanenceChanges
-from bot.posters import Payloads
-from bot.privacy import Pseudonymiser
-from bot.queue import Queue
-from bot.reminders import Reminders
-from bot.requests import Requests
+from bot.people.privacy import Pseudonymiser
+from bot.people.service import People
+from bot.permanences.changes import PermanenceChanges
+from bot.requests.asking import Requests
+from bot.requests.escalation import Escalation
+from bot.requests.queue import Queue
 from bot.storage import Database
-from bot.subscriptions import Subscriptions
-from bot.territory import Pack
+from bot.territory.schema import Pack
 
 log = logging.getLogger(__name__)
 

@@ -25,7 +25,8 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
-from bot import actions, menu
+from bot import actions
+from bot.home import menu
 from bot.services import Services
 from handlers import (
     answers,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import attendance
+from bot.events import attendance
 from handlers.context import Context
 from handlers.render import reply
 

@@ -29,8 +29,8 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.ext import Application
 from telegram.request import BaseRequest, RequestData
 
-from bot import staffing
-from bot.broadcasts import Broadcasts
+from bot.broadcasts.delivery import Broadcasts
+from bot.staff import staffing
 from bot.storage.broadcasts import BroadcastRecord, Recipient
 from handlers.context import Context, services_of
 from handlers.render import keyboard, reply

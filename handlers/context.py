@@ -9,9 +9,10 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from bot import actions, menu
+from bot import actions
+from bot.home import menu
 from bot.i18n import Translator
-from bot.people import Person
+from bot.people.service import Person
 from bot.services import Services
 from bot.storage.requests import StaffRecord
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import actions, emergency, menu, navigation, permanences, privacy, quartiers
+from bot import actions, permanences
+from bot.home import emergency, menu, navigation
+from bot.people import privacy, quartiers
 from handlers.context import Context
 from handlers.events import list_events, my_registrations
 from handlers.render import delete_messages, reply

@@ -18,12 +18,12 @@ from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.request import BaseRequest
 
-from bot import menu
 from bot.config import Settings
-from bot.content_checks import editor_report
+from bot.home import menu
 from bot.i18n import Catalogs, Translator
 from bot.storage.files import LATEST, FileReport, inspect
-from bot.territory import ContentError, Pack, find_pack, load_pack
+from bot.territory.checks import editor_report
+from bot.territory.schema import ContentError, Pack, find_pack, load_pack
 
 
 @dataclass(frozen=True)

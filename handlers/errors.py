@@ -9,7 +9,7 @@ import traceback
 from telegram import Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot import menu
+from bot.home import menu
 from handlers.context import Context
 from handlers.render import reply
 

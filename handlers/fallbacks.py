@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import menu, staffing
+from bot.home import menu
+from bot.staff import staffing
 from handlers.context import Context
 from handlers.render import reply
 

@@ -7,7 +7,8 @@ from collections.abc import Awaitable, Callable
 
 from telegram import Update
 
-from bot import actions, intents
+from bot import actions
+from bot.answers import intents
 from handlers import conversation, events, requests
 from handlers.context import Context
 from handlers.render import reply

@@ -11,9 +11,9 @@ from collections.abc import Awaitable, Callable
 from telegram import Update
 
 from bot import actions
-from bot.broadcasts import Where
+from bot.broadcasts.delivery import Where
 from bot.i18n import Translator
-from bot.permanence_changes import Outcome, button_target, refusal
+from bot.permanences.changes import Outcome, button_target, refusal
 from bot.storage.requests import StaffRecord
 from handlers import broadcasts
 from handlers.context import Context

@@ -9,9 +9,11 @@ from telegram import Bot, ReplyParameters, Update
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import Application, ApplicationHandlerStop
 
-from bot import actions, answers, escalation, staffing
-from bot.requests import Step
+from bot import actions, answers
+from bot.requests import escalation
+from bot.requests.asking import Step
 from bot.services import Services
+from bot.staff import staffing
 from bot.storage.requests import RequestRecord
 from handlers import jobs
 from handlers.context import Context, services_of

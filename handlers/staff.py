@@ -7,9 +7,10 @@ import logging
 from telegram import Update
 from telegram.error import BadRequest, Forbidden
 
-from bot import actions, staffing
-from bot.broadcasts import Where
-from bot.queue import Acted
+from bot import actions
+from bot.broadcasts.delivery import Where
+from bot.requests.queue import Acted
+from bot.staff import staffing
 from handlers import broadcasts
 from handlers.context import Context
 from handlers.render import keyboard, reply

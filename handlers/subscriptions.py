@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import actions, subscriptions
+from bot import actions
+from bot.broadcasts import subscriptions
 from handlers.context import Context
 from handlers.render import reply
 

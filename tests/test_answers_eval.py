@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.answers import KnowledgeBase
-from bot.evaluation import load_crisis, load_questions, score_answers, score_crisis
-from bot.territory import content_root, load_pack
+from bot.answers.evaluation import load_crisis, load_questions, score_answers, score_crisis
+from bot.answers.knowledge import KnowledgeBase
+from bot.territory.schema import content_root, load_pack
 
 EVAL = Path(__file__).parent / "eval"
 PACKS = ("dumbea", "kremlin-bicetre")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.broadcasts import Where
+from bot.broadcasts.delivery import Where
 from bot.storage import broadcasts as broadcast_store
 from bot.storage import events as event_store
 from handlers import broadcasts as sender

@@ -145,7 +145,7 @@ async def test_group_commands_invite_to_a_private_chat(bot: Harness) -> None:
 async def test_an_error_is_told_kindly_and_the_bot_keeps_running(
     bot: Harness, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from bot import menu
+    from bot.home import menu
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("secret text typed by the person")

@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.answers import KnowledgeBase
-from bot.matching.triage import (
+from bot.answers.knowledge import KnowledgeBase
+from bot.answers.matching.triage import (
     CATEGORIES,
     Reader,
     TriageModel,
@@ -21,7 +21,7 @@ from bot.matching.triage import (
     word_grams,
 )
 from bot.storage import requests as store
-from bot.territory import ContentError, content_root, load_pack
+from bot.territory.schema import ContentError, content_root, load_pack
 from tests.harness import Harness, harness_for, pack_copy
 
 PACKS = ("dumbea", "kremlin-bicetre")
@@ -70,8 +70,8 @@ def test_a_broken_corpus_line_is_named_with_its_file_line_and_field(tmp_path: Pa
     [("tabassé", "tbs"), ("tabasser", "tbsr"), ("tbss", "tbs"), ("frere", "fr"), ("frr", "fr")],
 )
 def test_a_skeleton_keeps_the_first_letter_and_the_consonants(word: str, expected: str) -> None:
-    from bot.matching.text import fold
-    from bot.matching.triage import skeleton
+    from bot.answers.matching.text import fold
+    from bot.answers.matching.triage import skeleton
 
     assert skeleton(fold(word)) == expected
 
@@ -80,7 +80,7 @@ def test_a_skeleton_keeps_the_first_letter_and_the_consonants(word: str, expecte
 def test_reading_draws_the_same_n_grams_as_training(
     kbs: dict[str, KnowledgeBase], text: str
 ) -> None:
-    from bot.matching.triage import analyse
+    from bot.answers.matching.triage import analyse
 
     reader = kbs["dumbea"].crisis.reader
     assert reader is not None
@@ -106,7 +106,7 @@ def test_training_is_reproducible_and_the_reading_matches_the_svm() -> None:
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.svm import LinearSVC
 
-    from bot.matching.triage_training import C, train
+    from bot.answers.matching.triage_training import C, train
 
     pack = load_pack(content_root() / "dumbea")
     lines = load_corpus()[::5]
@@ -202,7 +202,7 @@ def test_ordinary_and_figurative_messages_get_no_urgent_card(
 def test_a_crisis_laughed_off_is_read_without_the_laughter_too(
     kbs: dict[str, KnowledgeBase],
 ) -> None:
-    from bot.matching.triage import _MINIMISERS
+    from bot.answers.matching.triage import _MINIMISERS
 
     model = kbs["dumbea"].crisis.model
     assert model is not None
@@ -247,7 +247,7 @@ def test_a_message_about_a_friend_is_answered_as_such(
 
 
 def test_both_territories_catch_the_same_messages(kbs: dict[str, KnowledgeBase]) -> None:
-    from bot.evaluation import load_crisis
+    from bot.answers.evaluation import load_crisis
 
     messages = [m.text for name in ("crisis.yaml", "crisis_holdout.yaml")
                 for m in load_crisis(ROOT / "tests" / "eval" / name)]  # fmt: skip
@@ -455,7 +455,7 @@ def test_a_word_people_write_is_never_corrected_into_another(
 def test_a_cache_folder_that_cannot_be_written_falls_back_to_the_temporary_one(
     tmp_path: Path,
 ) -> None:
-    from bot.matching.triage import _writable
+    from bot.answers.matching.triage import _writable
 
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
@@ -468,7 +468,7 @@ def test_a_cache_folder_that_cannot_be_written_falls_back_to_the_temporary_one(
     ("word", "fix"), [("mourirr", "mourir"), ("myslef", "myself"), ("classe", None)]
 )
 def test_the_crisis_check_reads_the_words_as_corrected_too(word: str, fix: str | None) -> None:
-    from bot.matching.triage import shared_corrector
+    from bot.answers.matching.triage import shared_corrector
 
     assert shared_corrector().correct(word) == fix
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.event_admin import DateProblem, parse_moment
+from bot.events.publishing import DateProblem, parse_moment
 from bot.storage import events as store
 from bot.storage import requests as request_store
 from bot.storage.broadcasts import save_subscription

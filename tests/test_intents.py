@@ -62,7 +62,7 @@ async def test_a_greeting_with_a_question_is_a_question(kb: Harness) -> None:
 
 
 async def test_events_asked_by_kind_and_sign_up_for_the_event_meant(kb: Harness) -> None:
-    from bot.event_kinds import BRADERIE, TOURNAMENT
+    from bot.events.kinds import BRADERIE, TOURNAMENT
     from tests.test_signup import make_event
 
     await make_event(kb, BRADERIE, "Braderie de Noël")
@@ -79,7 +79,7 @@ async def test_events_asked_by_kind_and_sign_up_for_the_event_meant(kb: Harness)
 
 
 def test_a_pack_adds_its_own_ways_of_asking_and_bad_lines_are_named(tmp_path: Path) -> None:
-    from bot.territory import INTENTS, ContentError, load_pack
+    from bot.territory.schema import INTENTS, ContentError, load_pack
     from tests.harness import pack_copy
 
     own = "intent\tlang\ttext\npermanences\tfr\tvous tenez salon quand au foyer ?\n"
@@ -97,8 +97,8 @@ def test_a_pack_adds_its_own_ways_of_asking_and_bad_lines_are_named(tmp_path: Pa
 
 
 def test_a_function_read_without_certainty_is_offered_not_followed() -> None:
-    from bot.answers import offered_intent
-    from bot.matching.classifier import Ranked
+    from bot.answers.knowledge import offered_intent
+    from bot.answers.matching.classifier import Ranked
 
     near = Ranked(("none", "permanences", "events"), (0.1, -0.3, -0.9))
     assert offered_intent(near) == "permanences"  # 0.4 behind "none": a choice
@@ -158,7 +158,7 @@ async def test_my_requests_in_words_about_registrations_shows_the_registrations(
 def test_the_suggestions_keep_the_entries_first_and_the_function_last() -> None:
     from bot import answers
     from bot.i18n import Catalogs
-    from bot.territory import find_pack, load_pack
+    from bot.territory.schema import find_pack, load_pack
 
     pack = load_pack(find_pack("kremlin-bicetre"))
     ids = tuple(entry.id for _, entry in pack.answers[:2])

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.storage import events as store
-from bot.territory import ContentError, content_root, load_pack
+from bot.territory.schema import ContentError, content_root, load_pack
 from tests.harness import Harness, Person, answer_sign_up, harness_for, pack_copy
 
 WORKSHOP = """
@@ -124,7 +124,7 @@ async def test_an_event_removed_from_the_file_is_left_as_it_is(
     async with harness_for(str(_pack(tmp_path, "a")), tmp_path):
         pass
     empty = str(_pack(tmp_path, "b", text="events: []\n"))
-    with caplog.at_level(logging.WARNING, logger="bot.pack_events"):
+    with caplog.at_level(logging.WARNING, logger="bot.events.pack_sync"):
         async with harness_for(empty, tmp_path) as h:
             event = await store.event_by_pack_key(h.services.db, "atelier-sante")
             assert event is not None and event.state == "published"

@@ -9,8 +9,8 @@ import zoneinfo
 import pytest
 from babel.support import NullTranslations
 
+from bot.home.posters import Payloads, link, poster, qr_png
 from bot.i18n import Translator
-from bot.posters import Payloads, link, poster, qr_png
 
 SECRET = "poster-secret-for-tests"
 TELEGRAM_PAYLOAD = re.compile(r"[A-Za-z0-9_-]{1,64}")

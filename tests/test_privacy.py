@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from bot.privacy import Pseudonymiser
+from bot.people.privacy import Pseudonymiser
 from tests.harness import Harness
 
 

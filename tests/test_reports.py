@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from bot.i18n import Catalogs, Translator
-from bot.reports import (
+from bot.staff.reports import (
     Figures,
     figures_chart_png,
     figures_csv,
@@ -24,7 +24,7 @@ from bot.reports import (
     write_report,
 )
 from bot.storage import Database, to_db_time
-from bot.territory import Pack, content_root, load_pack
+from bot.territory.schema import Pack, content_root, load_pack
 
 UTC = dt.UTC
 YEAR = (dt.date(2026, 1, 1), dt.date(2026, 12, 31))

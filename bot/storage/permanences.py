@@ -108,7 +108,7 @@ async def remove_change(db: Database, change_id: int) -> bool:
 
 async def count_broadcasts(db: Database, topic_prefix: str) -> int:
     """How many announcements were made whose topic starts with ``topic_prefix``
-    (the broadcasts of one permanence date: see :mod:`bot.permanence_changes`)."""
+    (the broadcasts of one permanence date: see :mod:`bot.permanences.changes`)."""
     return int(
         await db.value(
             "SELECT COUNT(*) FROM broadcast WHERE substr(topic, 1, ?) = ?",

@@ -1,0 +1,3 @@
+"""The home domain."""
+
+from __future__ import annotations

@@ -1,0 +1,33 @@
+"""The requests domain."""
+
+from __future__ import annotations
+
+from bot.requests.asking import (
+    AVAILABILITY,
+    FLOW,
+    IDLE_RESET,
+    MAX_DESCRIPTION,
+    MESSAGE_FLOW,
+    PROFILE_LABELS,
+    SIGNUP_FLOW,
+    SOURCES,
+    Requests,
+    Step,
+    normalise_phone,
+    subject_label,
+)
+
+__all__ = [
+    "AVAILABILITY",
+    "FLOW",
+    "IDLE_RESET",
+    "MAX_DESCRIPTION",
+    "MESSAGE_FLOW",
+    "PROFILE_LABELS",
+    "SIGNUP_FLOW",
+    "SOURCES",
+    "Requests",
+    "Step",
+    "normalise_phone",
+    "subject_label",
+]

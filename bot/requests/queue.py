@@ -1,0 +1,262 @@
+"""The staff queue: request cards, and who may do what with them.
+
+Only registered staff act on requests; every action is checked here, whatever
+the button or command that asked for it, and the card always shows the truth.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from bot import actions
+from bot.clock import Clock
+from bot.i18n import N_, Translator
+from bot.requests.asking import AVAILABILITY, subject_label
+from bot.storage import Database
+from bot.storage import requests as store
+from bot.storage.requests import RequestRecord, StaffRecord
+from bot.territory.schema import Pack
+from bot.ui import Button, Reply, esc, rows
+
+OUTCOMES: dict[str, str] = {
+    "contacted": N_("Contacté·e"),
+    "oriented": N_("Orienté·e vers un partenaire"),
+    "no_answer": N_("Pas de réponse"),
+    "not_needed": N_("Plus nécessaire"),
+}
+
+
+@dataclass(frozen=True)
+class Acted:
+    """The result of a staff action: a short pop-up for the presser, and the request."""
+
+    ok: bool
+    notice: str
+    request: RequestRecord | None
+
+
+def note_help(tr: Translator) -> str:
+    return tr._(
+        "Pour ajouter une note interne, répondez à cette carte avec : /note votre texte. "
+        "/notes (en réponse) les affiche."
+    )
+
+
+def age(tr: Translator, since: dt.datetime, now: dt.datetime) -> str:
+    minutes = max(0, int((now - since).total_seconds() // 60))
+    if minutes < 60:
+        return tr.n_("{n} min", "{n} min", minutes).format(n=minutes)
+    hours = minutes // 60
+    if hours < 48:
+        return tr.n_("{n} h", "{n} h", hours).format(n=hours)
+    days = hours // 24
+    return tr.n_("{n} jour", "{n} jours", days).format(n=days)
+
+
+class Queue:
+    """Staff, cards and the actions on requests."""
+
+    def __init__(self, db: Database, pack: Pack, clock: Clock) -> None:
+        self._db = db
+        self.pack = pack
+        self._clock = clock
+
+    async def staff(self, pseudonym: str) -> StaffRecord | None:
+        return await store.get_staff(self._db, pseudonym)
+
+    def team_name(self, team_id: str, tr: Translator) -> str:
+        team = next((t for t in self.pack.teams.teams if t.id == team_id), None)
+        return team.name.get(tr.language) if team else team_id
+
+    async def where_cards_go(
+        self, team: str, default_chat: int | None
+    ) -> tuple[int, int | None] | None:
+        """The staff group (and forum topic) of a team."""
+        topic = await store.team_topic(self._db, team)
+        if topic is not None:
+            return topic
+        return None if default_chat is None else (default_chat, None)
+
+    async def card(self, record: RequestRecord, tr: Translator) -> Reply:
+        """One request as the staff group sees it, with the buttons its state allows."""
+        now = self._clock.now()
+        flag = "🔴 " + tr._("URGENT") + " · " if record.urgent else ""
+        state_line = {
+            "open": tr._("⏳ À prendre"),
+            "claimed": tr._("✋ Pris en charge"),
+            "closed": tr._("✅ Clos"),
+            "cancelled": tr._("✖️ Annulé par la personne"),
+        }[record.state]
+        if record.state == "claimed" and record.claimed_by:
+            who = await store.get_staff(self._db, record.claimed_by)
+            if who is not None:
+                state_line = tr._("✋ Pris en charge par {name}").format(
+                    name=esc(who.display_name)
+                )
+        if record.state == "closed" and record.outcome:
+            state_line += f" — {tr._(OUTCOMES[record.outcome])}"
+        quartier = self.pack.quartier(record.quartier) if record.quartier else None
+        lines = [
+            f"{flag}<b>{record.reference}</b> · {esc(self.team_name(record.team, tr))}",
+            tr._("Sujet : {subject}").format(
+                subject=esc(subject_label(self.pack, tr, record.theme))
+            ),
+            tr._("Quartier : {quartier}").format(
+                quartier=esc(quartier.name) if quartier else tr._("non précisé")
+            ),
+            tr._("Depuis : {age}").format(age=age(tr, record.created_at, now)),
+        ]
+        if record.channel == "phone":
+            lines.append(tr._("Contact : 📞 téléphone (visible par qui prend la demande)"))
+        else:
+            lines.append(tr._("Contact : 💬 réponse dans Telegram (anonyme)"))
+        if record.availability in AVAILABILITY:
+            lines.append(tr._("Disponible : {when}").format(
+                when=tr._(AVAILABILITY[record.availability])))  # fmt: skip
+        if record.description:
+            lines.append(tr._("Ses mots : « {text} »").format(text=esc(record.description)))
+        if record.source == "crisis":
+            crisis = tr._(
+                "🆘 Demandée depuis la carte d'urgence : la personne a écrit un "
+                "message de détresse. Les numéros d'urgence lui ont été donnés."
+            )
+            lines.append(crisis)
+        if record.unreachable:
+            lines.append(tr._("⚠️ La personne n'est plus joignable par le bot."))
+        lines.append(state_line)
+        return Reply("\n".join(lines), self._buttons(record, tr))
+
+    def _buttons(self, record: RequestRecord, tr: Translator) -> tuple[tuple[Button, ...], ...]:
+        rid = record.id
+        if record.state == "open":
+            return rows(
+                Button(tr._("✋ Je prends"), actions.staff("claim", rid)),
+                Button(tr._("🔀 Transférer"), actions.staff("transfer", rid)),
+                Button(tr._("📝 Note"), actions.staff("note", rid)),
+                per_row=2,
+            )
+        if record.state == "claimed":
+            buttons = [
+                Button(tr._("↩️ Relâcher"), actions.staff("release", rid)),
+                Button(tr._("✅ Clore"), actions.staff("close", rid)),
+                Button(tr._("🔀 Transférer"), actions.staff("transfer", rid)),
+                Button(tr._("📝 Note"), actions.staff("note", rid)),
+            ]
+            if record.channel == "phone":
+                buttons.append(Button(tr._("📞 Voir le numéro"), actions.staff("phone", rid)))
+            return rows(*buttons, per_row=2)
+        return ()
+
+    def transfer_choices(
+        self, record: RequestRecord, tr: Translator
+    ) -> tuple[tuple[Button, ...], ...]:
+        buttons = [
+            Button(t.name.get(tr.language), actions.staff("transfer", record.id, t.id))
+            for t in self.pack.teams.teams
+            if t.id != record.team
+        ]
+        return (*rows(*buttons), (Button(tr._("⬅️ Retour"), actions.staff("show", record.id)),))
+
+    def outcome_choices(
+        self, record: RequestRecord, tr: Translator
+    ) -> tuple[tuple[Button, ...], ...]:
+        buttons = [
+            Button(tr._(label), actions.staff("close", record.id, key.replace("_", "-")))
+            for key, label in OUTCOMES.items()
+        ]
+        return (*rows(*buttons, per_row=2),
+                (Button(tr._("⬅️ Retour"), actions.staff("show", record.id)),))  # fmt: skip
+
+    async def act(
+        self, staff: StaffRecord, request_id: int, action: str, value: str | None, tr: Translator
+    ) -> Acted:
+        """Do what a staff member asked, if the request's state and their role allow it."""
+        now = self._clock.now()
+        record = await store.get_request(self._db, request_id)
+        if record is None:
+            return Acted(False, tr._("Cette demande n'existe plus."), None)
+        if (
+            staff.role != "coordinator"
+            and staff.team not in (None, record.team)
+            and action != "show"
+        ):
+            return Acted(False, tr._("Cette demande est pour une autre équipe."), record)
+        if action == "claim":
+            if await store.claim(self._db, request_id, staff.pseudonym, now):
+                record = await store.get_request(self._db, request_id)
+                notice = tr._("C'est pour vous.")
+                if record is not None and record.channel == "phone" and record.phone:
+                    notice += " " + tr._("Téléphone : {phone}").format(phone=record.phone)
+                return Acted(True, notice, record)
+            fresh = await store.get_request(self._db, request_id)
+            holder = (
+                await store.get_staff(self._db, fresh.claimed_by)
+                if fresh and fresh.claimed_by
+                else None
+            )
+            if holder is not None:
+                return Acted(
+                    False, tr._("Déjà pris par {name}.").format(name=holder.display_name), fresh
+                )
+            return Acted(False, tr._("Cette demande n'est plus à prendre."), fresh)
+        if action == "release":
+            ok = await store.release(self._db, request_id, staff.pseudonym, now)
+            notice = (
+                tr._("Remise dans la file.")
+                if ok
+                else tr._("Seul·e la personne qui l'a prise peut la relâcher.")
+            )
+            return Acted(ok, notice, await store.get_request(self._db, request_id))
+        if action == "transfer" and value:
+            if not any(t.id == value for t in self.pack.teams.teams):
+                return Acted(False, tr._("Équipe inconnue."), record)
+            if (
+                record.state == "claimed"
+                and record.claimed_by != staff.pseudonym
+                and staff.role != "coordinator"
+            ):
+                return Acted(
+                    False, tr._("Seul·e la personne qui l'a prise peut la transférer."), record
+                )
+            ok = await store.transfer(self._db, request_id, value, staff.pseudonym, now)
+            notice = tr._("Transférée.") if ok else tr._("Impossible de la transférer.")
+            return Acted(ok, notice, await store.get_request(self._db, request_id))
+        if action == "close" and value:
+            outcome = value.replace("-", "_")
+            if outcome not in OUTCOMES:
+                return Acted(False, tr._("Résultat inconnu."), record)
+            ok = await store.close(self._db, request_id, outcome, staff.pseudonym, now)
+            notice = (
+                tr._("Demande close.")
+                if ok
+                else tr._("Seul·e la personne qui l'a prise peut la clore.")
+            )
+            return Acted(ok, notice, await store.get_request(self._db, request_id))
+        if action == "note":
+            return Acted(False, note_help(tr), record)
+        if action == "phone":
+            if record.claimed_by != staff.pseudonym or not record.phone:
+                return Acted(
+                    False, tr._("Le numéro n'est visible que par qui a pris la demande."), record
+                )
+            return Acted(True, tr._("Téléphone : {phone}").format(phone=record.phone), record)
+        return Acted(True, "", record)
+
+    async def without_card(self) -> list[RequestRecord]:
+        """Open requests whose card was never posted."""
+        return [r for r in await store.open_requests(self._db, None) if r.card_message_id is None]
+
+    async def set_card(
+        self, record: RequestRecord, chat_id: int, thread_id: int | None, message_id: int
+    ) -> None:
+        await store.set_card(self._db, record.id, chat_id, thread_id, message_id)
+
+    async def mark_unreachable(self, record: RequestRecord) -> None:
+        await store.mark_unreachable(self._db, record.id, self._clock.now())
+
+    async def request(self, request_id: int) -> RequestRecord | None:
+        return await store.get_request(self._db, request_id)
+
+    async def belongs_to_request(self, chat_id: int, message_id: int) -> bool:
+        return await store.request_for_message(self._db, chat_id, message_id) is not None

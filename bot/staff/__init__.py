@@ -1,0 +1,3 @@
+"""The staff domain."""
+
+from __future__ import annotations
