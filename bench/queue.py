@@ -81,7 +81,7 @@ from bot.staff.reports import figures_chart_png, figures_csv, monthly_figures, s
 from bot.storage import requests as store
 from bot.storage.database import to_db_time
 from bot.storage.requests import RequestRecord
-from bot.territory.schema import (
+from bot.territory import (
     PROFILES,
     SUBJECTS_EXTRA,
     WEEKDAYS,

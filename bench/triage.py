@@ -41,7 +41,8 @@ from bot.answers.matching.triage import (  # noqa: E402
 )
 from bot.answers.matching.triage import word_grams as _word_grams  # noqa: E402
 from bot.answers.matching.triage_training import _identity  # noqa: E402
-from bot.territory.schema import content_root, load_pack  # noqa: E402
+from bot.territory import content_root  # noqa: E402
+from bot.territory.loading import load_pack  # noqa: E402
 
 EVAL = ROOT / "tests" / "eval"
 DEV_SETS = ("crisis.yaml", "crisis_holdout.yaml", "crisis_blind2.yaml")

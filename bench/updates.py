@@ -75,7 +75,7 @@ from telegram.ext import (
 from bench.common import filesystem
 from bot.config import load_settings
 from bot.services import Services
-from bot.territory.schema import find_pack, load_pack
+from bot.territory import find_pack, load_pack
 from handlers.app import build_application, running
 from handlers.offline import Call, OfflineBotAPI, UpdateFactory
 

@@ -19,8 +19,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from bot.config import OPTIONS, ConfigError, Settings, load_settings
 from bot.logs import setup_logging
 from bot.storage import DatabaseError
-from bot.territory.checks import editor_report
-from bot.territory.schema import ContentError, Pack, find_pack, load_pack
+from bot.territory import ContentError, Pack, editor_report, find_pack, load_pack
 
 if TYPE_CHECKING:
     from bot.answers.knowledge import KnowledgeBase

@@ -24,7 +24,7 @@ from bot.requests.asking import Requests
 from bot.requests.escalation import Escalation
 from bot.requests.queue import Queue
 from bot.storage import Database
-from bot.territory.schema import Pack
+from bot.territory import Pack
 
 log = logging.getLogger(__name__)
 

@@ -22,8 +22,7 @@ from bot.config import Settings
 from bot.home import menu
 from bot.i18n import Catalogs, Translator
 from bot.storage.files import LATEST, FileReport, inspect
-from bot.territory.checks import editor_report
-from bot.territory.schema import ContentError, Pack, find_pack, load_pack
+from bot.territory import ContentError, Pack, editor_report, find_pack, load_pack
 
 
 @dataclass(frozen=True)

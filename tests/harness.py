@@ -29,7 +29,7 @@ from bot.answers.knowledge import KnowledgeBase
 from bot.clock import ManualClock
 from bot.config import Settings, load_settings
 from bot.services import Services
-from bot.territory.schema import Pack, find_pack, load_pack
+from bot.territory import Pack, find_pack, load_pack
 from handlers.app import PassApp, build_application, running
 from handlers.offline import Call, OfflineBotAPI, UpdateFactory
 
@@ -268,7 +268,7 @@ def pack_copy(folder: Path, files: dict[str, str], territory: str = "kremlin-bic
     import shutil
     import textwrap
 
-    from bot.territory.schema import content_root
+    from bot.territory import content_root
 
     content = folder / "content"
     shutil.copytree(content_root() / territory, content / territory)

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from bot.territory.schema import content_root, load_pack
+from bot.territory import content_root, load_pack
 from tests.harness import Harness
 
 PACKS = ("dumbea", "kremlin-bicetre")

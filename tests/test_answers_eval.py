@@ -22,7 +22,7 @@ import pytest
 
 from bot.answers.evaluation import load_crisis, load_questions, score_answers, score_crisis
 from bot.answers.knowledge import KnowledgeBase
-from bot.territory.schema import content_root, load_pack
+from bot.territory import content_root, load_pack
 
 EVAL = Path(__file__).parent / "eval"
 PACKS = ("dumbea", "kremlin-bicetre")

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from bot.services import Services
-from bot.territory.schema import find_pack, load_pack
+from bot.territory import find_pack, load_pack
 from handlers.app import build_application
 from handlers.console import run_console
 from handlers.offline import OfflineBotAPI

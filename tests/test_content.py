@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.territory.schema import ContentError, content_root, load_pack, pack_warnings
+from bot.territory import ContentError, content_root, load_pack, pack_warnings
 
 PACKS = ("dumbea", "kremlin-bicetre")
 FACTS = Path(__file__).resolve().parents[2] / "shared" / "FACTS.md"
@@ -149,7 +149,7 @@ def test_broken_pack_stops_the_bot_with_a_clear_message(pack_copy: Path) -> None
 def test_check_content_reports_duplicates_collisions_and_unknown_partners(
     pack_copy: Path,
 ) -> None:
-    from bot.territory.checks import editor_report
+    from bot.territory import editor_report
 
     answers = pack_copy / "answers" / "sante.yaml"
     text = answers.read_text(encoding="utf-8")
@@ -180,7 +180,7 @@ def test_check_content_reports_duplicates_collisions_and_unknown_partners(
 
 
 def test_shipped_packs_pass_the_editor_checks() -> None:
-    from bot.territory.checks import editor_report
+    from bot.territory import editor_report
 
     for name in PACKS:
         assert editor_report(load_pack(content_root() / name)) == []

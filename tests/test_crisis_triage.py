@@ -21,7 +21,7 @@ from bot.answers.matching.triage import (
     word_grams,
 )
 from bot.storage import requests as store
-from bot.territory.schema import ContentError, content_root, load_pack
+from bot.territory import ContentError, content_root, load_pack
 from tests.harness import Harness, harness_for, pack_copy
 
 PACKS = ("dumbea", "kremlin-bicetre")
@@ -70,8 +70,8 @@ def test_a_broken_corpus_line_is_named_with_its_file_line_and_field(tmp_path: Pa
     [("tabassé", "tbs"), ("tabasser", "tbsr"), ("tbss", "tbs"), ("frere", "fr"), ("frr", "fr")],
 )
 def test_a_skeleton_keeps_the_first_letter_and_the_consonants(word: str, expected: str) -> None:
-    from bot.answers.matching.text import fold
     from bot.answers.matching.triage import skeleton
+    from bot.text import fold
 
     assert skeleton(fold(word)) == expected
 

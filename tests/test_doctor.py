@@ -17,7 +17,7 @@ from bot.services import Services
 from bot.storage import Database
 from bot.storage import requests as store
 from bot.storage.files import backup
-from bot.territory.schema import find_pack, load_pack
+from bot.territory import find_pack, load_pack
 from handlers.app import build_application, running
 from handlers.doctor import Result, diagnose
 from handlers.offline import OfflineBotAPI

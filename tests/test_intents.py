@@ -79,7 +79,7 @@ async def test_events_asked_by_kind_and_sign_up_for_the_event_meant(kb: Harness)
 
 
 def test_a_pack_adds_its_own_ways_of_asking_and_bad_lines_are_named(tmp_path: Path) -> None:
-    from bot.territory.schema import INTENTS, ContentError, load_pack
+    from bot.territory import INTENTS, ContentError, load_pack
     from tests.harness import pack_copy
 
     own = "intent\tlang\ttext\npermanences\tfr\tvous tenez salon quand au foyer ?\n"
@@ -158,7 +158,7 @@ async def test_my_requests_in_words_about_registrations_shows_the_registrations(
 def test_the_suggestions_keep_the_entries_first_and_the_function_last() -> None:
     from bot import answers
     from bot.i18n import Catalogs
-    from bot.territory.schema import find_pack, load_pack
+    from bot.territory import find_pack, load_pack
 
     pack = load_pack(find_pack("kremlin-bicetre"))
     ids = tuple(entry.id for _, entry in pack.answers[:2])

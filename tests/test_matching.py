@@ -11,8 +11,9 @@ import yaml
 
 from bot.answers.knowledge import KnowledgeBase
 from bot.answers.matching.crisis import PhraseSet, compile_phrase
-from bot.answers.matching.text import Normaliser, fold, tokens
-from bot.territory.schema import Lexicon, Synonyms, content_root, load_pack
+from bot.answers.matching.text import Normaliser
+from bot.territory import Lexicon, Synonyms, content_root, load_pack
+from bot.text import fold, tokens
 
 BASE_FILES = ("territory.yaml", "places.yaml", "teams.yaml", "themes.yaml", "partners.yaml",
               "numbers.yaml", "routing.yaml")  # fmt: skip

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.storage import events as store
-from bot.territory.schema import ContentError, content_root, load_pack
+from bot.territory import ContentError, content_root, load_pack
 from tests.harness import Harness, Person, answer_sign_up, harness_for, pack_copy
 
 WORKSHOP = """

@@ -15,7 +15,7 @@ import pytest
 from bot.permanences.changes import parse_day, parse_hours
 from bot.storage import requests as request_store
 from bot.storage.broadcasts import save_subscription
-from bot.territory.schema import content_root, load_pack
+from bot.territory import content_root, load_pack
 from tests.harness import Harness, Person, harness_for, pack_copy
 
 PERMANENCES = """

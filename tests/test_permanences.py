@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.permanences.schedule import occurrences
-from bot.territory.schema import ContentError, content_root, load_pack
+from bot.territory import ContentError, content_root, load_pack
 from tests.harness import Harness, harness_for, pack_copy
 
 PERMANENCES = """

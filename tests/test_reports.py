@@ -24,7 +24,7 @@ from bot.staff.reports import (
     write_report,
 )
 from bot.storage import Database, to_db_time
-from bot.territory.schema import Pack, content_root, load_pack
+from bot.territory import Pack, content_root, load_pack
 
 UTC = dt.UTC
 YEAR = (dt.date(2026, 1, 1), dt.date(2026, 12, 31))

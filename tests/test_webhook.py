@@ -12,7 +12,7 @@ import httpx
 from bot.__main__ import webhook_options
 from bot.config import load_settings
 from bot.services import Services
-from bot.territory.schema import find_pack, load_pack
+from bot.territory import find_pack, load_pack
 from handlers.app import build_application, running
 from handlers.offline import OfflineBotAPI
 

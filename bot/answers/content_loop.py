@@ -18,13 +18,13 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from bot.answers.matching.text import fold
 from bot.clock import Clock
 from bot.i18n import Translator
 from bot.storage import Database
 from bot.storage import content_loop as store
 from bot.storage.requests import StaffRecord
-from bot.territory.schema import Pack
+from bot.territory import Pack
+from bot.text import fold
 from bot.ui import Reply, esc
 
 KEEP_DAYS = 30

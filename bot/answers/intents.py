@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 
 from bot import actions
-from bot.answers.matching.text import fold
 from bot.events.kinds import BRADERIE, CINEMA, MEETING, TOURNAMENT, WORKSHOP
 from bot.i18n import Translator
+from bot.text import fold
 from bot.ui import Button, Reply
 
 _KIND_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(

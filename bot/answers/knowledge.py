@@ -25,7 +25,7 @@ from bot.answers.matching.triage import (
     shared_model,
 )
 from bot.i18n import Translator
-from bot.territory.schema import LANGUAGES, NO_INTENT, CrisisCategory, HelpNumber, Pack, Partner
+from bot.territory import LANGUAGES, NO_INTENT, CrisisCategory, HelpNumber, Pack, Partner
 from bot.ui import Button, Reply, Venue, esc, rows
 
 ANSWER_CONFIDENCE = 0.55

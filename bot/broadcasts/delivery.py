@@ -20,7 +20,7 @@ from bot.storage import Database
 from bot.storage import broadcasts as store
 from bot.storage import events as event_store
 from bot.storage.broadcasts import Audience, BroadcastRecord, Recipient
-from bot.territory.schema import Pack
+from bot.territory import Pack
 from bot.ui import Button, Reply, esc
 
 Compose = Callable[[Translator], Reply]

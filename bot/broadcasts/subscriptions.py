@@ -16,7 +16,7 @@ from bot.people.service import Person
 from bot.storage import Database
 from bot.storage import broadcasts as store
 from bot.storage.broadcasts import SubscriptionRecord
-from bot.territory.schema import Pack
+from bot.territory import Pack
 from bot.ui import Button, Reply, esc
 
 TOPICS: tuple[str, ...] = (*event_kinds.KIND_IDS, event_kinds.PERMANENCE_TOPIC)

@@ -18,7 +18,7 @@ from bot.people.service import People, Person
 from bot.storage import Database, people
 from bot.storage import events as store
 from bot.storage.events import EventRecord, SignUp
-from bot.territory.schema import Pack
+from bot.territory import Pack
 from bot.ui import Button, Document, Reply, esc
 
 

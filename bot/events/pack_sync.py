@@ -31,7 +31,7 @@ from bot.i18n import Translator
 from bot.storage import Database
 from bot.storage import events as store
 from bot.storage.events import EventFields
-from bot.territory.schema import Pack, PackEvent
+from bot.territory import Pack, PackEvent
 
 log = logging.getLogger(__name__)
 

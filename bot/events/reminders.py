@@ -15,7 +15,7 @@ from bot.i18n import Translator, pick_language
 from bot.storage import Database, people
 from bot.storage import events as store
 from bot.storage.events import EventRecord
-from bot.territory.schema import Pack
+from bot.territory import Pack
 from bot.ui import Reply, esc
 
 

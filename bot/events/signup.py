@@ -42,7 +42,7 @@ from bot.storage import Database
 from bot.storage import events as store
 from bot.storage import requests as conversations
 from bot.storage.events import EventRecord
-from bot.territory.schema import Pack
+from bot.territory import Pack
 from bot.ui import Button, Reply, esc, rows
 
 if TYPE_CHECKING:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.home.menu import back_to_menu
 from bot.i18n import Translator
-from bot.territory.schema import HelpNumber, Pack
+from bot.territory import HelpNumber, Pack
 from bot.ui import Reply, esc
 
 

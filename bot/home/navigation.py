@@ -6,7 +6,7 @@ from bot import answers
 from bot.home import emergency, menu
 from bot.i18n import Translator
 from bot.people import privacy
-from bot.territory.schema import Pack
+from bot.territory import Pack
 from bot.ui import Reply
 
 

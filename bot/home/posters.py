@@ -45,7 +45,7 @@ _SIG = re.compile(rf"[A-Za-z0-9_-]{{{_SIG_LENGTH}}}")
 # Canonical form only ("7", never "07"), and at most SQLite's 64-bit rowids.
 _EVENT_ID = re.compile(r"[1-9][0-9]{0,18}")
 _EVENT_ID_MAX = 2**63 - 1
-# The same shape as the ids of bot.territory.schema.
+# The same shape as the ids of bot.territory.loading.
 _PACK_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
 _USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{3,31}")
 

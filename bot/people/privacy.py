@@ -7,7 +7,7 @@ import hmac
 
 from bot import actions
 from bot.i18n import Translator
-from bot.territory.schema import Pack
+from bot.territory import Pack
 from bot.ui import Button, Reply, rows
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot import actions
 from bot.i18n import Translator
-from bot.territory.schema import Pack
+from bot.territory import Pack
 from bot.ui import Button, Reply, esc, rows
 
 

@@ -35,7 +35,7 @@ from bot.storage import Database
 from bot.storage import permanences as store
 from bot.storage.permanences import ADDED, CANCELLED, DateChange
 from bot.storage.requests import StaffRecord
-from bot.territory.schema import Pack, Permanence
+from bot.territory import Pack, Permanence
 from bot.ui import Button, Reply, esc
 
 HORIZON = dt.timedelta(days=14)

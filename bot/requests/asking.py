@@ -21,8 +21,7 @@ from bot.people.service import People, Person
 from bot.storage import Database
 from bot.storage import requests as store
 from bot.storage.requests import RequestRecord
-from bot.territory.opening import is_open, next_opening
-from bot.territory.schema import PROFILES, SUBJECTS_EXTRA, Pack
+from bot.territory import PROFILES, SUBJECTS_EXTRA, Pack, is_open, next_opening
 from bot.ui import Button, Reply, esc, rows
 
 FLOW = "request"

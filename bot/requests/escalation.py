@@ -14,8 +14,7 @@ from bot.requests.queue import age
 from bot.storage import Database
 from bot.storage import requests as store
 from bot.storage.requests import RequestRecord
-from bot.territory.opening import add_working_minutes
-from bot.territory.schema import Pack
+from bot.territory import Pack, add_working_minutes
 from bot.ui import Reply, esc
 
 

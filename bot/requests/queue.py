@@ -16,7 +16,7 @@ from bot.requests.asking import AVAILABILITY, subject_label
 from bot.storage import Database
 from bot.storage import requests as store
 from bot.storage.requests import RequestRecord, StaffRecord
-from bot.territory.schema import Pack
+from bot.territory import Pack
 from bot.ui import Button, Reply, esc, rows
 
 OUTCOMES: dict[str, str] = {

@@ -26,7 +26,7 @@ from babel.numbers import format_decimal, format_percent
 from bot.i18n import N_, Catalogs, Translator
 from bot.storage import Database
 from bot.storage import reports as storage
-from bot.territory.schema import SUBJECTS_EXTRA, Pack
+from bot.territory import SUBJECTS_EXTRA, Pack
 from bot.ui import esc
 
 DIMENSIONS = storage.DIMENSIONS

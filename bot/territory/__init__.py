@@ -1,61 +1,81 @@
-"""The territory domain."""
+"""The territory pack: its files, their schema, and loading them with clear errors."""
 
 from __future__ import annotations
 
-from bot.territory.schema import (
-    INTENTS,
+from bot.territory.base import (
     LANGUAGES,
-    NO_INTENT,
-    PROFILES,
-    SUBJECTS_EXTRA,
     WEEKDAYS,
-    Answer,
-    AnswerFile,
-    Bailleur,
     ContentError,
-    Crisis,
-    CrisisCategory,
-    Delays,
-    HelpNumber,
     Identifier,
-    LanguageLexicon,
-    Lexicon,
-    LocalMoment,
-    Numbers,
     OpeningSlot,
-    Pack,
+    PhoneNumber,
+    Text,
+    Weekday,
+)
+from bot.territory.calendar import (
+    LocalMoment,
     PackEvent,
     PackEvents,
-    Partner,
-    Partners,
     Permanence,
     PermanenceChange,
     Permanences,
-    PhoneNumber,
+)
+from bot.territory.checks import (
+    colliding_synonyms,
+    duplicate_questions,
+    editor_report,
+)
+from bot.territory.crisis import (
+    Crisis,
+    CrisisCategory,
+    SharedCrisis,
+    SharedCrisisCategory,
+    merge_crisis,
+)
+from bot.territory.knowledge import (
+    INTENTS,
+    NO_INTENT,
+    Answer,
+    AnswerFile,
+    HelpNumber,
+    LanguageLexicon,
+    Lexicon,
+    Numbers,
+    Partner,
+    Partners,
     Phrases,
     Phrasing,
+    Synonyms,
+    Theme,
+    Themes,
+    read_phrasings,
+)
+from bot.territory.loading import (
+    Pack,
+    common_file,
+    content_root,
+    find_pack,
+    load_pack,
+    pack_warnings,
+)
+from bot.territory.opening import (
+    add_working_minutes,
+    is_open,
+    next_opening,
+)
+from bot.territory.service import (
+    PROFILES,
+    SUBJECTS_EXTRA,
+    Bailleur,
+    Delays,
     Places,
     Quartier,
     Residence,
     Routing,
     RoutingRule,
-    SharedCrisis,
-    SharedCrisisCategory,
-    Synonyms,
     Team,
     Teams,
     Territory,
-    Text,
-    Theme,
-    Themes,
-    Weekday,
-    common_file,
-    content_root,
-    find_pack,
-    load_pack,
-    merge_crisis,
-    pack_warnings,
-    read_phrasings,
 )
 
 __all__ = [
@@ -105,11 +125,17 @@ __all__ = [
     "Theme",
     "Themes",
     "Weekday",
+    "add_working_minutes",
+    "colliding_synonyms",
     "common_file",
     "content_root",
+    "duplicate_questions",
+    "editor_report",
     "find_pack",
+    "is_open",
     "load_pack",
     "merge_crisis",
+    "next_opening",
     "pack_warnings",
     "read_phrasings",
 ]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from bot.answers.matching.text import tokens
-from bot.territory.schema import LANGUAGES, Pack, pack_warnings
+from bot.territory.base import LANGUAGES
+from bot.territory.loading import Pack, pack_warnings
+from bot.text import tokens
 
 
 def _norm(text: str) -> str:

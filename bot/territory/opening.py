@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.territory.schema import WEEKDAYS, Pack
+from bot.territory.base import WEEKDAYS
+from bot.territory.loading import Pack
 
 _MAX_DAYS = 21
 

@@ -24,7 +24,6 @@ from typing import Any
 
 import numpy as np
 
-from bot.answers.matching.text import tokens
 from bot.answers.matching.triage import (
     FEATURE_PARTS,
     Reader,
@@ -34,7 +33,8 @@ from bot.answers.matching.triage import (
     gram_key,
     tfidf_vector,
 )
-from bot.territory.schema import ContentError, Lexicon
+from bot.territory import ContentError, Lexicon
+from bot.text import tokens
 
 TRAINING_VERSION = "2"
 """Bump when the training changes in a way the examples' digest cannot see."""

@@ -18,7 +18,7 @@ from sklearn.svm import LinearSVC
 from bot.answers.matching.classifier import Example, TextModel
 from bot.answers.matching.triage import Reader
 from bot.answers.matching.triage_training import featurise, vocabulary_keys, write
-from bot.territory.schema import Lexicon
+from bot.territory import Lexicon
 
 PRUNE = 0.02
 """Weights smaller than this are dropped: the model is five times smaller, and the best label

@@ -16,7 +16,7 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from typing import Literal, cast
 
-from bot.answers.matching.text import Normaliser, tokens
+from bot.answers.matching.text import Normaliser
 from bot.answers.matching.triage import (
     CONCERN_AT,
     FAMILIES,
@@ -29,7 +29,8 @@ from bot.answers.matching.triage import (
     Reading,
     TriageModel,
 )
-from bot.territory.schema import LANGUAGES, Crisis, CrisisCategory
+from bot.territory import LANGUAGES, Crisis, CrisisCategory
+from bot.text import tokens
 
 _GAP = "zzgapzz"
 _STAR = "zzstarzz"

@@ -25,7 +25,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from bot.answers.matching.text import Normaliser
-from bot.territory.schema import Answer
+from bot.territory import Answer
 
 FIELD_WEIGHTS: dict[str, float] = {
     "title": 1.0,

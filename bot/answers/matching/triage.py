@@ -39,8 +39,8 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
-from bot.answers.matching.text import fold, tokens
-from bot.territory.schema import ContentError, Lexicon
+from bot.territory import ContentError, Lexicon
+from bot.text import fold, tokens
 
 CATEGORIES: tuple[str, ...] = (
     "suicide",

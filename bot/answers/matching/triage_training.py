@@ -35,7 +35,7 @@ from bot.answers.matching.triage import (
     load_corpus,
     word_grams,
 )
-from bot.territory.schema import ContentError, Lexicon
+from bot.territory import ContentError, Lexicon
 
 C = 0.8
 """Regularisation, chosen with bench/triage.py on the development sets."""

@@ -1,0 +1,147 @@
+"""service: split from schema."""
+
+from __future__ import annotations
+
+import zoneinfo
+from typing import Annotated, Literal
+
+from pydantic import (
+    Field,
+    field_validator,
+    model_validator,
+)
+
+from bot.territory.base import Identifier, OpeningSlot, Text, _Model
+
+
+class Territory(_Model):
+    """``territory.yaml``: who the service is and when it works."""
+
+    id: Identifier
+    name: Text
+    service: Text
+    description: Text
+    timezone: str
+    default_language: Literal["fr", "en"] = "fr"
+    opening_hours: tuple[OpeningSlot, ...] = ()
+    contact: Text
+    """How to reach the service in person (where no address is confirmed, who to ask)."""
+    phone_prefix: str = Field(pattern=r"^\+[0-9]{1,4}$")
+    """International prefix of the territory's phone numbers (+33, +687)."""
+    phone_digits: int = Field(ge=5, le=12)
+    """How many digits a local phone number has (10 in France, 6 in New Caledonia)."""
+    reminders: tuple[Annotated[str, Field(pattern=r"^[1-9][0-9]?[dhm]$")], ...] = ("1d", "2h")
+    """When registered people are reminded of an event: "1d" the day before at the same
+    local time, "2h" two hours before, "30m"..."""
+    retention_days: int = Field(default=365, ge=30, le=1095)
+    """After this many days without activity, what we keep about a person is erased."""
+    address: Literal["vous", "tu"] = Field(default="vous", alias="register")
+    """``register:`` in the file: how the bot speaks French, "tu" (as youth lines do) or
+    "vous"."""
+    content_loop: bool = False
+    """Opt-in: questions the bot could not answer are kept 30 days, without any link to
+    the person, for coordinators to see (/sans_reponse); said in /confidentialite."""
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown timezone {value!r} (e.g. 'Europe/Paris')") from exc
+        return value
+
+
+class Residence(_Model):
+    id: Identifier
+    name: str = Field(min_length=1)
+    bailleur: Identifier | None = None
+
+
+class Quartier(_Model):
+    id: Identifier
+    name: str = Field(min_length=1)
+    residences: tuple[Residence, ...] = ()
+
+
+class Bailleur(_Model):
+    id: Identifier
+    name: str = Field(min_length=1)
+    description: Text | None = None
+
+
+class Places(_Model):
+    """``places.yaml``: the quartiers, their résidences and the bailleurs."""
+
+    bailleurs: tuple[Bailleur, ...] = ()
+    quartiers: tuple[Quartier, ...] = Field(min_length=1)
+
+
+class Team(_Model):
+    id: Identifier
+    name: Text
+    description: Text
+
+
+class Teams(_Model):
+    """``teams.yaml``."""
+
+    teams: tuple[Team, ...] = Field(min_length=1)
+
+
+PROFILES: tuple[str, ...] = ("young", "resident", "parent")
+"""Who is asking, when a pack routes by it: a young person, a resident, a parent."""
+
+
+SUBJECTS_EXTRA: tuple[str, ...] = ("conflit", "famille", "autre")
+"""Request subjects besides the pack's themes: a neighbour conflict, family and violence
+(the subject of urgent requests made from a crisis card), something else."""
+
+
+class RoutingRule(_Model):
+    """Send requests matching every given condition to ``team``; no condition = all."""
+
+    team: Identifier
+    subjects: tuple[Identifier, ...] = ()
+    profiles: tuple[Literal["young", "resident", "parent"], ...] = ()
+    quartiers: tuple[Identifier, ...] = ()
+    urgent: bool | None = None
+
+
+class Delays(_Model):
+    """How long a request may wait unclaimed, in the service's opening hours."""
+
+    normal_minutes: int = Field(default=240, ge=5, le=10080)
+    urgent_minutes: int = Field(default=15, ge=1, le=240)
+    escalate_after: int = Field(default=2, ge=1, le=10)
+    """Re-announcements before the coordinators are told."""
+
+
+class Routing(_Model):
+    """``routing.yaml``: which team a callback request goes to. First matching rule wins."""
+
+    ask_profile: bool = False
+    ask_quartier: bool = False
+    delays: Delays = Delays()
+    rules: tuple[RoutingRule, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _catch_all_last(self) -> Routing:
+        last = self.rules[-1]
+        if last.subjects or last.profiles or last.quartiers or last.urgent is not None:
+            raise ValueError("the last rule must have no condition (it takes every request left)")
+        return self
+
+    def route(self, subject: str, profile: str | None, quartier: str | None, urgent: bool) -> str:
+        """The team for a request."""
+        for rule in self.rules:
+            if rule.subjects and subject not in rule.subjects:
+                continue
+            if rule.profiles and profile not in rule.profiles:
+                continue
+            if rule.quartiers and quartier not in rule.quartiers:
+                continue
+            if rule.urgent is not None and rule.urgent != urgent:
+                continue
+            return rule.team
+        return self.rules[-1].team
