@@ -41,8 +41,12 @@ from bot.answers.evaluation import (  # noqa: E402
 )
 from bot.answers.knowledge import KnowledgeBase  # noqa: E402
 from bot.answers.matching.triage import hashed_grams  # noqa: E402
-from bot.territory import Pack, Phrases, content_root  # noqa: E402
-from bot.territory.loading import load_pack  # noqa: E402
+from bot.territory import (  # noqa: E402
+    Pack,
+    Phrases,
+    content_root,
+    load_pack,
+)
 
 PACKS = ("dumbea", "kremlin-bicetre")
 EVAL = ROOT / "tests" / "eval"

@@ -71,8 +71,10 @@ from bot.people.privacy import Pseudonymiser  # noqa: E402
 from bot.storage import Database  # noqa: E402
 from bot.storage import broadcasts as store  # noqa: E402
 from bot.storage.people import save_setting  # noqa: E402
-from bot.territory import find_pack  # noqa: E402
-from bot.territory.loading import load_pack  # noqa: E402
+from bot.territory import (
+    find_pack,
+    load_pack,
+)
 
 TOKEN = "123456789:" + "bench_" * 6  # the shape of a real token; only 127.0.0.1 sees it
 SECRET = "bench-pseudonym-secret-" * 2

@@ -33,8 +33,13 @@ from bot.answers.knowledge import (  # noqa: E402
 )
 from bot.answers.matching.classifier import Example, Ranked  # noqa: E402
 from bot.answers.matching.classifier_training import trained  # noqa: E402
-from bot.territory import INTENTS, NO_INTENT, find_pack, load_pack  # noqa: E402
-from bot.territory.loading import read_phrasings  # noqa: E402
+from bot.territory import (  # noqa: E402
+    INTENTS,
+    NO_INTENT,
+    find_pack,
+    load_pack,
+    read_phrasings,
+)
 
 EVAL = ROOT / "tests" / "eval"
 SURE = [(-0.4, 0.15), (-0.4, 0.0), (-0.6, 0.0), (0.0, 0.3)]

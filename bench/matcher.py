@@ -19,8 +19,10 @@ sys.path[0] = str(ROOT)
 from bot.answers.evaluation import LabelledQuestion, load_questions  # noqa: E402
 from bot.answers.knowledge import KnowledgeBase, Verdict, combine  # noqa: E402
 from bot.answers.matching.classifier import Ranked  # noqa: E402
-from bot.territory import find_pack  # noqa: E402
-from bot.territory.loading import load_pack  # noqa: E402
+from bot.territory import (
+    find_pack,
+    load_pack,
+)
 
 EVAL = ROOT / "tests" / "eval"
 

@@ -41,8 +41,10 @@ from bot.answers.matching.triage import (  # noqa: E402
 )
 from bot.answers.matching.triage import word_grams as _word_grams  # noqa: E402
 from bot.answers.matching.triage_training import _identity  # noqa: E402
-from bot.territory import content_root  # noqa: E402
-from bot.territory.loading import load_pack  # noqa: E402
+from bot.territory import (
+    content_root,
+    load_pack,
+)
 
 EVAL = ROOT / "tests" / "eval"
 DEV_SETS = ("crisis.yaml", "crisis_holdout.yaml", "crisis_blind2.yaml")
