@@ -29,6 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[0] = str(ROOT)  # not bench/, whose queue.py would shadow the standard one
 
+from bot.answers import KnowledgeBase  # noqa: E402
 from bot.answers.evaluation import (  # noqa: E402
     CrisisScores,
     LabelledQuestion,
@@ -39,7 +40,6 @@ from bot.answers.evaluation import (  # noqa: E402
     score_crisis,
     score_understanding,
 )
-from bot.answers.knowledge import KnowledgeBase  # noqa: E402
 from bot.answers.matching.triage import hashed_grams  # noqa: E402
 from bot.territory import (  # noqa: E402
     Pack,

@@ -71,7 +71,7 @@ from bot.people.privacy import Pseudonymiser  # noqa: E402
 from bot.storage import Database  # noqa: E402
 from bot.storage import broadcasts as store  # noqa: E402
 from bot.storage.people import save_setting  # noqa: E402
-from bot.territory import (
+from bot.territory import (  # noqa: E402
     find_pack,
     load_pack,
 )

@@ -20,8 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)
 
-from bot.answers.evaluation import load_questions  # noqa: E402
-from bot.answers.knowledge import (  # noqa: E402
+from bot.answers import (  # noqa: E402
     INTENT_LEAD,
     INTENT_MARGIN,
     OFFER_LEAD,
@@ -31,6 +30,7 @@ from bot.answers.knowledge import (  # noqa: E402
     intent_of,
     offered_intent,
 )
+from bot.answers.evaluation import load_questions  # noqa: E402
 from bot.answers.matching.classifier import Example, Ranked  # noqa: E402
 from bot.answers.matching.classifier_training import trained  # noqa: E402
 from bot.territory import (  # noqa: E402

@@ -16,10 +16,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)
 
+from bot.answers import KnowledgeBase, Verdict, combine  # noqa: E402
 from bot.answers.evaluation import LabelledQuestion, load_questions  # noqa: E402
-from bot.answers.knowledge import KnowledgeBase, Verdict, combine  # noqa: E402
 from bot.answers.matching.classifier import Ranked  # noqa: E402
-from bot.territory import (
+from bot.territory import (  # noqa: E402
     find_pack,
     load_pack,
 )

@@ -41,7 +41,7 @@ from bot.answers.matching.triage import (  # noqa: E402
 )
 from bot.answers.matching.triage import word_grams as _word_grams  # noqa: E402
 from bot.answers.matching.triage_training import _identity  # noqa: E402
-from bot.territory import (
+from bot.territory import (  # noqa: E402
     content_root,
     load_pack,
 )

@@ -22,7 +22,7 @@ from bot.storage import DatabaseError
 from bot.territory import ContentError, Pack, editor_report, find_pack, load_pack
 
 if TYPE_CHECKING:
-    from bot.answers.knowledge import KnowledgeBase
+    from bot.answers import KnowledgeBase
 
 log = logging.getLogger("passerelle")
 
@@ -160,7 +160,7 @@ def understand(kb: KnowledgeBase, text: str, language: str) -> dict[str, object]
 
 def ask_jsonl(territory: str, language: str, lines: TextIO, out: TextIO) -> int:
     """``ask --jsonl``: one message per input line, one JSON object per output line."""
-    from bot.answers.knowledge import KnowledgeBase
+    from bot.answers import KnowledgeBase
 
     try:
         pack = load_pack(find_pack(territory))
@@ -179,7 +179,7 @@ def ask_jsonl(territory: str, language: str, lines: TextIO, out: TextIO) -> int:
 
 def ask(territory: str, language: str, question: str) -> int:
     """Print what the matcher makes of a question: the entry, its score, the runner-up."""
-    from bot.answers.knowledge import KnowledgeBase
+    from bot.answers import KnowledgeBase
 
     try:
         pack = load_pack(find_pack(territory))

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from bot.answers.content_loop import ContentLoop
-from bot.answers.knowledge import KnowledgeBase
+from bot.answers import ContentLoop, KnowledgeBase
 from bot.broadcasts.delivery import Broadcasts
 from bot.broadcasts.subscriptions import Subscriptions
 from bot.clock import Clock, SystemClock

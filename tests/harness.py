@@ -25,7 +25,7 @@ import apscheduler.schedulers.base
 import telegram.ext._jobqueue
 from telegram import Update
 
-from bot.answers.knowledge import KnowledgeBase
+from bot.answers import KnowledgeBase
 from bot.clock import ManualClock
 from bot.config import Settings, load_settings
 from bot.services import Services

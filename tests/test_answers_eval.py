@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.answers import KnowledgeBase
 from bot.answers.evaluation import load_crisis, load_questions, score_answers, score_crisis
-from bot.answers.knowledge import KnowledgeBase
 from bot.territory import content_root, load_pack
 
 EVAL = Path(__file__).parent / "eval"

@@ -52,3 +52,15 @@ def test_handlers_are_registered_in_one_place() -> None:
         if "add_handler(" in path.read_text(encoding="utf-8")
     ]
     assert registering == ["handlers/app.py"]
+
+
+def test_every_benchmark_still_imports() -> None:
+    """Benchmarks are run by hand, not by CI: at least their imports must follow the code."""
+    import subprocess
+    import sys
+
+    scripts = sorted(str(p) for p in (ROOT / "bench").glob("*.py") if p.name != "__init__.py")
+    check = "import runpy, sys\nfor path in sys.argv[1:]: runpy.run_path(path, run_name='check')"
+    done = subprocess.run([sys.executable, "-c", check, *scripts], cwd=ROOT, capture_output=True,
+                          text=True, check=False, timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]

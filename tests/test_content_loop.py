@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.answers.content_loop import scrub
+from bot.answers import scrub
 from bot.storage import requests as staff_store
 from tests.harness import Harness, Person, harness_for
 

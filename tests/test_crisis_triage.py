@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.answers.knowledge import KnowledgeBase
+from bot.answers import KnowledgeBase
 from bot.answers.matching.triage import (
     CATEGORIES,
     Reader,

@@ -97,7 +97,7 @@ def test_a_pack_adds_its_own_ways_of_asking_and_bad_lines_are_named(tmp_path: Pa
 
 
 def test_a_function_read_without_certainty_is_offered_not_followed() -> None:
-    from bot.answers.knowledge import offered_intent
+    from bot.answers import offered_intent
     from bot.answers.matching.classifier import Ranked
 
     near = Ranked(("none", "permanences", "events"), (0.1, -0.3, -0.9))

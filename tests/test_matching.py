@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.answers.knowledge import KnowledgeBase
+from bot.answers import KnowledgeBase
 from bot.answers.matching.crisis import PhraseSet, compile_phrase
 from bot.answers.matching.text import Normaliser
 from bot.territory import Lexicon, Synonyms, content_root, load_pack

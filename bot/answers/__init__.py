@@ -1,7 +1,19 @@
-"""The answers domain."""
+"""Answers: the knowledge base, the bot's own functions, the crisis check, and what the
+person sees of them."""
 
 from __future__ import annotations
 
+from bot.answers.content_loop import (
+    KEEP_DAYS,
+    LIKENESS,
+    MAX_TEXT,
+    SHOWN_CHARS,
+    SHOWN_GROUPS,
+    ContentLoop,
+    Group,
+    group,
+    scrub,
+)
 from bot.answers.knowledge import (
     ANSWER_CONFIDENCE,
     BOUNDARY_MARGIN,
@@ -22,18 +34,20 @@ from bot.answers.knowledge import (
     KnowledgeBase,
     Understanding,
     Verdict,
-    answer,
-    check_in,
     combine,
     confident,
-    crisis,
-    dont_know,
     entry_examples,
     intent_examples,
     intent_of,
+    offered_intent,
+)
+from bot.answers.replies import (
+    answer,
+    check_in,
+    crisis,
+    dont_know,
     just_a_question,
     need_to_talk,
-    offered_intent,
     partner_text,
     respond,
     suggestions,
@@ -55,13 +69,20 @@ __all__ = [
     "INTENT_C",
     "INTENT_LEAD",
     "INTENT_MARGIN",
+    "KEEP_DAYS",
     "LEAD",
+    "LIKENESS",
     "MAX_SUGGESTIONS",
+    "MAX_TEXT",
     "NOT_AN_ENTRY",
     "OFFER_LEAD",
     "OFFER_MARGIN",
+    "SHOWN_CHARS",
+    "SHOWN_GROUPS",
     "SUGGEST_CONFIDENCE",
     "SUGGEST_SCORE",
+    "ContentLoop",
+    "Group",
     "KnowledgeBase",
     "Understanding",
     "Verdict",
@@ -72,6 +93,7 @@ __all__ = [
     "crisis",
     "dont_know",
     "entry_examples",
+    "group",
     "intent_examples",
     "intent_of",
     "just_a_question",
@@ -79,6 +101,7 @@ __all__ = [
     "offered_intent",
     "partner_text",
     "respond",
+    "scrub",
     "suggestions",
     "themes",
     "topics",
