@@ -74,8 +74,8 @@ from bench.common import filesystem
 from bot.clock import ManualClock
 from bot.config import load_settings
 from bot.i18n import Catalogs, Translator
-from bot.requests.asking import AVAILABILITY, normalise_phone
 from bot.requests.queue import OUTCOMES, Queue
+from bot.requests.request_steps import AVAILABILITY, normalise_phone
 from bot.services import Services
 from bot.staff.reports import figures_chart_png, figures_csv, monthly_figures, stats_text
 from bot.storage import requests as store

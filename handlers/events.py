@@ -8,8 +8,8 @@ from telegram import Update
 from telegram.error import BadRequest, Forbidden
 
 from bot import actions, answers
-from bot.events.signup import FLOW as SIGNUP_FLOW
-from bot.events.signup import Step as SignUpStep
+from bot.events.signup_steps import FLOW as SIGNUP_FLOW
+from bot.events.signup_steps import Step as SignUpStep
 from handlers import jobs
 from handlers.context import Context
 from handlers.flows import register_flow

@@ -13,7 +13,7 @@ from telegram import Update
 from bot import actions
 from bot.broadcasts.delivery import Where
 from bot.i18n import Translator
-from bot.permanences.changes import Outcome, button_target, refusal
+from bot.permanences.change_notes import Outcome, button_target, refusal
 from bot.storage.requests import StaffRecord
 from handlers import broadcasts
 from handlers.context import Context

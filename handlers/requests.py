@@ -11,7 +11,7 @@ from telegram.ext import Application, ApplicationHandlerStop
 
 from bot import actions, answers
 from bot.requests import escalation
-from bot.requests.asking import Step
+from bot.requests.request_steps import Step
 from bot.services import Services
 from bot.staff import staffing
 from bot.storage.requests import RequestRecord

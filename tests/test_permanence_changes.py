@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.permanences.changes import parse_day, parse_hours
+from bot.permanences.change_notes import parse_day, parse_hours
 from bot.storage import requests as request_store
 from bot.storage.broadcasts import save_subscription
 from bot.territory import content_root, load_pack

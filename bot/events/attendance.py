@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from bot import actions
 from bot.events import kinds as event_kinds
-from bot.events.signup import contact, list_name, particulars
+from bot.events.signup_steps import contact, list_name, particulars
 from bot.home import menu
 from bot.i18n import Translator
 from bot.staff import staffing

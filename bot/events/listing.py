@@ -11,8 +11,8 @@ from bot import actions
 from bot.clock import Clock
 from bot.events.ics import event_ics
 from bot.events.signup import SignUps
-from bot.events.signup import Step as SignUpStep
-from bot.events.signup import summary as registration_summary
+from bot.events.signup_steps import Step as SignUpStep
+from bot.events.signup_steps import summary as registration_summary
 from bot.i18n import Translator, pick_language
 from bot.people.service import People, Person
 from bot.storage import Database, people

@@ -25,19 +25,16 @@ checked at the first step and again at confirmation.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
-import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from bot import actions
 from bot.clock import Clock
 from bot.events import kinds as event_kinds
-from bot.events.kinds import DEFAULT_CATEGORIES, UNIT_METRES, UNIT_PEOPLE
-from bot.i18n import N_, Translator
+from bot.events.kinds import UNIT_METRES, UNIT_PEOPLE
+from bot.i18n import Translator
 from bot.people.service import People, Person
-from bot.requests.asking import FLOW as REQUEST_FLOW
-from bot.requests.asking import MESSAGE_FLOW, SIGNUP_FLOW, normalise_phone
+from bot.requests.request_steps import FLOW as REQUEST_FLOW
+from bot.requests.request_steps import MESSAGE_FLOW, normalise_phone
 from bot.storage import Database
 from bot.storage import events as store
 from bot.storage import requests as conversations
@@ -47,108 +44,29 @@ from bot.ui import Button, Reply, esc, rows
 
 if TYPE_CHECKING:
     from bot.events.listing import Events
-
-FLOW = SIGNUP_FLOW
-IDLE_RESET = dt.timedelta(hours=24)
-MAX_NAME = 60
-MAX_TEAM = 40
-STANDS = (1, 4)
-METRES = (1, 20)
-METRE_BUTTONS = (2, 4, 6, 8)
-PLAYERS = (3, 20)
-PLAYER_BUTTONS = (5, 6, 7, 8, 11)
-PEOPLE = (1, 6)
-AS_CHOICES: dict[str, str] = {
-    "individual": N_("🙋 Un particulier"),
-    "association": N_("🤝 Une association"),
-}
-CONTACTS = ("telegram", "phone")
-TEXT_STEPS = ("name", "team_name", "phone")
-CONSENT_PURPOSE = "event_phone"
-_DEFAULT_ASKS = ("name", "people")
-_NUMBER = re.compile(r"^\d{1,3}$")
-
-
-@dataclass(frozen=True)
-class Step:
-    """What a step produced: the messages to show."""
-
-    replies: tuple[Reply, ...]
-    confirmed: int | None = None
-    """The event a registration was just made for (its reminders are to be scheduled)."""
-
-
-def _asks(event: EventRecord) -> tuple[str, ...]:
-    found = event_kinds.kind(event.kind)
-    return found.asks if found is not None else _DEFAULT_ASKS
-
-
-def _unit(event: EventRecord) -> str:
-    return event_kinds.unit_of(event.kind, event.unit)
-
-
-def _categories(event: EventRecord) -> tuple[str, ...]:
-    return event.categories or DEFAULT_CATEGORIES
-
-
-def category_label(tr: Translator, category: str) -> str:
-    """A default category is interface text (``Adultes``); an organiser's is shown as given."""
-    return tr._(category) if category in DEFAULT_CATEGORIES else category
-
-
-def _number_range(step: str, event: EventRecord) -> tuple[int, int]:
-    if step == "size":
-        return METRES if _unit(event) == UNIT_METRES else STANDS
-    if step == "players":
-        return PLAYERS
-    return PEOPLE
-
-
-# --- What a registration says, for the person and for the staff ---------------------------
-
-
-def list_name(details: dict[str, Any]) -> str:
-    """The name the person gave for the list (a team's name for a tournament)."""
-    value = details.get("name") or details.get("team") or ""
-    return str(value)
-
-
-def particulars(tr: Translator, details: dict[str, Any]) -> str:
-    """What the staff need beyond the name and the places: association, category, players."""
-    parts = []
-    if details.get("as") == "association":
-        parts.append(tr._("association"))
-    elif details.get("as") == "individual":
-        parts.append(tr._("particulier"))
-    if details.get("category"):
-        parts.append(category_label(tr, str(details["category"])))
-    players = details.get("players")
-    if isinstance(players, int):
-        parts.append(tr.n_("{n} joueur", "{n} joueurs", players).format(n=players))
-    return ", ".join(parts)
-
-
-def contact(tr: Translator, details: dict[str, Any]) -> str:
-    """How to reach a team: through Telegram, or the phone number given with consent."""
-    if details.get("contact") == "phone" and details.get("phone"):
-        return str(details["phone"])
-    if details.get("contact") == "telegram":
-        return tr._("par Telegram")
-    return ""
-
-
-def summary(tr: Translator, event: EventRecord, held: store.Attendee | None) -> str:
-    """One's registration in a few words: ``2 personnes``, ``équipe Les Lions, U15``."""
-    places, details = (held.places, held.details) if held is not None else (1, {})
-    if event.kind == event_kinds.TOURNAMENT and details.get("team"):
-        text = tr._("équipe {team}").format(team=details["team"])
-        if details.get("category"):
-            text += ", " + category_label(tr, str(details["category"]))
-        return text
-    return event_kinds.amount(tr, _unit(event), places)
-
-
-# --- The conversation ---------------------------------------------------------------------
+from bot.events.signup_steps import (
+    _NUMBER,
+    AS_CHOICES,
+    CONSENT_PURPOSE,
+    CONTACTS,
+    FLOW,
+    IDLE_RESET,
+    MAX_NAME,
+    MAX_TEAM,
+    METRE_BUTTONS,
+    METRES,
+    PEOPLE,
+    PLAYER_BUTTONS,
+    PLAYERS,
+    STANDS,
+    TEXT_STEPS,
+    Step,
+    _asks,
+    _categories,
+    _number_range,
+    _unit,
+    category_label,
+)
 
 
 class SignUps:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.requests.asking import (
+from bot.requests.asking import Requests
+from bot.requests.request_steps import (
     AVAILABILITY,
     FLOW,
     IDLE_RESET,
@@ -11,7 +12,6 @@ from bot.requests.asking import (
     PROFILE_LABELS,
     SIGNUP_FLOW,
     SOURCES,
-    Requests,
     Step,
     normalise_phone,
     subject_label,

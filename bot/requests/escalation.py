@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 from bot.clock import Clock
 from bot.i18n import Translator
-from bot.requests.asking import subject_label
 from bot.requests.queue import age
+from bot.requests.request_steps import subject_label
 from bot.storage import Database
 from bot.storage import requests as store
 from bot.storage.requests import RequestRecord

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from bot import actions
 from bot.clock import Clock
 from bot.i18n import N_, Translator
-from bot.requests.asking import AVAILABILITY, subject_label
+from bot.requests.request_steps import AVAILABILITY, subject_label
 from bot.storage import Database
 from bot.storage import requests as store
 from bot.storage.requests import RequestRecord, StaffRecord

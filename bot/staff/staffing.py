@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 from bot import actions
 from bot.home import posters
 from bot.i18n import Translator, pick_language
-from bot.requests.asking import subject_label
 from bot.requests.queue import OUTCOMES, age
+from bot.requests.request_steps import subject_label
 from bot.staff import reports
 from bot.storage import events as event_store
 from bot.storage import people
