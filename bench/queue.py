@@ -79,6 +79,7 @@ from bot.requests.request_steps import AVAILABILITY, normalise_phone
 from bot.services import Services
 from bot.staff.reports import figures_chart_png, figures_csv, monthly_figures, stats_text
 from bot.storage import requests as store
+from bot.storage import staff as staff_store
 from bot.storage.database import to_db_time
 from bot.storage.requests import RequestRecord
 from bot.territory import (
@@ -378,7 +379,7 @@ async def register_staff(services: Services, pack: Pack, now: dt.datetime) -> li
     staff.append(Staff("", "Nadia (coordination)", "coordinator", None))
     for i, member in enumerate(staff):
         member.pseudonym = services.pseudonymise(FIRST_STAFF_ID + i)
-        await store.save_staff(
+        await staff_store.save_staff(
             services.db, member.pseudonym, member.name, member.role, member.team, now, None
         )
     return staff

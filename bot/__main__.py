@@ -264,7 +264,7 @@ def _staff(args: argparse.Namespace) -> int:
 
     from bot.people.privacy import Pseudonymiser
     from bot.storage import Database
-    from bot.storage import requests as store
+    from bot.storage import staff as staff_store
 
     try:
         settings = load_settings(config_file=args.config)
@@ -296,14 +296,16 @@ def _staff(args: argparse.Namespace) -> int:
         try:
             if args.action == "add":
                 team = args.team if args.role == "mediator" else None
-                await store.save_staff(db, pseudonymise(args.telegram_id), args.name, args.role,
-                                       team, dt.datetime.now(dt.UTC), None)  # fmt: skip
+                now = dt.datetime.now(dt.UTC)
+                await staff_store.save_staff(
+                    db, pseudonymise(args.telegram_id), args.name, args.role, team, now, None
+                )
                 print(f"{args.name} is now {args.role}" + (f" of {team}" if team else ""))
             elif args.action == "remove":
-                removed = await store.remove_staff(db, pseudonymise(args.telegram_id))
+                removed = await staff_store.remove_staff(db, pseudonymise(args.telegram_id))
                 print("removed" if removed else "not a staff member")
             else:
-                for member in await store.list_staff(db):
+                for member in await staff_store.list_staff(db):
                     print(f"{member.display_name}\t{member.role}\t{member.team or '-'}")
             return 0
         finally:

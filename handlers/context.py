@@ -14,7 +14,7 @@ from bot.home import menu
 from bot.i18n import Translator
 from bot.people.service import Person
 from bot.services import Services
-from bot.storage.requests import StaffRecord
+from bot.storage.staff import StaffRecord
 
 SERVICES_KEY = "services"
 

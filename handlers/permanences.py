@@ -14,7 +14,7 @@ from bot import actions
 from bot.broadcasts.delivery import Where
 from bot.i18n import Translator
 from bot.permanences.change_notes import Outcome, button_target, refusal
-from bot.storage.requests import StaffRecord
+from bot.storage.staff import StaffRecord
 from handlers import broadcasts
 from handlers.context import Context
 from handlers.render import reply

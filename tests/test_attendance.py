@@ -9,7 +9,7 @@ import io
 from pathlib import Path
 
 from bot.storage import events as store
-from bot.storage import requests as staff_store
+from bot.storage import staff as staff_store
 from handlers.offline import Call
 from tests.harness import Harness, Person, harness_for
 from tests.test_signup import make_event, open_event

@@ -204,12 +204,12 @@ async def test_who_blocked_then_came_back_is_written_to_again(kb: Harness) -> No
 
 
 async def test_coordinators_list_the_broadcasts_and_residents_cannot(kb: Harness) -> None:
-    from bot.storage import requests as request_store
+    from bot.storage import staff as staff_store
 
     await _subscribers(kb, 2)
     await _announce(kb, await _event(kb))
     claire, sam = kb.person("Claire"), kb.person("Sam")
-    await request_store.save_staff(kb.services.db, kb.services.pseudonymise(claire.id), "Claire",
+    await staff_store.save_staff(kb.services.db, kb.services.pseudonymise(claire.id), "Claire",
                                    "coordinator", None, kb.clock.now(), None)  # fmt: skip
     await sam.send("/diffusions")
     assert "Réservé à la coordination" in sam.last_reply

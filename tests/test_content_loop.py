@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.answers import scrub
-from bot.storage import requests as staff_store
+from bot.storage import staff as staff_store
 from tests.harness import Harness, Person, harness_for
 
 STAFF_CHAT = -1_009_990_002

@@ -15,7 +15,7 @@ from pathlib import Path
 from bot.config import Secret, Settings
 from bot.services import Services
 from bot.storage import Database
-from bot.storage import requests as store
+from bot.storage import staff as staff_store
 from bot.storage.files import backup
 from bot.territory import find_pack, load_pack
 from handlers.app import build_application, running
@@ -43,7 +43,7 @@ async def started_once(settings: Settings, api: OfflineBotAPI) -> None:
     await database.open()
     try:
         for thread, team in enumerate(pack.teams.teams, start=2):
-            await store.set_team_topic(database, team.id, STAFF, thread)
+            await staff_store.set_team_topic(database, team.id, STAFF, thread)
     finally:
         await database.close()
     settings.db_path.chmod(0o600)

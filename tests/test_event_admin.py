@@ -13,7 +13,7 @@ import pytest
 
 from bot.events.publishing import DateProblem, parse_moment
 from bot.storage import events as store
-from bot.storage import requests as request_store
+from bot.storage import staff as staff_store
 from bot.storage.broadcasts import save_subscription
 from tests.harness import Harness, Person, answer_sign_up, harness_for
 
@@ -25,7 +25,7 @@ async def _staff(h: Harness, name: str = "Claire", role: str = "coordinator") ->
     """Someone registered as staff (as /staff_ajouter would), writing to the bot privately."""
     member = h.person(name)
     team = None if role == "coordinator" else h.services.pack.teams.teams[0].id
-    await request_store.save_staff(h.services.db, h.services.pseudonymise(member.id), name,
+    await staff_store.save_staff(h.services.db, h.services.pseudonymise(member.id), name,
                                    role, team, h.clock.now(), None)  # fmt: skip
     return member
 

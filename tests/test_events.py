@@ -76,7 +76,7 @@ async def test_no_event_and_forged_event_buttons(bot: Harness) -> None:
 
 
 async def test_a_cancelled_event_tells_everyone_once_and_refuses_sign_ups(bot: Harness) -> None:
-    from bot.storage import requests as request_store
+    from bot.storage import staff as staff_store
 
     event_id = await _workshop(bot, capacity=1)
     ana, ben = bot.person("Ana"), bot.person("Ben")
@@ -89,7 +89,7 @@ async def test_a_cancelled_event_tells_everyone_once_and_refuses_sign_ups(bot: H
     claire, nadia = bot.person("Claire"), bot.person("Nadia")
     for member, role in ((claire, "coordinator"), (nadia, "mediator")):
         member.chat = staff_chat
-        await request_store.save_staff(bot.services.db, bot.services.pseudonymise(member.id),
+        await staff_store.save_staff(bot.services.db, bot.services.pseudonymise(member.id),
                                        member.user["first_name"], role,
                                        None if role == "coordinator" else "prevention-sante",
                                        bot.clock.now(), None)  # fmt: skip

@@ -134,13 +134,13 @@ async def test_an_event_removed_from_the_file_is_left_as_it_is(
 async def test_a_pack_event_is_edited_in_its_file_but_may_be_cancelled_from_telegram(
     tmp_path: Path,
 ) -> None:
-    from bot.storage import requests as request_store
+    from bot.storage import staff as staff_store
 
     pack = str(_pack(tmp_path, "a"))
     async with harness_for(pack, tmp_path) as h:
         claire = h.person("Claire")
         pseudonym = h.services.pseudonymise(claire.id)
-        await request_store.save_staff(
+        await staff_store.save_staff(
             h.services.db, pseudonym, "Claire", "coordinator", None, h.clock.now(), None
         )
         await claire.send("/modifier_evenement 1")

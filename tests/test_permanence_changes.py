@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.permanences.change_notes import parse_day, parse_hours
-from bot.storage import requests as request_store
+from bot.storage import staff as staff_store
 from bot.storage.broadcasts import save_subscription
 from bot.territory import content_root, load_pack
 from tests.harness import Harness, Person, harness_for, pack_copy
@@ -60,7 +60,7 @@ async def _staff(h: Harness, name: str, role: str, *, in_group: bool = True) -> 
     member = h.person(name)
     if in_group:
         member.chat = STAFF_CHAT
-    await request_store.save_staff(
+    await staff_store.save_staff(
         h.services.db, h.services.pseudonymise(member.id), name, role,
         None if role == "coordinator" else "prevention-sante", h.clock.now(), None,
     )  # fmt: skip

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.storage import requests as request_store
+from bot.storage import staff as staff_store
 from tests.harness import Harness, Person, harness_for, pack_copy
 
 PERMANENCES = """
@@ -41,7 +41,7 @@ async def h(tmp_path: Path) -> AsyncIterator[Harness]:
 async def _coordinator(h: Harness) -> Person:
     claire = h.person("Claire")
     claire.chat = STAFF_CHAT
-    await request_store.save_staff(
+    await staff_store.save_staff(
         h.services.db, h.services.pseudonymise(claire.id), "Claire", "coordinator", None,
         h.clock.now(), None,
     )  # fmt: skip

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from bot.storage import requests as store
+from bot.storage import staff as staff_store
 from tests.harness import Harness, Person, harness_for
 
 STAFF_CHAT = -1_009_990_001
@@ -35,7 +36,7 @@ async def dumbea(tmp_path: Path) -> AsyncIterator[Harness]:
 async def staff_member(h: Harness, name: str, role: str, team: str | None) -> Person:
     member = h.person(name)
     member.chat = {"id": STAFF_CHAT, "type": "supergroup", "title": "Équipe", "is_forum": True}
-    await store.save_staff(
+    await staff_store.save_staff(
         h.services.db, h.services.pseudonymise(member.id), name, role, team, h.clock.now(), None
     )
     return member

@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from bot.storage import Database, people
+from bot.storage import conversations as conversations_store
 from bot.storage import requests as store
+from bot.storage import staff as staff_store
 
 NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
 
@@ -19,7 +21,7 @@ async def _db(tmp_path: Path) -> Database:
     db = Database(tmp_path / "r.sqlite3")
     await db.open()
     for name in ("a", "b", *(f"staff{i}" for i in range(20))):
-        await store.save_staff(db, name, name, "mediator", "prevention", NOW, None)
+        await staff_store.save_staff(db, name, name, "mediator", "prevention", NOW, None)
     return db
 
 
@@ -104,12 +106,14 @@ async def test_erasing_a_person_leaves_only_anonymous_figures(db: Database) -> N
 
 async def test_conversation_survives_a_restart(tmp_path: Path) -> None:
     db = await _db(tmp_path)
-    await store.save_conversation(db, "p1", "request", "channel", {"subject": "sante"}, NOW)
+    await conversations_store.save_conversation(
+        db, "p1", "request", "channel", {"subject": "sante"}, NOW
+    )
     await db.close()
     again = Database(tmp_path / "r.sqlite3")
     await again.open()
     try:
-        conversation = await store.get_conversation(again, "p1")
+        conversation = await conversations_store.get_conversation(again, "p1")
         assert conversation is not None
         assert (conversation.step, conversation.data) == ("channel", {"subject": "sante"})
     finally:

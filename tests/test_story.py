@@ -19,7 +19,7 @@ import pytest
 
 from bot.storage import broadcasts as broadcast_store
 from bot.storage import events as event_store
-from bot.storage import requests as request_store
+from bot.storage import staff as staff_store
 from tests.harness import Harness, Person, StopSwitch, answer_sign_up, harness_for
 
 # Monday 19 October 2026 in Paris; summer time ends on Sunday 25 October at 03:00.
@@ -30,7 +30,7 @@ WORKSHOP_STARTS = dt.datetime(2026, 10, 25, 9, 0, tzinfo=dt.UTC)
 
 async def _coordinator(h: Harness) -> Person:
     claire = h.person("Claire")
-    await request_store.save_staff(h.services.db, h.services.pseudonymise(claire.id), "Claire",
+    await staff_store.save_staff(h.services.db, h.services.pseudonymise(claire.id), "Claire",
                                    "coordinator", None, h.clock.now(), None)  # fmt: skip
     return claire
 

@@ -22,7 +22,7 @@ from bot.clock import Clock
 from bot.i18n import Translator
 from bot.storage import Database
 from bot.storage import content_loop as store
-from bot.storage.requests import StaffRecord
+from bot.storage.staff import StaffRecord
 from bot.territory import Pack
 from bot.text import fold
 from bot.ui import Reply, esc

@@ -23,7 +23,7 @@ from bot.i18n import Translator
 from bot.staff import staffing
 from bot.storage import events as store
 from bot.storage.events import Attendee, EventRecord
-from bot.storage.requests import StaffRecord
+from bot.storage.staff import StaffRecord
 from bot.ui import Button, Document, Reply, esc
 
 if TYPE_CHECKING:

@@ -31,8 +31,8 @@ from bot.i18n import N_, Translator
 from bot.people.service import Person
 from bot.requests.queue import Queue
 from bot.storage import Database
+from bot.storage import conversations as conversations_store
 from bot.storage import events as store
-from bot.storage import requests as conversations
 from bot.storage.events import EventFields, EventRecord
 from bot.territory import Pack
 from bot.ui import Button, Reply, esc, rows
@@ -420,17 +420,17 @@ class EventAdmin:
 
     # --- the draft ----------------------------------------------------------------------
 
-    async def _state(self, person: Person) -> conversations.ConversationRecord | None:
-        current = await conversations.get_conversation(self._db, person.pseudonym)
+    async def _state(self, person: Person) -> conversations_store.ConversationRecord | None:
+        current = await conversations_store.get_conversation(self._db, person.pseudonym)
         if current is None or current.flow != FLOW:
             return None
         if self._clock.now() - current.updated_at > IDLE_RESET:
-            await conversations.clear_conversation(self._db, person.pseudonym)
+            await conversations_store.clear_conversation(self._db, person.pseudonym)
             return None
         return current
 
     async def _save(self, person: Person, step: str, data: dict[str, Any]) -> None:
-        await conversations.save_conversation(
+        await conversations_store.save_conversation(
             self._db, person.pseudonym, FLOW, step, data, self._clock.now()
         )
 
@@ -760,7 +760,7 @@ class EventAdmin:
         if step == "abandon":
             if current is None:
                 return Step((Reply(tr._("Il n'y a plus rien en cours."), edit=True),))
-            await conversations.clear_conversation(self._db, person.pseudonym)
+            await conversations_store.clear_conversation(self._db, person.pseudonym)
             text = (
                 tr._("C'est abandonné : l'événement n'a pas été modifié.")
                 if current.data.get("mode") == "edit"
@@ -859,10 +859,10 @@ class EventAdmin:
 
     async def _draft(
         self, person: Person, tr: Translator
-    ) -> conversations.ConversationRecord | Step:
+    ) -> conversations_store.ConversationRecord | Step:
         """The draft a typed answer or a photo is for, or what to tell the person instead."""
         if not await self.is_coordinator(person):
-            await conversations.clear_conversation(self._db, person.pseudonym)
+            await conversations_store.clear_conversation(self._db, person.pseudonym)
             return Step((self.refusal(tr),))
         current = await self._state(person)
         if current is None:
@@ -1105,7 +1105,7 @@ class EventAdmin:
     async def _publish(
         self,
         person: Person,
-        current: conversations.ConversationRecord,
+        current: conversations_store.ConversationRecord,
         tr: Translator,
         chat_id: int,
     ) -> Step:
@@ -1137,7 +1137,7 @@ class EventAdmin:
     async def _save_edit(
         self,
         person: Person,
-        current: conversations.ConversationRecord,
+        current: conversations_store.ConversationRecord,
         tr: Translator,
         chat_id: int,
     ) -> Step:
@@ -1159,7 +1159,7 @@ class EventAdmin:
                 person, data, tr, self._capacity_refusal(tr, result.confirmed)
             )
         if result.outcome != "saved":
-            await conversations.clear_conversation(self._db, person.pseudonym)
+            await conversations_store.clear_conversation(self._db, person.pseudonym)
             event = await store.get_event(self._db, event_id)
             refused = self._not_editable(event, tr, event_id)
             return Step((refused or Reply(tr._("C'est déjà enregistré.")),))

@@ -36,8 +36,8 @@ from bot.people.service import People, Person
 from bot.requests.request_steps import FLOW as REQUEST_FLOW
 from bot.requests.request_steps import MESSAGE_FLOW, normalise_phone
 from bot.storage import Database
+from bot.storage import conversations as conversations_store
 from bot.storage import events as store
-from bot.storage import requests as conversations
 from bot.storage.events import EventRecord
 from bot.territory import Pack
 from bot.ui import Button, Reply, esc, rows
@@ -81,8 +81,8 @@ class SignUps:
         self._clock = clock
         self._events = events
 
-    async def _state(self, person: Person) -> conversations.ConversationRecord | None:
-        current = await conversations.get_conversation(self._db, person.pseudonym)
+    async def _state(self, person: Person) -> conversations_store.ConversationRecord | None:
+        current = await conversations_store.get_conversation(self._db, person.pseudonym)
         if (
             current is None
             or current.flow != FLOW
@@ -91,16 +91,16 @@ class SignUps:
             return None
         return current
 
-    def _expired(self, current: conversations.ConversationRecord) -> bool:
+    def _expired(self, current: conversations_store.ConversationRecord) -> bool:
         return self._clock.now() - current.updated_at > IDLE_RESET
 
     async def _save(self, person: Person, step: str, data: dict[str, Any]) -> None:
-        await conversations.save_conversation(
+        await conversations_store.save_conversation(
             self._db, person.pseudonym, FLOW, step, data, self._clock.now()
         )
 
     async def _clear(self, person: Person) -> None:
-        await conversations.clear_conversation(self._db, person.pseudonym)
+        await conversations_store.clear_conversation(self._db, person.pseudonym)
 
     def _home(self, tr: Translator) -> tuple[Button, ...]:
         return (Button(tr._("🏠 Menu principal"), actions.menu("main")),)
@@ -157,7 +157,7 @@ class SignUps:
             return Step((self._ask(current.step, current.data, event, tr, resumed=True),))
         # One conversation at a time: a callback request being written gives way, and the
         # person is told so rather than finding it gone later.
-        other = await conversations.get_conversation(self._db, person.pseudonym) if (
+        other = await conversations_store.get_conversation(self._db, person.pseudonym) if (
             person.known) else None  # fmt: skip
         step = await self._advance(person, {"event": event_id}, event, tr)
         if other is not None and other.flow in (REQUEST_FLOW, MESSAGE_FLOW):

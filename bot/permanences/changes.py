@@ -45,7 +45,7 @@ from bot.permanences.schedule import Occurrence, occurrences
 from bot.storage import Database
 from bot.storage import permanences as store
 from bot.storage.permanences import ADDED, CANCELLED, DateChange
-from bot.storage.requests import StaffRecord
+from bot.storage.staff import StaffRecord
 from bot.territory import Pack, Permanence
 from bot.ui import Button, Reply, esc
 

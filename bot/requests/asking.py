@@ -31,6 +31,7 @@ from bot.requests.request_steps import (
     subject_label,
 )
 from bot.storage import Database
+from bot.storage import conversations as conversations_store
 from bot.storage import requests as store
 from bot.storage.requests import RequestRecord
 from bot.territory import PROFILES, SUBJECTS_EXTRA, Pack, is_open, next_opening
@@ -48,17 +49,17 @@ class Requests:
 
     # --- the conversation --------------------------------------------------------------
 
-    async def _state(self, person: Person) -> store.ConversationRecord | None:
-        conversation = await store.get_conversation(self._db, person.pseudonym)
+    async def _state(self, person: Person) -> conversations_store.ConversationRecord | None:
+        conversation = await conversations_store.get_conversation(self._db, person.pseudonym)
         if conversation is None or conversation.flow != FLOW:
             return None
         if self._clock.now() - conversation.updated_at > IDLE_RESET:
-            await store.clear_conversation(self._db, person.pseudonym)
+            await conversations_store.clear_conversation(self._db, person.pseudonym)
             return None
         return conversation
 
     async def _save(self, person: Person, step: str, data: dict[str, Any]) -> None:
-        await store.save_conversation(
+        await conversations_store.save_conversation(
             self._db, person.pseudonym, FLOW, step, data, self._clock.now()
         )
 
@@ -84,7 +85,11 @@ class Requests:
         current = await self._state(person)
         if current is not None and not urgent:
             return Step((ask_step(self.pack, current.step, current.data, tr, resumed=True),))
-        other = await store.get_conversation(self._db, person.pseudonym) if person.known else None
+        other = (
+            await conversations_store.get_conversation(self._db, person.pseudonym)
+            if person.known
+            else None
+        )
         step = await self._begin(person, tr, source=source, subject=subject, urgent=urgent)
         if not urgent and current is None and other is not None and other.flow == SIGNUP_FLOW:
             notice = Reply(tr._("L'inscription que vous aviez commencée s'arrête ici : rien "
@@ -144,7 +149,7 @@ class Requests:
         current = await self._state(person)
         if step == "cancel":
             if current is not None:
-                await store.clear_conversation(self._db, person.pseudonym)
+                await conversations_store.clear_conversation(self._db, person.pseudonym)
             return Step((Reply(tr._("C'est annulé. Rien n'a été envoyé."), edit=True),))
         if current is None:
             return Step((Reply(tr._("Cette demande n'est plus en cours. Pour en faire une "
@@ -376,7 +381,7 @@ class Requests:
             )
         ):
             return Reply(tr._("Cette demande n'est plus en cours."), edit=True)
-        await store.save_conversation(
+        await conversations_store.save_conversation(
             self._db, person.pseudonym, MESSAGE_FLOW, "write", {"request": record.id},
             self._clock.now(),
         )  # fmt: skip
@@ -386,10 +391,10 @@ class Requests:
 
     async def pending_message(self, person: Person) -> int | None:
         """The request the person's next text is for, if they asked to write to one."""
-        conversation = await store.get_conversation(self._db, person.pseudonym)
+        conversation = await conversations_store.get_conversation(self._db, person.pseudonym)
         if conversation is None or conversation.flow != MESSAGE_FLOW:
             return None
-        await store.clear_conversation(self._db, person.pseudonym)
+        await conversations_store.clear_conversation(self._db, person.pseudonym)
         if self._clock.now() - conversation.updated_at > IDLE_RESET:
             return None
         request_id = conversation.data.get("request")

@@ -15,7 +15,9 @@ from bot.i18n import N_, Translator
 from bot.requests.request_steps import AVAILABILITY, subject_label
 from bot.storage import Database
 from bot.storage import requests as store
-from bot.storage.requests import RequestRecord, StaffRecord
+from bot.storage import staff as staff_store
+from bot.storage.requests import RequestRecord
+from bot.storage.staff import StaffRecord
 from bot.territory import Pack
 from bot.ui import Button, Reply, esc, rows
 
@@ -63,7 +65,7 @@ class Queue:
         self._clock = clock
 
     async def staff(self, pseudonym: str) -> StaffRecord | None:
-        return await store.get_staff(self._db, pseudonym)
+        return await staff_store.get_staff(self._db, pseudonym)
 
     def team_name(self, team_id: str, tr: Translator) -> str:
         team = next((t for t in self.pack.teams.teams if t.id == team_id), None)
@@ -73,7 +75,7 @@ class Queue:
         self, team: str, default_chat: int | None
     ) -> tuple[int, int | None] | None:
         """The staff group (and forum topic) of a team."""
-        topic = await store.team_topic(self._db, team)
+        topic = await staff_store.team_topic(self._db, team)
         if topic is not None:
             return topic
         return None if default_chat is None else (default_chat, None)
@@ -89,7 +91,7 @@ class Queue:
             "cancelled": tr._("✖️ Annulé par la personne"),
         }[record.state]
         if record.state == "claimed" and record.claimed_by:
-            who = await store.get_staff(self._db, record.claimed_by)
+            who = await staff_store.get_staff(self._db, record.claimed_by)
             if who is not None:
                 state_line = tr._("✋ Pris en charge par {name}").format(
                     name=esc(who.display_name)
@@ -191,7 +193,7 @@ class Queue:
                 return Acted(True, notice, record)
             fresh = await store.get_request(self._db, request_id)
             holder = (
-                await store.get_staff(self._db, fresh.claimed_by)
+                await staff_store.get_staff(self._db, fresh.claimed_by)
                 if fresh and fresh.claimed_by
                 else None
             )

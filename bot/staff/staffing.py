@@ -17,7 +17,8 @@ from bot.staff import reports
 from bot.storage import events as event_store
 from bot.storage import people
 from bot.storage import requests as store
-from bot.storage.requests import StaffRecord
+from bot.storage import staff as staff_store
+from bot.storage.staff import StaffRecord
 from bot.ui import Button, Reply, esc
 
 if TYPE_CHECKING:
@@ -99,7 +100,7 @@ async def add(
     if role == "mediator" and not any(t.id == team for t in services.pack.teams.teams):
         return Reply(usage)
     telegram_id, first_name = target
-    await store.save_staff(
+    await staff_store.save_staff(
         services.db, services.pseudonymise(telegram_id), first_name[:40], role,
         team if role == "mediator" else None, services.clock.now(), member.pseudonym,
     )  # fmt: skip
@@ -113,7 +114,7 @@ async def remove(
         return Reply(tr._("Seul·e un·e coordinateur·rice peut retirer quelqu'un de l'équipe."))
     if telegram_id is None:
         return Reply(tr._("Répondez à un message de la personne avec /staff_retirer."))
-    removed = await store.remove_staff(services.db, services.pseudonymise(telegram_id))
+    removed = await staff_store.remove_staff(services.db, services.pseudonymise(telegram_id))
     if not removed:
         return Reply(tr._("Cette personne ne fait pas partie de l'équipe."))
     return Reply(tr._("C'est fait. Ses demandes en cours sont revenues dans la file."))
@@ -122,7 +123,7 @@ async def remove(
 async def listing(services: Services, member: StaffRecord | None, tr: Translator) -> Reply:
     if member is None:
         return staff_only_reply(tr)
-    members = await store.list_staff(services.db)
+    members = await staff_store.list_staff(services.db)
     lines = [tr._("<b>L'équipe</b>")]
     for m in members:
         role = tr._("coordination") if m.role == "coordinator" else tr._("médiation")
@@ -145,7 +146,7 @@ async def topic(
     if not args or args[0] not in teams:
         usage = tr._("Écrivez /topic &lt;équipe&gt; dans le sujet voulu. Équipes : {teams}")
         return Reply(usage.format(teams=", ".join(teams)))
-    await store.set_team_topic(services.db, args[0], chat_id, thread_id)
+    await staff_store.set_team_topic(services.db, args[0], chat_id, thread_id)
     return Reply(tr._("Les demandes de l'équipe « {team} » arriveront ici.").format(
         team=esc(services.queue.team_name(args[0], tr))))  # fmt: skip
 
@@ -383,7 +384,7 @@ async def list_notes(
         return Reply(
             tr._("Pas encore de note pour {reference}.").format(reference=record.reference)
         )
-    names = {m.pseudonym: m.display_name for m in await store.list_staff(services.db)}
+    names = {m.pseudonym: m.display_name for m in await staff_store.list_staff(services.db)}
     lines = [tr._("<b>Notes de {reference}</b>").format(reference=record.reference)]
     lines += [
         f"{tr.timestamp(at)} · {esc(names.get(actor or '', '?'))} : {esc(text)}"
@@ -404,7 +405,7 @@ async def show_name(
         return Reply(tr._("Votre prénom est {state} pour les personnes. Écrivez /prenom oui "
                           "ou /prenom non.").format(state=state))  # fmt: skip
     show = choice in ("oui", "yes")
-    await store.set_show_name(services.db, member.pseudonym, show)
+    await staff_store.set_show_name(services.db, member.pseudonym, show)
     if show:
         return Reply(tr._("Les personnes verront « Votre médiateur ({name}) ».").format(
             name=esc(member.display_name)))  # fmt: skip

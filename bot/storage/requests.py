@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import secrets
 import sqlite3
 from dataclasses import dataclass
-from typing import Any
 
 import aiosqlite
 
@@ -93,48 +91,6 @@ def _record(row: aiosqlite.Row) -> RequestRecord:
         card_thread_id=row["card_thread_id"],
         card_message_id=row["card_message_id"],
     )
-
-
-# --- Conversations in progress -------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ConversationRecord:
-    flow: str
-    step: str
-    data: dict[str, Any]
-    updated_at: dt.datetime
-
-
-async def get_conversation(db: Database, pseudonym: str) -> ConversationRecord | None:
-    row = await db.one(
-        "SELECT flow, step, data, updated_at FROM conversation WHERE pseudonym = ?", (pseudonym,)
-    )
-    if row is None:
-        return None
-    return ConversationRecord(
-        row["flow"], row["step"], json.loads(row["data"]), from_db_time(row["updated_at"])
-    )
-
-
-async def save_conversation(
-    db: Database, pseudonym: str, flow: str, step: str, data: dict[str, Any], now: dt.datetime
-) -> None:
-    async with db.transaction() as tx:
-        await ensure_person(tx, pseudonym, now)
-        await tx.execute(
-            "INSERT INTO conversation (pseudonym, flow, step, data, updated_at)"
-            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (pseudonym) DO UPDATE SET flow = excluded.flow,"
-            " step = excluded.step, data = excluded.data, updated_at = excluded.updated_at",
-            (pseudonym, flow, step, json.dumps(data), to_db_time(now)),
-        )
-
-
-async def clear_conversation(db: Database, pseudonym: str) -> None:
-    await db.execute("DELETE FROM conversation WHERE pseudonym = ?", (pseudonym,))
-
-
-# --- Requests --------------------------------------------------------------------------------
 
 
 async def _event(
@@ -354,89 +310,6 @@ async def mark_unreachable(db: Database, request_id: int, now: dt.datetime) -> N
         )
         if changed:
             await _event(tx, request_id, "unreachable", now)
-
-
-# --- Staff ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class StaffRecord:
-    pseudonym: str
-    display_name: str
-    role: str
-    team: str | None
-    show_name: bool
-
-
-async def get_staff(db: Database, pseudonym: str) -> StaffRecord | None:
-    row = await db.one(
-        "SELECT pseudonym, display_name, role, team, show_name FROM staff WHERE pseudonym = ?",
-        (pseudonym,),
-    )
-    if row is None:
-        return None
-    return StaffRecord(
-        row["pseudonym"], row["display_name"], row["role"], row["team"], bool(row["show_name"])
-    )
-
-
-async def list_staff(db: Database) -> list[StaffRecord]:
-    rows = await db.all(
-        "SELECT pseudonym, display_name, role, team, show_name FROM staff"
-        " ORDER BY role, team, display_name"
-    )
-    return [
-        StaffRecord(r["pseudonym"], r["display_name"], r["role"], r["team"], bool(r["show_name"]))
-        for r in rows
-    ]
-
-
-async def save_staff(
-    db: Database,
-    pseudonym: str,
-    display_name: str,
-    role: str,
-    team: str | None,
-    now: dt.datetime,
-    added_by: str | None,
-) -> None:
-    await db.execute(
-        "INSERT INTO staff (pseudonym, display_name, role, team, added_at, added_by)"
-        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (pseudonym) DO UPDATE SET"
-        " display_name = excluded.display_name, role = excluded.role, team = excluded.team",
-        (pseudonym, display_name, role, team, to_db_time(now), added_by),
-    )
-
-
-async def remove_staff(db: Database, pseudonym: str) -> bool:
-    """Remove a staff member; their claimed requests go back to their team's queue."""
-    async with db.transaction() as tx:
-        await tx.execute(
-            "UPDATE request SET state = 'open', claimed_by = NULL, claimed_at = NULL"
-            " WHERE claimed_by = ? AND state = 'claimed'",
-            (pseudonym,),
-        )
-        return await tx.execute("DELETE FROM staff WHERE pseudonym = ?", (pseudonym,)) > 0
-
-
-async def set_show_name(db: Database, pseudonym: str, show: bool) -> None:
-    await db.execute("UPDATE staff SET show_name = ? WHERE pseudonym = ?", (int(show), pseudonym))
-
-
-async def set_team_topic(db: Database, team: str, chat_id: int, thread_id: int | None) -> None:
-    await db.execute(
-        "INSERT INTO team_topic (team, chat_id, thread_id) VALUES (?, ?, ?) ON CONFLICT (team)"
-        " DO UPDATE SET chat_id = excluded.chat_id, thread_id = excluded.thread_id",
-        (team, chat_id, thread_id),
-    )
-
-
-async def team_topic(db: Database, team: str) -> tuple[int, int | None] | None:
-    row = await db.one("SELECT chat_id, thread_id FROM team_topic WHERE team = ?", (team,))
-    return None if row is None else (int(row["chat_id"]), row["thread_id"])
-
-
-# --- The relay ---------------------------------------------------------------------------------
 
 
 async def remember_message(
