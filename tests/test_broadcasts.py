@@ -10,14 +10,14 @@ import pytest
 
 from bot.broadcasts.delivery import Where
 from bot.storage import broadcasts as broadcast_store
-from bot.storage import events as event_store
+from bot.storage import event_edits as event_edits_store
 from handlers import broadcasts as sender
 from tests.harness import Harness, StopSwitch, harness_for
 
 
 async def _event(h: Harness, *, kind: str = "workshop", quartier: str | None = None) -> int:
     now = h.clock.now()
-    return await event_store.create_event(
+    return await event_edits_store.create_event(
         h.services.db, kind=kind, title_fr="Atelier santé", title_en="Health workshop",
         place="Centre social", quartier=quartier, starts_at=now + dt.timedelta(days=5),
         ends_at=None, capacity=10, deadline=None, now=now,

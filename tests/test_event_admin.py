@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.events.publishing import DateProblem, parse_moment
+from bot.storage import event_edits as event_edits_store
 from bot.storage import events as store
 from bot.storage import staff as staff_store
 from bot.storage.broadcasts import save_subscription
@@ -49,7 +50,7 @@ async def _count(h: Harness, table: str) -> int:
 
 async def _workshop(h: Harness, *, days: int = 5, capacity: int | None = None) -> int:
     now = h.clock.now()
-    return await store.create_event(
+    return await event_edits_store.create_event(
         h.services.db, kind="workshop", title_fr="Atelier santé", title_en="Health workshop",
         place="Centre social", quartier=None, starts_at=now + dt.timedelta(days=days),
         ends_at=now + dt.timedelta(days=days, hours=2), capacity=capacity, deadline=None,
@@ -435,11 +436,11 @@ async def test_a_move_saved_just_before_a_crash_is_told_at_the_next_start(tmp_pa
         await _sign_up(ana)
         event = await store.get_event(first.services.db, event_id)
         assert event is not None
-        later = store.EventFields.of(event)
+        later = event_edits_store.EventFields.of(event)
         later = dataclasses.replace(later, starts_at=event.starts_at + dt.timedelta(days=1),
                                     ends_at=None)  # fmt: skip
         # Saved, and the bot killed before the message to those registered was created.
-        await store.update_event(first.services.db, event_id, later, first.clock.now())
+        await event_edits_store.update_event(first.services.db, event_id, later, first.clock.now())
     for attempt in range(2):
         async with harness_for("dumbea", tmp_path) as again:
             ana.h = again

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from bot.storage import events as store
+from bot.storage import event_edits as event_edits_store
 from tests.harness import Harness, answer_sign_up
 
 
 async def _workshop(h: Harness, capacity: int = 2) -> int:
     now = h.clock.now()
-    return await store.create_event(
+    return await event_edits_store.create_event(
         h.services.db, kind="workshop", title_fr="Atelier santé", title_en="Health workshop",
         place="Centre social", quartier=None, starts_at=now + dt.timedelta(days=3),
         ends_at=now + dt.timedelta(days=3, hours=2), capacity=capacity,

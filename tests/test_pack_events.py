@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.storage import events as store
+from bot.storage import event_edits as event_edits_store
 from bot.territory import ContentError, content_root, load_pack
 from tests.harness import Harness, Person, answer_sign_up, harness_for, pack_copy
 
@@ -75,9 +75,9 @@ async def test_pack_events_are_published_once_whatever_the_restarts(tmp_path: Pa
         assert "samedi 12 décembre, 14 h – 17 h" in sam.last_reply
         assert "1 place libre" in sam.last_reply
         assert "Inscriptions jusqu'au jeudi 10 décembre, 23 h 59" in sam.last_reply
-        event = await store.event_by_pack_key(h.services.db, "atelier-sante")
+        event = await event_edits_store.event_by_pack_key(h.services.db, "atelier-sante")
         assert event is not None and event.description_en == "For 15 to 25 year olds."
-        assert await store.event_by_pack_key(h.services.db, "jamais-publie") is None
+        assert await event_edits_store.event_by_pack_key(h.services.db, "jamais-publie") is None
 
 
 async def test_a_move_in_the_file_is_told_once_and_a_larger_capacity_promotes(
@@ -105,7 +105,7 @@ async def test_a_move_in_the_file_is_told_once_and_a_larger_capacity_promotes(
                 assert len(_told(h, ben, "une place s'est libérée")) == 1
             else:
                 assert changes == [] and _told(h, ben, "une place s'est libérée") == []
-            event = await store.event_by_pack_key(h.services.db, "atelier-sante")
+            event = await event_edits_store.event_by_pack_key(h.services.db, "atelier-sante")
             assert event is not None and event.revision == 1 and event.capacity == 2
             assert await _topics(h) == ["event:1:new", "event:1:moved:1"]
     cancelled = str(_pack(tmp_path, "c", starts="2026-12-13 15:00", ends="18:00", capacity=2,
@@ -126,7 +126,7 @@ async def test_an_event_removed_from_the_file_is_left_as_it_is(
     empty = str(_pack(tmp_path, "b", text="events: []\n"))
     with caplog.at_level(logging.WARNING, logger="bot.events.pack_sync"):
         async with harness_for(empty, tmp_path) as h:
-            event = await store.event_by_pack_key(h.services.db, "atelier-sante")
+            event = await event_edits_store.event_by_pack_key(h.services.db, "atelier-sante")
             assert event is not None and event.state == "published"
     assert any("atelier-sante is no longer in the file" in r.getMessage() for r in caplog.records)
 
@@ -148,7 +148,7 @@ async def test_a_pack_event_is_edited_in_its_file_but_may_be_cancelled_from_tele
         await claire.send("/annuler_evenement 1")
         assert "Événement annulé" in claire.last_reply
     async with harness_for(pack, tmp_path) as h:  # the file still says it is on
-        event = await store.event_by_pack_key(h.services.db, "atelier-sante")
+        event = await event_edits_store.event_by_pack_key(h.services.db, "atelier-sante")
         assert event is not None and event.state == "cancelled"
 
 

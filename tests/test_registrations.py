@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.storage import Database
+from bot.storage import event_edits as event_edits_store
 from bot.storage import events as store
 
 NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
@@ -32,7 +33,7 @@ async def _event(db: Database, capacity: int | None = 10, **changes: object) -> 
         "capacity": capacity, "deadline": NOW + dt.timedelta(days=6), "now": NOW,
     }  # fmt: skip
     values.update(changes)
-    return await store.create_event(db, **values)  # type: ignore[arg-type]
+    return await event_edits_store.create_event(db, **values)  # type: ignore[arg-type]
 
 
 async def test_fifty_people_race_for_ten_places(db: Database) -> None:

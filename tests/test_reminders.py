@@ -6,12 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from bot.storage import events as store
+from bot.storage import event_edits as event_edits_store
 from tests.harness import Harness, Person, answer_sign_up, harness_for
 
 
 async def _event(h: Harness, starts_at: dt.datetime) -> int:
-    return await store.create_event(
+    return await event_edits_store.create_event(
         h.services.db, kind="cinema", title_fr="Cinéma plein air", title_en="Open-air cinema",
         place="Parc", quartier=None, starts_at=starts_at, ends_at=None, capacity=None,
         deadline=None, now=h.clock.now(),

@@ -574,11 +574,11 @@ async def test_a_mediator_of_another_team_cannot_take_the_request(kb: Harness) -
 
 
 async def test_posters_lead_straight_to_the_request_or_the_event(kb: Harness) -> None:
-    from bot.storage import events as event_store
+    from bot.storage import event_edits as event_edits_store
 
     member = await staff_member(kb, "Nadia", "mediator", "prevention-sante")
     now = kb.clock.now()
-    event_id = await event_store.create_event(
+    event_id = await event_edits_store.create_event(
         kb.services.db, kind="braderie", title_fr="Braderie solidaire", title_en="Charity sale",
         place="Square", quartier=None, starts_at=now + dt.timedelta(days=5), ends_at=None,
         capacity=20, deadline=None, now=now,

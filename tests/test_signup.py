@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from bot.storage import event_edits as event_edits_store
 from bot.storage import events as store
 from handlers.offline import Call
 from tests.harness import Harness, Person, answer_sign_up, harness_for
@@ -26,7 +27,7 @@ async def make_event(
     deadline: dt.timedelta | None = None,
 ) -> int:
     now = h.clock.now()
-    event_id = await store.create_event(
+    event_id = await event_edits_store.create_event(
         h.services.db, kind=kind, title_fr=title, title_en=None, place="Place du marché",
         quartier=None, starts_at=now + dt.timedelta(days=days),
         ends_at=now + dt.timedelta(days=days, hours=3), capacity=capacity,

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from bot.storage import broadcasts as broadcast_store
+from bot.storage import event_edits as event_edits_store
 from bot.storage import events as event_store
 from bot.storage import staff as staff_store
 from tests.harness import Harness, Person, StopSwitch, answer_sign_up, harness_for
@@ -165,7 +166,7 @@ async def test_reminders_in_noumea_come_at_local_time(tmp_path: Path) -> None:
     async with harness_for(
         "dumbea", tmp_path, start=dt.datetime(2026, 11, 27, tzinfo=dt.UTC)
     ) as h:
-        event_id = await event_store.create_event(
+        event_id = await event_edits_store.create_event(
             h.services.db, kind="cinema", title_fr="Cinéma plein air",
             title_en="Open-air cinema", place="Plateau sportif", quartier=None,
             starts_at=starts, ends_at=None, capacity=None, deadline=None, now=h.clock.now(),

@@ -21,8 +21,10 @@ from bot.events.signup_steps import contact, list_name, particulars
 from bot.home import menu
 from bot.i18n import Translator
 from bot.staff import staffing
+from bot.storage import attendance as attendance_store
 from bot.storage import events as store
-from bot.storage.events import Attendee, EventRecord
+from bot.storage.attendance import Attendee
+from bot.storage.events import EventRecord
 from bot.storage.staff import StaffRecord
 from bot.ui import Button, Document, Reply, esc
 
@@ -139,7 +141,7 @@ async def attendee_list(
     if isinstance(found, Reply):
         return found
     event = found
-    everyone = await store.attendees(services.db, event.id)
+    everyone = await attendance_store.attendees(services.db, event.id)
     confirmed = [a for a in everyone if a.state == "confirmed"]
     waiting = [a for a in everyone if a.state == "waitlisted"]
     taken = sum(a.places for a in confirmed)
@@ -190,7 +192,11 @@ async def _sheet(
     services: Services, tr: Translator, event: EventRecord, page: int, *, edit: bool
 ) -> Reply:
     """One page of the confirmed registrations as buttons, ✅ present, ⬜ not yet."""
-    confirmed = [a for a in await store.attendees(services.db, event.id) if a.state == "confirmed"]
+    confirmed = [
+        a
+        for a in await attendance_store.attendees(services.db, event.id)
+        if a.state == "confirmed"
+    ]
     pages = max(1, -(-len(confirmed) // PAGE))
     page = min(max(page, 0), pages - 1)
     present = sum(1 for a in confirmed if a.attended)
@@ -278,7 +284,7 @@ async def press(
         if event is None:
             return Pressed(tr._("Cet événement n'existe plus."), alert=True)
         return Pressed(reply=await _sheet(services, tr, event, page, edit=True))
-    held = await store.registration_details(services.db, identifier)
+    held = await attendance_store.registration_details(services.db, identifier)
     event = await store.get_event(services.db, held.event_id) if held is not None else None
     if held is None or event is None or held.state != "confirmed":
         return Pressed(tr._("Cette inscription n'est plus active : rien n'a été changé."),
@@ -289,7 +295,10 @@ async def press(
         return Pressed(tr._("Les présences se notent à partir du jour de l'événement, le {day}."
                             ).format(day=tr.day(event.starts_at)), alert=True)  # fmt: skip
     present = name == "on"
-    if await store.set_attended(services.db, identifier, present, services.clock.now()) is None:
+    if (
+        await attendance_store.set_attended(services.db, identifier, present, services.clock.now())
+        is None
+    ):
         return Pressed(tr._("Cette inscription n'est plus active : rien n'a été changé."),
                        alert=True)  # fmt: skip
     notice = (tr._("✅ {name} : présent·e") if present

@@ -16,6 +16,7 @@ from bot.events.signup_steps import summary as registration_summary
 from bot.i18n import Translator, pick_language
 from bot.people.service import People, Person
 from bot.storage import Database, people
+from bot.storage import attendance as attendance_store
 from bot.storage import events as store
 from bot.storage.events import EventRecord, SignUp
 from bot.territory import Pack
@@ -233,7 +234,7 @@ class Events:
         for r in registrations:
             state = (tr._("inscrit·e") if r.state == "confirmed"
                      else tr._("liste d'attente, position {n}").format(n=r.position))  # fmt: skip
-            held = await store.registration_details(self._db, r.registration_id)
+            held = await attendance_store.registration_details(self._db, r.registration_id)
             lines.append(
                 f"{self._when(r.event, tr)} · {esc(r.event.title(tr.language))} · {state}"
                 f" · {esc(registration_summary(tr, r.event, held))}"

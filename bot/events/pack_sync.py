@@ -29,8 +29,9 @@ from bot.events.listing import Notice, promotion_notices
 from bot.events.publishing import tell_cancelled, tell_moved
 from bot.i18n import Translator
 from bot.storage import Database
+from bot.storage import event_edits as event_edits_store
 from bot.storage import events as store
-from bot.storage.events import EventFields
+from bot.storage.event_edits import EventFields
 from bot.territory import Pack, PackEvent
 
 log = logging.getLogger(__name__)
@@ -99,12 +100,12 @@ class PackSync:
         notices: list[Notice] = []
         declared = {entry.id for entry in self.pack.events.events}
         for entry in self.pack.events.events:
-            record = await store.event_by_pack_key(self._db, entry.id)
+            record = await event_edits_store.event_by_pack_key(self._db, entry.id)
             wanted = self.fields(entry)
             if record is None:
                 if entry.cancelled:
                     continue  # never published: nobody to tell
-                event_id = await store.create_event(
+                event_id = await event_edits_store.create_event(
                     self._db,
                     kind=wanted.kind,
                     title_fr=wanted.title_fr,
@@ -151,7 +152,7 @@ class PackSync:
                     )
                 wanted = replace(wanted, kind=record.kind, photo_file_id=record.photo_file_id)
                 if wanted != EventFields.of(record):
-                    result = await store.update_event(self._db, record.id, wanted, now)
+                    result = await event_edits_store.update_event(self._db, record.id, wanted, now)
                     if result.outcome == "capacity":
                         log.warning(
                             "events.yaml: %s: capacity %s is below the %s places "
@@ -163,7 +164,9 @@ class PackSync:
                             result.confirmed,
                         )
                         wanted = replace(wanted, capacity=result.confirmed)
-                        result = await store.update_event(self._db, record.id, wanted, now)
+                        result = await event_edits_store.update_event(
+                            self._db, record.id, wanted, now
+                        )
                     if result.outcome == "saved":
                         updated += 1
                         after = await store.get_event(self._db, record.id)
@@ -184,7 +187,7 @@ class PackSync:
                     event_id, progress=self._progress
                 )
                 broadcasts += [announced] if announced else []
-        for key in await store.pack_event_keys(self._db):
+        for key in await event_edits_store.pack_event_keys(self._db):
             if key not in declared:
                 log.warning(
                     "events.yaml: %s is no longer in the file; the event is left as "

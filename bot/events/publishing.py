@@ -32,8 +32,10 @@ from bot.people.service import Person
 from bot.requests.queue import Queue
 from bot.storage import Database
 from bot.storage import conversations as conversations_store
+from bot.storage import event_edits as event_edits_store
 from bot.storage import events as store
-from bot.storage.events import EventFields, EventRecord
+from bot.storage.event_edits import EventFields
+from bot.storage.events import EventRecord
 from bot.territory import Pack
 from bot.ui import Button, Reply, esc, rows
 
@@ -1115,7 +1117,7 @@ class EventAdmin:
             return again
         fields = self._fields(data)
         draft = (person.pseudonym, FLOW, current.updated_at)
-        event_id = await store.publish_draft(
+        event_id = await event_edits_store.publish_draft(
             self._db, fields, self._clock.now(), draft=draft, created_by=person.pseudonym
         )
         if event_id is None:
@@ -1147,7 +1149,7 @@ class EventAdmin:
         if again is not None:
             return again
         draft = (person.pseudonym, FLOW, current.updated_at)
-        result = await store.update_event(
+        result = await event_edits_store.update_event(
             self._db, event_id, self._fields(data), self._clock.now(), draft=draft
         )
         if result.outcome == "gone":
@@ -1229,7 +1231,7 @@ class EventAdmin:
         """At start: a move saved just before a crash, whose message was not created yet,
         is told now (with the new date and place only: the old ones are gone)."""
         told = []
-        for event in await store.moved_events(self._db, self._clock.now()):
+        for event in await event_edits_store.moved_events(self._db, self._clock.now()):
             broadcast = await tell_moved(self._broadcasts, None, event)
             if broadcast is not None:
                 told.append(broadcast)

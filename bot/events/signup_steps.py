@@ -12,7 +12,7 @@ from bot.events import kinds as event_kinds
 from bot.events.kinds import DEFAULT_CATEGORIES, UNIT_METRES
 from bot.i18n import N_, Translator
 from bot.requests.request_steps import SIGNUP_FLOW
-from bot.storage import events as store
+from bot.storage import attendance as attendance_store
 from bot.storage.events import EventRecord
 from bot.ui import Reply
 
@@ -121,7 +121,7 @@ def contact(tr: Translator, details: dict[str, Any]) -> str:
     return ""
 
 
-def summary(tr: Translator, event: EventRecord, held: store.Attendee | None) -> str:
+def summary(tr: Translator, event: EventRecord, held: attendance_store.Attendee | None) -> str:
     """One's registration in a few words: ``2 personnes``, ``équipe Les Lions, U15``."""
     places, details = (held.places, held.details) if held is not None else (1, {})
     if event.kind == event_kinds.TOURNAMENT and details.get("team"):

@@ -1,0 +1,69 @@
+"""Attendance on the day: who was there, ticked by staff from the list of registrations."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from bot.storage.database import Database, to_db_time
+
+
+@dataclass(frozen=True)
+class Attendee:
+    """An active registration as the staff see it: what the person answered at sign-up."""
+
+    registration_id: int
+    event_id: int
+    state: str
+    """``confirmed`` or ``waitlisted`` (``cancelled``, ``declined``: no longer active)."""
+    places: int
+    details: dict[str, Any]
+    attended: bool | None
+    """``None`` until someone marks it on the day."""
+
+
+def _details(raw: str | None) -> dict[str, Any]:
+    value = json.loads(raw) if raw else {}
+    return value if isinstance(value, dict) else {}
+
+
+async def attendees(db: Database, event_id: int) -> list[Attendee]:
+    """The confirmed registrations in order of arrival, then the waiting list in order."""
+    rows = await db.all(
+        "SELECT id, event_id, state, places, details, attended FROM registration"
+        " WHERE event_id = ? AND state IN ('confirmed', 'waitlisted')"
+        " ORDER BY CASE state WHEN 'confirmed' THEN 0 ELSE 1 END, id",
+        (event_id,),
+    )
+    return [_attendee(row) for row in rows]
+
+
+def _attendee(row: Any) -> Attendee:
+    return Attendee(row["id"], row["event_id"], row["state"], int(row["places"]),
+                    _details(row["details"]),
+                    None if row["attended"] is None else bool(row["attended"]))  # fmt: skip
+
+
+async def set_attended(
+    db: Database, registration_id: int, attended: bool, now: dt.datetime
+) -> int | None:
+    """Mark a confirmed registration present or absent; its event, or ``None`` if there is
+    no such confirmed registration (nothing is changed then)."""
+    async with db.transaction() as tx:
+        row = await tx.one(
+            "UPDATE registration SET attended = ?, updated_at = ?"
+            " WHERE id = ? AND state = 'confirmed' RETURNING event_id",
+            (int(attended), to_db_time(now), registration_id),
+        )
+        return None if row is None else int(row["event_id"])
+
+
+async def registration_details(db: Database, registration_id: int) -> Attendee | None:
+    """One registration: its event, state, places and what was answered at sign-up."""
+    row = await db.one(
+        "SELECT id, event_id, state, places, details, attended FROM registration WHERE id = ?",
+        (registration_id,),
+    )
+    return None if row is None else _attendee(row)
