@@ -40,7 +40,7 @@ from bot.answers.evaluation import (  # noqa: E402
     score_crisis,
     score_understanding,
 )
-from bot.answers.matching.triage import hashed_grams  # noqa: E402
+from bot.answers.matching.reading import hashed_grams  # noqa: E402
 from bot.territory import (  # noqa: E402
     Pack,
     Phrases,

@@ -31,15 +31,10 @@ from sklearn.svm import LinearSVC  # noqa: E402
 
 from bot.answers.evaluation import LabelledMessage, load_crisis  # noqa: E402
 from bot.answers.matching import triage, triage_training  # noqa: E402
-from bot.answers.matching.triage import (  # noqa: E402
-    CONCERN_AT,
-    NONE,
-    CorpusLine,
-    Reader,
-    TriageModel,
-    load_corpus,
-)
-from bot.answers.matching.triage import word_grams as _word_grams  # noqa: E402
+from bot.answers.matching.corpus import NONE, CorpusLine, load_corpus  # noqa: E402
+from bot.answers.matching.reading import Reader  # noqa: E402
+from bot.answers.matching.reading import word_grams as _word_grams  # noqa: E402
+from bot.answers.matching.triage import CONCERN_AT, TriageModel  # noqa: E402
 from bot.answers.matching.triage_training import _identity  # noqa: E402
 from bot.territory import (  # noqa: E402
     content_root,

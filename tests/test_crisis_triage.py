@@ -12,14 +12,9 @@ import numpy as np
 import pytest
 
 from bot.answers import KnowledgeBase
-from bot.answers.matching.triage import (
-    CATEGORIES,
-    Reader,
-    TriageModel,
-    char_grams,
-    load_corpus,
-    word_grams,
-)
+from bot.answers.matching.corpus import CATEGORIES, load_corpus
+from bot.answers.matching.reading import Reader, char_grams, word_grams
+from bot.answers.matching.triage import TriageModel
 from bot.storage import requests as store
 from bot.territory import ContentError, content_root, load_pack
 from tests.harness import Harness, harness_for, pack_copy
@@ -70,7 +65,7 @@ def test_a_broken_corpus_line_is_named_with_its_file_line_and_field(tmp_path: Pa
     [("tabassé", "tbs"), ("tabasser", "tbsr"), ("tbss", "tbs"), ("frere", "fr"), ("frr", "fr")],
 )
 def test_a_skeleton_keeps_the_first_letter_and_the_consonants(word: str, expected: str) -> None:
-    from bot.answers.matching.triage import skeleton
+    from bot.answers.matching.reading import skeleton
     from bot.text import fold
 
     assert skeleton(fold(word)) == expected
@@ -80,7 +75,7 @@ def test_a_skeleton_keeps_the_first_letter_and_the_consonants(word: str, expecte
 def test_reading_draws_the_same_n_grams_as_training(
     kbs: dict[str, KnowledgeBase], text: str
 ) -> None:
-    from bot.answers.matching.triage import analyse
+    from bot.answers.matching.reading import analyse
 
     reader = kbs["dumbea"].crisis.reader
     assert reader is not None
@@ -468,7 +463,7 @@ def test_a_cache_folder_that_cannot_be_written_falls_back_to_the_temporary_one(
     ("word", "fix"), [("mourirr", "mourir"), ("myslef", "myself"), ("classe", None)]
 )
 def test_the_crisis_check_reads_the_words_as_corrected_too(word: str, fix: str | None) -> None:
-    from bot.answers.matching.triage import shared_corrector
+    from bot.answers.matching.reading import shared_corrector
 
     assert shared_corrector().correct(word) == fix
 

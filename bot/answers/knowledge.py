@@ -15,14 +15,9 @@ from bot import actions
 from bot.answers.matching.classifier import NOTHING, Example, Ranked, shared_text_model
 from bot.answers.matching.crisis import CrisisDetector, CrisisSignal
 from bot.answers.matching.index import LanguageIndex, Match
+from bot.answers.matching.reading import Reader, known_words, local_words, shared_corrector
 from bot.answers.matching.text import Normaliser
-from bot.answers.matching.triage import (
-    Reader,
-    known_words,
-    local_words,
-    shared_corrector,
-    shared_model,
-)
+from bot.answers.matching.triage import shared_model
 from bot.territory import LANGUAGES, NO_INTENT, Pack
 
 ANSWER_CONFIDENCE = 0.55

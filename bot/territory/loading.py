@@ -281,7 +281,7 @@ def _cross_check(pack: Pack) -> list[str]:
 
 def _cross_check_crisis(pack: Pack, base: Path, themes: set[str]) -> list[str]:
     """Every kind of crisis the check can recognise has a card, with numbers that exist."""
-    from bot.answers.matching.triage import CATEGORIES
+    from bot.answers.matching.corpus import CATEGORIES
 
     problems: list[str] = []
     if pack.crisis is None:

@@ -24,15 +24,8 @@ from typing import Any
 
 import numpy as np
 
-from bot.answers.matching.triage import (
-    FEATURE_PARTS,
-    Reader,
-    _writable,
-    analyse,
-    cache_dir,
-    gram_key,
-    tfidf_vector,
-)
+from bot.answers.matching.reading import FEATURE_PARTS, Reader, analyse, gram_key, tfidf_vector
+from bot.answers.matching.triage import _writable, cache_dir
 from bot.territory import ContentError, Lexicon
 from bot.text import tokens
 

@@ -16,7 +16,7 @@ from scipy.sparse import csr_matrix
 from sklearn.svm import LinearSVC
 
 from bot.answers.matching.classifier import Example, TextModel
-from bot.answers.matching.triage import Reader
+from bot.answers.matching.reading import Reader
 from bot.answers.matching.triage_training import featurise, vocabulary_keys, write
 from bot.territory import Lexicon
 

@@ -16,16 +16,16 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from typing import Literal, cast
 
+from bot.answers.matching.corpus import FAMILIES
+from bot.answers.matching.reading import Reader
 from bot.answers.matching.text import Normaliser
 from bot.answers.matching.triage import (
     CONCERN_AT,
-    FAMILIES,
     NO_READING,
     PUSH_FLOOR,
     RULE_FLOOR,
     URGENT_AT,
     URGENT_CRISIS_AT,
-    Reader,
     Reading,
     TriageModel,
 )

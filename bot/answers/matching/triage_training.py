@@ -23,18 +23,16 @@ from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 
-from bot.answers.matching.triage import (
+from bot.answers.matching.corpus import NONE, CorpusLine, load_corpus
+from bot.answers.matching.reading import (
     FEATURE_PARTS,
     MAX_CHARS,
     MIN_CHARS,
-    NONE,
-    CorpusLine,
     Reader,
-    TriageModel,
     gram_key,
-    load_corpus,
     word_grams,
 )
+from bot.answers.matching.triage import TriageModel
 from bot.territory import ContentError, Lexicon
 
 C = 0.8
