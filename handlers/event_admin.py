@@ -12,8 +12,8 @@ from telegram.error import BadRequest, Forbidden
 from telegram.ext import Application
 
 from bot import actions
+from bot.events.event_form import FLOW, Step
 from bot.events.listing import Notice
-from bot.events.publishing import FLOW, Step
 from handlers import broadcasts, jobs
 from handlers.context import Context, services_of
 from handlers.flows import register_flow

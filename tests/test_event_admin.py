@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.events.publishing import DateProblem, parse_moment
+from bot.events.dates import DateProblem, parse_moment
 from bot.storage import event_edits as event_edits_store
 from bot.storage import events as store
 from bot.storage import staff as staff_store

@@ -25,8 +25,8 @@ from dataclasses import dataclass, replace
 
 from bot.broadcasts.delivery import Broadcasts, Where
 from bot.clock import Clock
+from bot.events.edit_notices import tell_cancelled, tell_moved
 from bot.events.listing import Notice, promotion_notices
-from bot.events.publishing import tell_cancelled, tell_moved
 from bot.i18n import Translator
 from bot.storage import Database
 from bot.storage import event_edits as event_edits_store
