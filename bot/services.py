@@ -9,6 +9,7 @@ from bot.broadcasts.delivery import Broadcasts
 from bot.broadcasts.subscriptions import Subscriptions
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.events.edit_notices import EventChanges
 from bot.events.listing import Events
 from bot.events.pack_sync import PackSync
 from bot.events.publishing import EventAdmin
@@ -62,6 +63,7 @@ class Services:
         self.event_admin = EventAdmin(
             self.db, pack, self.clock, self.translator, self.queue, self.broadcasts
         )
+        self.event_changes = EventChanges(self.db, self.clock, self.broadcasts)
         self.pack_events = PackSync(
             self.db, pack, self.clock, self.translator, self.broadcasts, settings.staff_chat_id
         )

@@ -14,6 +14,7 @@ from telegram.ext import Application
 from bot import actions
 from bot.events.event_form import FLOW, Step
 from bot.events.listing import Notice
+from bot.staff.access import event_in_private
 from handlers import broadcasts, jobs
 from handlers.context import Context, services_of
 from handlers.flows import register_flow
@@ -76,7 +77,7 @@ async def in_the_group(update: Update, context: Context) -> None:
     await reply(
         update,
         context,
-        services.event_admin.in_private(services.translator(services.default_language)),
+        event_in_private(services.translator(services.default_language)),
     )
 
 
@@ -132,5 +133,5 @@ async def on_start(app: AnyApp) -> None:
             synced.updated,
             synced.cancelled,
         )
-    untold = await services.event_admin.tell_untold_moves()
+    untold = await services.event_changes.tell_untold_moves()
     await _follow_up(app, (), synced.broadcasts + untold, synced.notices)

@@ -279,7 +279,7 @@ async def cancel_event_command(update: Update, context: Context) -> None:
     assert chat is not None
     thread = message.message_thread_id if message and message.is_topic_message else None
     # Told through a broadcast: resumable after a restart, and once whatever happens.
-    answer, told = await services.event_admin.cancel(
+    answer, told = await services.event_changes.cancel(
         tr, int(args[0]), by=member.pseudonym, progress=Where(chat.id, thread)
     )
     await reply(update, context, answer)

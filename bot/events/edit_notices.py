@@ -6,7 +6,11 @@ import datetime as dt
 
 from bot import actions
 from bot.broadcasts.delivery import Broadcasts, Compose, Where
+from bot.clock import Clock
 from bot.i18n import Translator
+from bot.storage import Database
+from bot.storage import event_edits as event_edits_store
+from bot.storage import events as store
 from bot.storage.events import EventRecord
 from bot.ui import Button, Reply, esc
 
@@ -94,3 +98,42 @@ async def tell_cancelled(
         by=by,
         progress=progress,
     )
+
+
+class EventChanges:
+    """An event cancelled by a coordinator, and moves a crash left untold: told once to
+    everyone registered or waiting."""
+
+    def __init__(self, db: Database, clock: Clock, broadcasts: Broadcasts) -> None:
+        self._db = db
+        self._clock = clock
+        self._broadcasts = broadcasts
+
+    async def cancel(
+        self, tr: Translator, event_id: int, *, by: str | None, progress: Where | None
+    ) -> tuple[Reply, int | None]:
+        """A coordinator cancels an event: everyone registered or waiting is told, once
+        (a broadcast, resumable). Returns the reply and the broadcast to launch."""
+        event = await store.get_event(self._db, event_id)
+        if event is None:
+            return Reply(tr._("Cet événement n'existe plus.")), None
+        told = await store.cancel_event(self._db, event_id)
+        if told is None:
+            return Reply(tr._("Cet événement était déjà annulé.")), None
+        broadcast = await tell_cancelled(self._broadcasts, event, by=by, progress=progress)
+        done = tr.n_(
+            "Événement annulé ; {n} personne prévenue.",
+            "Événement annulé ; {n} personnes prévenues.",
+            len(told),
+        ).format(n=len(told))
+        return Reply(done), broadcast
+
+    async def tell_untold_moves(self) -> tuple[int, ...]:
+        """At start: a move saved just before a crash, whose message was not created yet,
+        is told now (with the new date and place only: the old ones are gone)."""
+        told = []
+        for event in await event_edits_store.moved_events(self._db, self._clock.now()):
+            broadcast = await tell_moved(self._broadcasts, None, event)
+            if broadcast is not None:
+                told.append(broadcast)
+        return tuple(told)

@@ -24,6 +24,7 @@ from bot.events.kinds import BRADERIE, DEFAULT_CATEGORIES, TOURNAMENT
 from bot.events.listing import Notice
 from bot.i18n import N_, Translator
 from bot.storage.event_edits import EventFields
+from bot.storage.events import EventRecord
 from bot.territory import Pack
 from bot.ui import Button, Reply, esc, rows
 
@@ -82,18 +83,6 @@ FIELD_LABELS: dict[str, str] = {
 
 NOT_EDITABLE = frozenset({"kind", "unit"})
 """Fixed once published: the registrations already taken depend on them."""
-
-UNIT_LABELS: dict[str, str] = {
-    event_kinds.UNIT_STANDS: N_("Des stands"),
-    event_kinds.UNIT_METRES: N_("Des mètres linéaires"),
-}
-
-CAPACITY_QUESTIONS: dict[str, str] = {
-    event_kinds.UNIT_STANDS: N_("Combien de stands au plus ?"),
-    event_kinds.UNIT_METRES: N_("Combien de mètres de stands au plus ?"),
-    event_kinds.UNIT_TEAMS: N_("Combien d'équipes au plus ?"),
-    event_kinds.UNIT_PEOPLE: N_("Combien de personnes au plus ?"),
-}
 
 
 @dataclass(frozen=True)
@@ -201,7 +190,7 @@ class EventForm:
             return Reply(intro + text, (*rows(*buttons, per_row=2), (everywhere,), out))
         if step == "unit":
             buttons = [
-                Button(tr._(UNIT_LABELS[u]), actions.event_admin("unit", u))
+                Button(tr._(event_kinds.UNIT_LABELS[u]), actions.event_admin("unit", u))
                 for u in (event_kinds.UNIT_STANDS, event_kinds.UNIT_METRES)
             ]
             text = tr._("Pour cette braderie, les places se comptent en :")
@@ -209,7 +198,7 @@ class EventForm:
         if step == "capacity":
             unit = event_kinds.unit_of(str(data.get("kind")), data.get("unit"))
             text = (
-                tr._(CAPACITY_QUESTIONS[unit])
+                tr._(event_kinds.CAPACITY_QUESTIONS[unit])
                 + " "
                 + tr._("Écrivez un nombre, ou choisissez « Sans limite ».")
             )
@@ -477,4 +466,30 @@ class EventForm:
             return "deadline"  # (an edit keeps a closed deadline as it was)
         if data.get("quartier") and self.pack.quartier(data["quartier"]) is None:
             return "quartier"
+        return None
+
+    def not_editable(
+        self, event: EventRecord | None, tr: Translator, event_id: int
+    ) -> Reply | None:
+        """Why this event cannot be edited from Telegram, or ``None`` if it can."""
+        if event is None:
+            return Reply(
+                tr._("Il n'y a pas d'événement n° {id}. La liste : /modifier_evenement").format(
+                    id=event_id
+                )
+            )
+        if event.state != "published":
+            return Reply(tr._("Cet événement est annulé : il ne peut plus être modifié."))
+        if event.starts_at <= self._clock.now():
+            return Reply(
+                tr._("Cet événement a déjà commencé ou est passé : il ne peut plus être modifié.")
+            )
+        if event.pack_key is not None:
+            return Reply(
+                tr._(
+                    "Cet événement est décrit dans le fichier events.yaml du "
+                    "territoire : modifiez-le là, il est relu à chaque démarrage. "
+                    "(Pour l'annuler d'urgence : /annuler_evenement {id})"
+                ).format(id=event.id)
+            )
         return None

@@ -63,6 +63,19 @@ KINDS: tuple[Kind, ...] = (
 )  # fmt: skip
 KIND_IDS: tuple[str, ...] = tuple(k.id for k in KINDS)
 
+UNIT_LABELS: dict[str, str] = {
+    UNIT_STANDS: N_("Des stands"),
+    UNIT_METRES: N_("Des mètres linéaires"),
+}
+
+CAPACITY_QUESTIONS: dict[str, str] = {
+    UNIT_STANDS: N_("Combien de stands au plus ?"),
+    UNIT_METRES: N_("Combien de mètres de stands au plus ?"),
+    UNIT_TEAMS: N_("Combien d'équipes au plus ?"),
+    UNIT_PEOPLE: N_("Combien de personnes au plus ?"),
+}
+"""How the form of an event names each unit, and asks how many."""
+
 DEFAULT_CATEGORIES: tuple[str, ...] = ("U11", "U13", "U15", "U18", N_("Adultes"))
 """A tournament's age categories when its organiser gives none."""
 

@@ -21,7 +21,7 @@ from bot import actions
 from bot.broadcasts.delivery import Broadcasts, Where
 from bot.clock import Clock
 from bot.events import kinds as event_kinds
-from bot.events.edit_notices import tell_cancelled, tell_moved
+from bot.events.edit_notices import tell_moved
 from bot.events.event_form import (
     FLOW,
     IDLE_RESET,
@@ -30,7 +30,6 @@ from bot.events.event_form import (
     NOT_EDITABLE,
     SKIPPABLE,
     TEXT_STEPS,
-    UNIT_LABELS,
     EventForm,
     Step,
     _moment,
@@ -40,11 +39,11 @@ from bot.events.listing import promotion_notices
 from bot.i18n import Translator
 from bot.people.service import Person
 from bot.requests.queue import Queue
+from bot.staff.access import event_refusal
 from bot.storage import Database
 from bot.storage import conversations as conversations_store
 from bot.storage import event_edits as event_edits_store
 from bot.storage import events as store
-from bot.storage.events import EventRecord
 from bot.territory import Pack
 from bot.ui import Button, Reply, esc
 
@@ -75,24 +74,6 @@ class EventAdmin:
         member = await self._queue.staff(person.pseudonym)
         return member is not None and member.role == "coordinator"
 
-    def refusal(self, tr: Translator) -> Reply:
-        """For anyone else than a coordinator: kind, and nothing changes."""
-        return Reply(
-            tr._(
-                "Publier ou modifier un événement est réservé à la coordination de "
-                "l'équipe. Pour voir les événements à venir : /evenements"
-            )
-        )
-
-    def in_private(self, tr: Translator) -> Reply:
-        """/nouvel_evenement sent in the staff group: the questions are asked privately."""
-        return Reply(
-            tr._(
-                "Pour publier ou modifier un événement, écrivez-moi en privé (touchez "
-                "mon nom, puis « Envoyer un message ») : /nouvel_evenement"
-            )
-        )
-
     # --- the draft ----------------------------------------------------------------------
 
     async def _state(self, person: Person) -> conversations_store.ConversationRecord | None:
@@ -121,7 +102,7 @@ class EventAdmin:
     async def start_new(self, person: Person, tr: Translator) -> Step:
         """/nouvel_evenement: begin a draft, or take up the one in progress."""
         if not await self.is_coordinator(person):
-            return Step((self.refusal(tr),))
+            return Step((event_refusal(tr),))
         current = await self._state(person)
         if current is not None and current.data.get("mode") == "new":
             return Step((self._form.ask(current.step, current.data, tr, resumed=True),))
@@ -132,7 +113,7 @@ class EventAdmin:
     async def start_edit(self, person: Person, tr: Translator, argument: str | None) -> Step:
         """/modifier_evenement <n>: the event's fields, to change and save."""
         if not await self.is_coordinator(person):
-            return Step((self.refusal(tr),))
+            return Step((event_refusal(tr),))
         if argument is None:
             return Step((await self._choose_event(tr),))
         if not argument.isdigit() or len(argument) > 9:
@@ -147,7 +128,7 @@ class EventAdmin:
                 )
             )
         event = await store.get_event(self._db, int(argument))
-        refused = self._not_editable(event, tr, int(argument))
+        refused = self._form.not_editable(event, tr, int(argument))
         if refused is not None:
             return Step((refused,))
         assert event is not None
@@ -173,32 +154,6 @@ class EventAdmin:
         }
         await self._save(person, "summary", data)
         return Step((self._form.ask("summary", data, tr),))
-
-    def _not_editable(
-        self, event: EventRecord | None, tr: Translator, event_id: int
-    ) -> Reply | None:
-        """Why this event cannot be edited from Telegram, or ``None`` if it can."""
-        if event is None:
-            return Reply(
-                tr._("Il n'y a pas d'événement n° {id}. La liste : /modifier_evenement").format(
-                    id=event_id
-                )
-            )
-        if event.state != "published":
-            return Reply(tr._("Cet événement est annulé : il ne peut plus être modifié."))
-        if event.starts_at <= self._clock.now():
-            return Reply(
-                tr._("Cet événement a déjà commencé ou est passé : il ne peut plus être modifié.")
-            )
-        if event.pack_key is not None:
-            return Reply(
-                tr._(
-                    "Cet événement est décrit dans le fichier events.yaml du "
-                    "territoire : modifiez-le là, il est relu à chaque démarrage. "
-                    "(Pour l'annuler d'urgence : /annuler_evenement {id})"
-                ).format(id=event.id)
-            )
-        return None
 
     async def _choose_event(self, tr: Translator) -> Reply:
         events = [
@@ -233,7 +188,7 @@ class EventAdmin:
     ) -> Step:
         """A button of the conversation was pressed (its data already parsed, not trusted)."""
         if not await self.is_coordinator(person):
-            return Step((self.refusal(tr),))
+            return Step((event_refusal(tr),))
         current = await self._state(person)
         if step == "abandon":
             if current is None:
@@ -287,7 +242,7 @@ class EventAdmin:
             data["kind"] = value
         elif step == "quartier" and (value == NONE or self.pack.quartier(value) is not None):
             data["quartier"] = None if value == NONE else value
-        elif step == "unit" and value in UNIT_LABELS:
+        elif step == "unit" and value in event_kinds.UNIT_LABELS:
             data["unit"] = value
         elif step == "photo" and value == KEEP and data.get("mode") == "edit":
             pass  # the photo stays as it was
@@ -344,7 +299,7 @@ class EventAdmin:
         """The draft a typed answer or a photo is for, or what to tell the person instead."""
         if not await self.is_coordinator(person):
             await conversations_store.clear_conversation(self._db, person.pseudonym)
-            return Step((self.refusal(tr),))
+            return Step((event_refusal(tr),))
         current = await self._state(person)
         if current is None:
             return Step(
@@ -482,7 +437,7 @@ class EventAdmin:
         if result.outcome != "saved":
             await conversations_store.clear_conversation(self._db, person.pseudonym)
             event = await store.get_event(self._db, event_id)
-            refused = self._not_editable(event, tr, event_id)
+            refused = self._form.not_editable(event, tr, event_id)
             return Step((refused or Reply(tr._("C'est déjà enregistré.")),))
         after = await store.get_event(self._db, event_id)
         assert after is not None
@@ -526,32 +481,3 @@ class EventAdmin:
         )
 
     # --- cancelling ---------------------------------------------------------------------
-
-    async def cancel(
-        self, tr: Translator, event_id: int, *, by: str | None, progress: Where | None
-    ) -> tuple[Reply, int | None]:
-        """A coordinator cancels an event: everyone registered or waiting is told, once
-        (a broadcast, resumable). Returns the reply and the broadcast to launch."""
-        event = await store.get_event(self._db, event_id)
-        if event is None:
-            return Reply(tr._("Cet événement n'existe plus.")), None
-        told = await store.cancel_event(self._db, event_id)
-        if told is None:
-            return Reply(tr._("Cet événement était déjà annulé.")), None
-        broadcast = await tell_cancelled(self._broadcasts, event, by=by, progress=progress)
-        done = tr.n_(
-            "Événement annulé ; {n} personne prévenue.",
-            "Événement annulé ; {n} personnes prévenues.",
-            len(told),
-        ).format(n=len(told))
-        return Reply(done), broadcast
-
-    async def tell_untold_moves(self) -> tuple[int, ...]:
-        """At start: a move saved just before a crash, whose message was not created yet,
-        is told now (with the new date and place only: the old ones are gone)."""
-        told = []
-        for event in await event_edits_store.moved_events(self._db, self._clock.now()):
-            broadcast = await tell_moved(self._broadcasts, None, event)
-            if broadcast is not None:
-                told.append(broadcast)
-        return tuple(told)
