@@ -25,7 +25,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
-from bot import actions
+from bot import actions, conversations
 from bot.home import menu
 from bot.services import Services
 from handlers import (
@@ -84,6 +84,8 @@ def register(app: PassApp) -> None:
 
     # A guided conversation (a sign-up's questions, an event being published) takes what
     # is typed for it before anything else; then a request being built.
+    flows.register_flow(conversations.SIGNUP, events.signup_input)
+    flows.register_flow(conversations.EVENT_ADMIN, event_admin.step_input)
     app.add_handler(
         MessageHandler(PRIVATE & filters.UpdateType.MESSAGE & ~filters.COMMAND,
                        flows.input_in_flow),

@@ -12,12 +12,11 @@ from telegram.error import BadRequest, Forbidden
 from telegram.ext import Application
 
 from bot import actions
-from bot.events.event_form import FLOW, Step
+from bot.events.event_form import Step
 from bot.events.listing import Notice
 from bot.staff.access import event_in_private
 from handlers import broadcasts, jobs
 from handlers.context import Context, services_of
-from handlers.flows import register_flow
 from handlers.render import keyboard, reply
 
 log = logging.getLogger(__name__)
@@ -112,9 +111,6 @@ async def step_input(update: Update, context: Context) -> None:
     else:
         result = await admin.answer_other(session.person, session.tr)
     await _show(update, context, result)
-
-
-register_flow(FLOW, step_input)
 
 
 async def on_start(app: AnyApp) -> None:

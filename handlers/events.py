@@ -8,11 +8,9 @@ from telegram import Update
 from telegram.error import BadRequest, Forbidden
 
 from bot import actions, answers
-from bot.events.signup_steps import FLOW as SIGNUP_FLOW
 from bot.events.signup_steps import Step as SignUpStep
 from handlers import jobs
 from handlers.context import Context
-from handlers.flows import register_flow
 from handlers.render import keyboard, reply
 
 log = logging.getLogger(__name__)
@@ -100,6 +98,3 @@ async def signup_input(update: Update, context: Context) -> None:
         return
     step = await services.events.signup.answer_text(session.person, session.tr, message.text)
     await _show_signup(update, context, step)
-
-
-register_flow(SIGNUP_FLOW, signup_input)

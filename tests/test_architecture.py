@@ -64,3 +64,29 @@ def test_every_benchmark_still_imports() -> None:
     done = subprocess.run([sys.executable, "-c", check, *scripts], cwd=ROOT, capture_output=True,
                           text=True, check=False, timeout=120)  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_guided_conversations_have_one_module_and_one_map() -> None:
+    """Their state is read and written through bot/conversations.py only (one idle rule),
+    and every flow is registered in handlers/app.py, the map of what the bot does."""
+    reaching = [
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "bot").rglob("*.py")
+        if "storage" not in path.parts and path.name != "conversations.py"
+        and "bot.storage.conversations" in _imports(path)
+        | {f"bot.storage.{m}" for m in _from_storage(path)}
+    ]  # fmt: skip
+    assert reaching == []
+    registering = [
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "handlers").rglob("*.py")
+        if "register_flow(" in path.read_text(encoding="utf-8") and path.name != "flows.py"
+    ]
+    assert registering == ["handlers/app.py"]
+
+
+def _from_storage(path: Path) -> set[str]:
+    """Modules imported as ``from bot.storage import x``."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return {alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+            and node.module == "bot.storage" for alias in node.names}  # fmt: skip

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from bot import actions
+from bot import actions, conversations
 from bot.clock import Clock
 from bot.events import kinds as event_kinds
 from bot.events.dates import (
@@ -28,10 +28,8 @@ from bot.storage.events import EventRecord
 from bot.territory import Pack
 from bot.ui import Button, Reply, esc, rows
 
-FLOW = "event_admin"
+FLOW = conversations.EVENT_ADMIN
 
-IDLE_RESET = dt.timedelta(days=3)
-"""A draft untouched this long is forgotten (the coordinator's texts are questions again)."""
 
 MAX_TITLE = 80
 

@@ -20,11 +20,11 @@ from typing import Any
 from bot import actions
 from bot.broadcasts.delivery import Broadcasts, Where
 from bot.clock import Clock
+from bot.conversations import ConversationRecord, Conversations
 from bot.events import kinds as event_kinds
 from bot.events.edit_notices import tell_moved
 from bot.events.event_form import (
     FLOW,
-    IDLE_RESET,
     KEEP,
     NONE,
     NOT_EDITABLE,
@@ -41,7 +41,6 @@ from bot.people.service import Person
 from bot.requests.queue import Queue
 from bot.staff.access import event_refusal
 from bot.storage import Database
-from bot.storage import conversations as conversations_store
 from bot.storage import event_edits as event_edits_store
 from bot.storage import events as store
 from bot.territory import Pack
@@ -63,6 +62,7 @@ class EventAdmin:
         self._db = db
         self.pack = pack
         self._clock = clock
+        self._conversations = Conversations(db, clock)
         self._translator = translator
         self._queue = queue
         self._broadcasts = broadcasts
@@ -76,26 +76,12 @@ class EventAdmin:
 
     # --- the draft ----------------------------------------------------------------------
 
-    async def _state(self, person: Person) -> conversations_store.ConversationRecord | None:
-        current = await conversations_store.get_conversation(self._db, person.pseudonym)
-        if current is None or current.flow != FLOW:
-            return None
-        if self._clock.now() - current.updated_at > IDLE_RESET:
-            await conversations_store.clear_conversation(self._db, person.pseudonym)
-            return None
-        return current
-
-    async def _save(self, person: Person, step: str, data: dict[str, Any]) -> None:
-        await conversations_store.save_conversation(
-            self._db, person.pseudonym, FLOW, step, data, self._clock.now()
-        )
-
     async def _advance(
         self, person: Person, data: dict[str, Any], tr: Translator, *notes: str
     ) -> Step:
         """Go to the first step whose answer is missing, else to the summary."""
         step = next((s for s in self._form.steps(data) if s not in data), "summary")
-        await self._save(person, step, data)
+        await self._conversations.save(person.pseudonym, FLOW, step, data)
         replies = [Reply(note) for note in notes]
         return Step((*replies, self._form.ask(step, data, tr)))
 
@@ -103,11 +89,11 @@ class EventAdmin:
         """/nouvel_evenement: begin a draft, or take up the one in progress."""
         if not await self.is_coordinator(person):
             return Step((event_refusal(tr),))
-        current = await self._state(person)
+        current = await self._conversations.current(person.pseudonym, FLOW)
         if current is not None and current.data.get("mode") == "new":
             return Step((self._form.ask(current.step, current.data, tr, resumed=True),))
         data: dict[str, Any] = {"mode": "new"}
-        await self._save(person, "kind", data)
+        await self._conversations.save(person.pseudonym, FLOW, "kind", data)
         return Step((self._form.ask("kind", data, tr),))
 
     async def start_edit(self, person: Person, tr: Translator, argument: str | None) -> Step:
@@ -152,7 +138,7 @@ class EventAdmin:
             "photo": event.photo_file_id,
             "confirmed_places": confirmed,
         }
-        await self._save(person, "summary", data)
+        await self._conversations.save(person.pseudonym, FLOW, "summary", data)
         return Step((self._form.ask("summary", data, tr),))
 
     async def _choose_event(self, tr: Translator) -> Reply:
@@ -189,11 +175,11 @@ class EventAdmin:
         """A button of the conversation was pressed (its data already parsed, not trusted)."""
         if not await self.is_coordinator(person):
             return Step((event_refusal(tr),))
-        current = await self._state(person)
+        current = await self._conversations.current(person.pseudonym, FLOW)
         if step == "abandon":
             if current is None:
                 return Step((Reply(tr._("Il n'y a plus rien en cours."), edit=True),))
-            await conversations_store.clear_conversation(self._db, person.pseudonym)
+            await self._conversations.clear(person.pseudonym)
             text = (
                 tr._("C'est abandonné : l'événement n'a pas été modifié.")
                 if current.data.get("mode") == "edit"
@@ -265,7 +251,7 @@ class EventAdmin:
                     self._form.ask("summary", data, tr),
                 )
             )
-        await self._save(person, field, data)
+        await self._conversations.save(person.pseudonym, FLOW, field, data)
         return Step((self._form.ask(field, data, tr),))
 
     async def _accept(
@@ -293,14 +279,12 @@ class EventAdmin:
                 )
         return await self._advance(person, data, tr, *notes)
 
-    async def _draft(
-        self, person: Person, tr: Translator
-    ) -> conversations_store.ConversationRecord | Step:
+    async def _draft(self, person: Person, tr: Translator) -> ConversationRecord | Step:
         """The draft a typed answer or a photo is for, or what to tell the person instead."""
         if not await self.is_coordinator(person):
-            await conversations_store.clear_conversation(self._db, person.pseudonym)
+            await self._conversations.clear(person.pseudonym)
             return Step((event_refusal(tr),))
-        current = await self._state(person)
+        current = await self._conversations.current(person.pseudonym, FLOW)
         if current is None:
             return Step(
                 (
@@ -381,7 +365,7 @@ class EventAdmin:
     async def _publish(
         self,
         person: Person,
-        current: conversations_store.ConversationRecord,
+        current: ConversationRecord,
         tr: Translator,
         chat_id: int,
     ) -> Step:
@@ -413,7 +397,7 @@ class EventAdmin:
     async def _save_edit(
         self,
         person: Person,
-        current: conversations_store.ConversationRecord,
+        current: ConversationRecord,
         tr: Translator,
         chat_id: int,
     ) -> Step:
@@ -435,7 +419,7 @@ class EventAdmin:
                 person, data, tr, self._form.capacity_refusal(tr, result.confirmed)
             )
         if result.outcome != "saved":
-            await conversations_store.clear_conversation(self._db, person.pseudonym)
+            await self._conversations.clear(person.pseudonym)
             event = await store.get_event(self._db, event_id)
             refused = self._form.not_editable(event, tr, event_id)
             return Step((refused or Reply(tr._("C'est déjà enregistré.")),))

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot import actions
 from bot.clock import Clock
+from bot.conversations import ConversationRecord, Conversations
 from bot.events import kinds as event_kinds
 from bot.events.kinds import UNIT_METRES, UNIT_PEOPLE
 from bot.i18n import Translator
@@ -36,7 +37,6 @@ from bot.people.service import People, Person
 from bot.requests.request_steps import FLOW as REQUEST_FLOW
 from bot.requests.request_steps import MESSAGE_FLOW, normalise_phone
 from bot.storage import Database
-from bot.storage import conversations as conversations_store
 from bot.storage import events as store
 from bot.storage.events import EventRecord
 from bot.territory import Pack
@@ -50,7 +50,6 @@ from bot.events.signup_steps import (
     CONSENT_PURPOSE,
     CONTACTS,
     FLOW,
-    IDLE_RESET,
     MAX_NAME,
     MAX_TEAM,
     METRE_BUTTONS,
@@ -79,28 +78,14 @@ class SignUps:
         self.pack = pack
         self._people = people_
         self._clock = clock
+        self._conversations = Conversations(db, clock)
         self._events = events
 
-    async def _state(self, person: Person) -> conversations_store.ConversationRecord | None:
-        current = await conversations_store.get_conversation(self._db, person.pseudonym)
-        if (
-            current is None
-            or current.flow != FLOW
-            or not isinstance(current.data.get("event"), int)
-        ):
-            return None
-        return current
-
-    def _expired(self, current: conversations_store.ConversationRecord) -> bool:
-        return self._clock.now() - current.updated_at > IDLE_RESET
-
-    async def _save(self, person: Person, step: str, data: dict[str, Any]) -> None:
-        await conversations_store.save_conversation(
-            self._db, person.pseudonym, FLOW, step, data, self._clock.now()
+    async def _state(self, person: Person) -> ConversationRecord | None:
+        current = await self._conversations.of(person.pseudonym, FLOW)
+        return (
+            current if current is not None and isinstance(current.data.get("event"), int) else None
         )
-
-    async def _clear(self, person: Person) -> None:
-        await conversations_store.clear_conversation(self._db, person.pseudonym)
 
     def _home(self, tr: Translator) -> tuple[Button, ...]:
         return (Button(tr._("🏠 Menu principal"), actions.menu("main")),)
@@ -152,12 +137,12 @@ class SignUps:
         if (
             current is not None
             and current.data["event"] == event_id
-            and not self._expired(current)
+            and not self._conversations.expired(current)
         ):
             return Step((self._ask(current.step, current.data, event, tr, resumed=True),))
         # One conversation at a time: a callback request being written gives way, and the
         # person is told so rather than finding it gone later.
-        other = await conversations_store.get_conversation(self._db, person.pseudonym) if (
+        other = await self._conversations.any(person.pseudonym) if (
             person.known) else None  # fmt: skip
         step = await self._advance(person, {"event": event_id}, event, tr)
         if other is not None and other.flow in (REQUEST_FLOW, MESSAGE_FLOW):
@@ -178,7 +163,7 @@ class SignUps:
         self, person: Person, data: dict[str, Any], event: EventRecord, tr: Translator
     ) -> Step:
         step = self._next_step(data, event)
-        await self._save(person, step, data)
+        await self._conversations.save(person.pseudonym, FLOW, step, data)
         return Step((self._ask(step, data, event, tr),))
 
     def _cancel_row(self, tr: Translator, event_id: int) -> tuple[Button, ...]:
@@ -366,14 +351,14 @@ class SignUps:
         ours = current is not None and current.data["event"] == event_id
         if step == "cancel":
             if current is not None and ours:
-                await self._clear(person)
+                await self._conversations.clear(person.pseudonym)
             else:
                 held = await self._holding(person, tr, event_id)
                 if held is not None:  # "Annuler" of a summary already confirmed
                     return Step((held,))
             return Step((Reply(tr._("C'est annulé : vous n'êtes pas inscrit·e. Rien n'a été "
                                     "gardé."), (self._home(tr),), edit=True),))  # fmt: skip
-        if current is None or not ours or self._expired(current):
+        if current is None or not ours or self._conversations.expired(current):
             held = await self._holding(person, tr, event_id)
             if held is not None:  # e.g. "Confirmer" pressed twice
                 return Step((held,))
@@ -382,7 +367,7 @@ class SignUps:
         event = await store.get_event(self._db, event_id)
         refusal = self._refusal(event, tr)
         if refusal is not None:
-            await self._clear(person)
+            await self._conversations.clear(person.pseudonym)
             return Step((refusal,))
         assert event is not None  # no refusal: the event exists
         data = dict(current.data)
@@ -398,25 +383,25 @@ class SignUps:
         if step == "contact" and answer == "telegram":
             data.pop("phone", None)
         next_step = self._next_step(data, event)
-        await self._save(person, next_step, data)
+        await self._conversations.save(person.pseudonym, FLOW, next_step, data)
         return Step((self._ask(next_step, data, event, tr, edit=True),))
 
     async def answer_text(self, person: Person, tr: Translator, text: str | None) -> Step:
         """Something typed during the questions; ``text`` is ``None`` for a photo."""
         current = await self._state(person)
         if current is None:
-            await self._clear(person)  # a broken row: start afresh
+            await self._conversations.clear(person.pseudonym)  # a broken row: start afresh
             return Step((Reply(tr._("Cette inscription n'est plus en cours. Pour vous inscrire : "
                                     "/evenements"), (self._home(tr),)),))  # fmt: skip
-        if self._expired(current):
-            await self._clear(person)
+        if self._conversations.expired(current):
+            await self._conversations.clear(person.pseudonym)
             return Step((Reply(tr._("Vous aviez commencé une inscription il y a plus d'un jour : "
                                     "elle a été abandonnée. Pour vous inscrire : /evenements"),
                                (self._home(tr),)),))  # fmt: skip
         event = await store.get_event(self._db, current.data["event"])
         refusal = self._refusal(event, tr)
         if refusal is not None:
-            await self._clear(person)
+            await self._conversations.clear(person.pseudonym)
             return Step((refusal,))
         assert event is not None  # no refusal: the event exists
         step, data = current.step, dict(current.data)
@@ -426,7 +411,7 @@ class SignUps:
             return Step((dataclasses.replace(question, text=f"{hint}\n\n{question.text}"),))
         data[step] = answer
         next_step = self._next_step(data, event)
-        await self._save(person, next_step, data)
+        await self._conversations.save(person.pseudonym, FLOW, next_step, data)
         return Step((self._ask(next_step, data, event, tr),))
 
     def _typed(
@@ -477,5 +462,5 @@ class SignUps:
         answer = await self._events.take_place(
             person, tr, event.id, chat_id, places=places, details=details
         )
-        await self._clear(person)
+        await self._conversations.clear(person.pseudonym)
         return Step((dataclasses.replace(answer, edit=True),), confirmed=event.id)

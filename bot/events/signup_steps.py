@@ -3,15 +3,14 @@ before sending."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from bot import conversations
 from bot.events import kinds as event_kinds
 from bot.events.kinds import DEFAULT_CATEGORIES, UNIT_METRES
 from bot.i18n import N_, Translator
-from bot.requests.request_steps import SIGNUP_FLOW
 from bot.storage import attendance as attendance_store
 from bot.storage.events import EventRecord
 from bot.ui import Reply
@@ -20,9 +19,8 @@ if TYPE_CHECKING:
     pass
 
 
-FLOW = SIGNUP_FLOW
+FLOW = conversations.SIGNUP
 
-IDLE_RESET = dt.timedelta(hours=24)
 
 MAX_NAME = 60
 

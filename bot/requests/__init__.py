@@ -6,7 +6,6 @@ from bot.requests.asking import Requests
 from bot.requests.request_steps import (
     AVAILABILITY,
     FLOW,
-    IDLE_RESET,
     MAX_DESCRIPTION,
     MESSAGE_FLOW,
     PROFILE_LABELS,
@@ -20,7 +19,6 @@ from bot.requests.request_steps import (
 __all__ = [
     "AVAILABILITY",
     "FLOW",
-    "IDLE_RESET",
     "MAX_DESCRIPTION",
     "MESSAGE_FLOW",
     "PROFILE_LABELS",

@@ -13,12 +13,12 @@ from typing import Any
 
 from bot import actions
 from bot.clock import Clock
+from bot.conversations import Conversations
 from bot.i18n import Translator
 from bot.people.service import People, Person
 from bot.requests.request_steps import (
     AVAILABILITY,
     FLOW,
-    IDLE_RESET,
     MAX_DESCRIPTION,
     MESSAGE_FLOW,
     SIGNUP_FLOW,
@@ -31,7 +31,6 @@ from bot.requests.request_steps import (
     subject_label,
 )
 from bot.storage import Database
-from bot.storage import conversations as conversations_store
 from bot.storage import requests as store
 from bot.storage.requests import RequestRecord
 from bot.territory import PROFILES, SUBJECTS_EXTRA, Pack, is_open, next_opening
@@ -46,22 +45,9 @@ class Requests:
         self.pack = pack
         self._people = people
         self._clock = clock
+        self._conversations = Conversations(db, clock)
 
     # --- the conversation --------------------------------------------------------------
-
-    async def _state(self, person: Person) -> conversations_store.ConversationRecord | None:
-        conversation = await conversations_store.get_conversation(self._db, person.pseudonym)
-        if conversation is None or conversation.flow != FLOW:
-            return None
-        if self._clock.now() - conversation.updated_at > IDLE_RESET:
-            await conversations_store.clear_conversation(self._db, person.pseudonym)
-            return None
-        return conversation
-
-    async def _save(self, person: Person, step: str, data: dict[str, Any]) -> None:
-        await conversations_store.save_conversation(
-            self._db, person.pseudonym, FLOW, step, data, self._clock.now()
-        )
 
     async def destination(self, person: Person) -> tuple[str | None, bool]:
         """Where the person's next text goes: a flow in progress, and/or an open relay."""
@@ -70,7 +56,7 @@ class Requests:
         return await store.text_destination(self._db, person.pseudonym)
 
     async def in_progress(self, person: Person) -> bool:
-        return await self._state(person) is not None
+        return await self._conversations.current(person.pseudonym, FLOW) is not None
 
     async def start(
         self,
@@ -82,14 +68,10 @@ class Requests:
         urgent: bool = False,
     ) -> Step:
         """Begin a request (or offer to resume the one in progress)."""
-        current = await self._state(person)
+        current = await self._conversations.current(person.pseudonym, FLOW)
         if current is not None and not urgent:
             return Step((ask_step(self.pack, current.step, current.data, tr, resumed=True),))
-        other = (
-            await conversations_store.get_conversation(self._db, person.pseudonym)
-            if person.known
-            else None
-        )
+        other = await self._conversations.any(person.pseudonym) if person.known else None
         step = await self._begin(person, tr, source=source, subject=subject, urgent=urgent)
         if not urgent and current is None and other is not None and other.flow == SIGNUP_FLOW:
             notice = Reply(tr._("L'inscription que vous aviez commencée s'arrête ici : rien "
@@ -108,7 +90,7 @@ class Requests:
         if subject and (self.pack.theme(subject) or subject in SUBJECTS_EXTRA):
             data["subject"] = subject
             return await self._advance(person, data, tr)
-        await self._save(person, "subject", data)
+        await self._conversations.save(person.pseudonym, FLOW, "subject", data)
         return Step((ask_step(self.pack, "subject", data, tr),))
 
     async def _advance(self, person: Person, data: dict[str, Any], tr: Translator) -> Step:
@@ -139,17 +121,17 @@ class Requests:
             step = "quartier"
         else:
             step = "confirm"
-        await self._save(person, step, data)
+        await self._conversations.save(person.pseudonym, FLOW, step, data)
         return Step((ask_step(self.pack, step, data, tr),))
 
     async def answer_button(
         self, person: Person, tr: Translator, step: str, value: str, chat_id: int
     ) -> Step:
         """A button of the conversation was pressed."""
-        current = await self._state(person)
+        current = await self._conversations.current(person.pseudonym, FLOW)
         if step == "cancel":
             if current is not None:
-                await conversations_store.clear_conversation(self._db, person.pseudonym)
+                await self._conversations.clear(person.pseudonym)
             return Step((Reply(tr._("C'est annulé. Rien n'a été envoyé."), edit=True),))
         if current is None:
             return Step((Reply(tr._("Cette demande n'est plus en cours. Pour en faire une "
@@ -217,13 +199,13 @@ class Requests:
 
         ``urgent``: the text spoke of a crisis; the request will be marked urgent.
         """
-        current = await self._state(person)
+        current = await self._conversations.current(person.pseudonym, FLOW)
         if current is None:
             return None
         data = dict(current.data)
         if urgent:
             data["urgent"] = True
-            await self._save(person, current.step, data)
+            await self._conversations.save(person.pseudonym, FLOW, current.step, data)
         if current.step == "describe":
             data["description"] = text.strip()[:MAX_DESCRIPTION]
             return await self._advance(person, data, tr)
@@ -381,21 +363,20 @@ class Requests:
             )
         ):
             return Reply(tr._("Cette demande n'est plus en cours."), edit=True)
-        await conversations_store.save_conversation(
-            self._db, person.pseudonym, MESSAGE_FLOW, "write", {"request": record.id},
-            self._clock.now(),
-        )  # fmt: skip
+        await self._conversations.save(
+            person.pseudonym, MESSAGE_FLOW, "write", {"request": record.id}
+        )
         text = tr._("Écrivez votre message pour {reference}, il sera transmis à l'équipe. "
                     "(Pour annuler : /menu)").format(reference=record.reference)  # fmt: skip
         return Reply(text, edit=True)
 
     async def pending_message(self, person: Person) -> int | None:
         """The request the person's next text is for, if they asked to write to one."""
-        conversation = await conversations_store.get_conversation(self._db, person.pseudonym)
+        conversation = await self._conversations.any(person.pseudonym)
         if conversation is None or conversation.flow != MESSAGE_FLOW:
             return None
-        await conversations_store.clear_conversation(self._db, person.pseudonym)
-        if self._clock.now() - conversation.updated_at > IDLE_RESET:
+        await self._conversations.clear(person.pseudonym)
+        if self._conversations.expired(conversation):
             return None
         request_id = conversation.data.get("request")
         return request_id if isinstance(request_id, int) else None

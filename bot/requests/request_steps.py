@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Any
 
-from bot import actions
+from bot import actions, conversations
 from bot.i18n import N_, Translator
 from bot.storage.requests import RequestRecord
 from bot.territory import PROFILES, SUBJECTS_EXTRA, Pack
 from bot.ui import Button, Reply, esc, rows
 
-FLOW = "request"
+FLOW = conversations.REQUEST
 
-MESSAGE_FLOW = "message"
+MESSAGE_FLOW = conversations.MESSAGE
 
-SIGNUP_FLOW = "signup"
+SIGNUP_FLOW = conversations.SIGNUP
 """A sign-up's questions (bot/signup.py): one conversation per person, so they give way."""
 
-IDLE_RESET = dt.timedelta(hours=24)
 
 MAX_DESCRIPTION = 500
 
