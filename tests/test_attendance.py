@@ -221,10 +221,9 @@ async def test_the_attendance_sheet_is_paginated(kb: Harness) -> None:
 
 
 async def test_forged_presence_buttons_change_nothing(kb: Harness) -> None:
-    event_id = await make_event(kb, "workshop", "Atelier", days=1)
+    event_id = await make_event(kb, "workshop", "Atelier", days=1, capacity=1)
     first = await store.sign_up(kb.services.db, event_id, "p1", kb.clock.now(),
                                 details={"name": "Ana", "people": 1})  # fmt: skip
-    await kb.services.db.execute("UPDATE event SET capacity = 1 WHERE id = ?", (event_id,))
     waiting = await store.sign_up(kb.services.db, event_id, "p2", kb.clock.now())
     assert waiting.state == "waitlisted"
     nadia = await staff_member(kb, "Nadia")

@@ -27,18 +27,13 @@ async def make_event(
     deadline: dt.timedelta | None = None,
 ) -> int:
     now = h.clock.now()
-    event_id = await event_edits_store.create_event(
+    return await event_edits_store.create_event(
         h.services.db, kind=kind, title_fr=title, title_en=None, place="Place du marché",
         quartier=None, starts_at=now + dt.timedelta(days=days),
         ends_at=now + dt.timedelta(days=days, hours=3), capacity=capacity,
-        deadline=now + (deadline or dt.timedelta(days=days - 1)), now=now,
+        deadline=now + (deadline or dt.timedelta(days=days - 1)), now=now, unit=unit,
+        categories=tuple(categories or ()),
     )  # fmt: skip
-    if unit or categories:
-        await h.services.db.execute(
-            "UPDATE event SET unit = ?, categories = ? WHERE id = ?",
-            (unit, json.dumps(list(categories)) if categories else None, event_id),
-        )
-    return event_id
 
 
 async def open_event(person: Person, title: str) -> None:
