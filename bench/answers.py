@@ -136,8 +136,8 @@ def resident_memory(people: int) -> str:
 
     from bench.updates import passerelle
     from bot.storage.people import ensure_person
-    from handlers.context import services_of
-    from handlers.offline import UpdateFactory
+    from handlers.runtime.context import services_of
+    from handlers.runtime.offline import UpdateFactory
 
     async def run() -> str:
         with tempfile.TemporaryDirectory(prefix="passerelle-rss-") as tmp:

@@ -482,7 +482,7 @@ def figures(phase: Phase, limit: float) -> Figures:
 def print_header(args: argparse.Namespace, tmp: Path) -> None:
     import telegram
 
-    from handlers import broadcasts as sender
+    from handlers.runtime import delivery as sender
 
     print("command: " + shlex.join(sys.orig_argv))
     print(
@@ -497,12 +497,12 @@ def print_header(args: argparse.Namespace, tmp: Path) -> None:
         for name in ("WORKERS", "BATCH", "PROGRESS_EVERY")
         if hasattr(sender, name)
     )
-    from handlers import app as bot_app
+    from handlers.runtime import app as bot_app
 
     print(
         "bot: `python -m bot run` (polling, territory kremlin-bicetre), AIORateLimiter at "
         f"{bot_app.RATE_PER_SECOND}/s in bursts of {bot_app.RATE_BURST}, max_retries=3; "
-        f"handlers/broadcasts.py {knobs or '?'}"
+        f"handlers/runtime/delivery.py {knobs or '?'}"
     )
     print(
         f"endpoint: bench/botapi.py on 127.0.0.1, {args.rate:g} messages/s overall "

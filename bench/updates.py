@@ -9,7 +9,7 @@ application with one echo MessageHandler and one CallbackQueryHandler that answe
 and edits.
 
 Both applications are real ``telegram.ext.Application`` objects on the in-process
-Bot API (:class:`handlers.offline.OfflineBotAPI`): every Bot API call is encoded,
+Bot API (:class:`handlers.runtime.offline.OfflineBotAPI`): every Bot API call is encoded,
 answered and decoded as over HTTP, minus the network. Passerelle is built as in
 production and as the test harness builds it (``build_application``, its SQLite
 database on disk in a temporary directory, catalogs, territory pack).
@@ -76,8 +76,8 @@ from bench.common import filesystem
 from bot.config import load_settings
 from bot.services import Services
 from bot.territory import find_pack, load_pack
-from handlers.app import build_application, running
-from handlers.offline import Call, OfflineBotAPI, UpdateFactory
+from handlers.runtime.app import build_application, running
+from handlers.runtime.offline import Call, OfflineBotAPI, UpdateFactory
 
 URGENCE_LABEL = "🚨 Numéros d'urgence"
 URGENCE_DATA = "m:urgence"

@@ -260,7 +260,7 @@ def _backup(args: argparse.Namespace) -> int:
 
 
 def _doctor(args: argparse.Namespace) -> int:
-    from handlers.doctor import diagnose, show
+    from handlers.runtime.doctor import diagnose, show
 
     try:
         settings = load_settings(config_file=args.config)
@@ -275,9 +275,9 @@ def _doctor(args: argparse.Namespace) -> int:
 
 def _console(settings: Settings, pack: Pack, language: str | None) -> int:
     from bot.services import Services
-    from handlers.app import build_application
-    from handlers.console import run_console
-    from handlers.offline import OfflineBotAPI
+    from handlers.runtime.app import build_application
+    from handlers.runtime.console import run_console
+    from handlers.runtime.offline import OfflineBotAPI
 
     api = OfflineBotAPI()
     services = Services(settings, pack)
@@ -376,7 +376,7 @@ def _serve(settings: Settings, pack: Pack) -> int:
     from telegram.error import TelegramError
 
     from bot.services import Services
-    from handlers.app import build_application
+    from handlers.runtime.app import build_application
 
     problem = asyncio.run(_preflight(settings))
     if problem is not None:

@@ -6,8 +6,8 @@ from telegram import Update
 
 from bot import actions, answers
 from handlers import intents
-from handlers.context import Context
-from handlers.render import reply
+from handlers.runtime.context import Context
+from handlers.runtime.render import reply
 
 
 async def question(update: Update, context: Context) -> None:

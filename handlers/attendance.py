@@ -6,8 +6,8 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.events import attendance
-from handlers.context import Context
-from handlers.render import reply
+from handlers.runtime.context import Context
+from handlers.runtime.render import reply
 
 
 async def attendees_command(update: Update, context: Context) -> None:

@@ -15,9 +15,10 @@ from bot import actions
 from bot.events.event_form import Step
 from bot.events.listing import Notice
 from bot.staff.access import event_in_private
-from handlers import broadcasts, jobs
-from handlers.context import Context, services_of
-from handlers.render import keyboard, reply
+from handlers.runtime import delivery as broadcasts
+from handlers.runtime import jobs
+from handlers.runtime.context import Context, services_of
+from handlers.runtime.render import keyboard, reply
 
 log = logging.getLogger(__name__)
 

@@ -9,9 +9,9 @@ from telegram.error import BadRequest, Forbidden
 
 from bot import actions, answers
 from bot.events.signup_steps import Step as SignUpStep
-from handlers import jobs
-from handlers.context import Context
-from handlers.render import keyboard, reply
+from handlers.runtime import jobs
+from handlers.runtime.context import Context
+from handlers.runtime.render import keyboard, reply
 
 log = logging.getLogger(__name__)
 

@@ -9,9 +9,9 @@ from telegram import Update
 
 from bot import actions
 from bot.answers import intents
-from handlers import conversation, events, requests
-from handlers.context import Context
-from handlers.render import reply
+from handlers import events, home, people, permanences, requests
+from handlers.runtime.context import Context
+from handlers.runtime.render import reply
 
 Route = Callable[[Update, Context, str], Awaitable[None]]
 
@@ -53,19 +53,19 @@ def _handler(handle: Callable[[Update, Context], Awaitable[None]]) -> Route:
 
 
 ROUTES: dict[str, Route] = {
-    "greeting": _handler(conversation.show_menu),
-    "help": _handler(conversation.show_help),
+    "greeting": _handler(home.show_menu),
+    "help": _handler(home.show_help),
     "thanks": _simple(intents.thanks),
     "goodbye": _simple(intents.goodbye),
     "boundary": _simple(intents.boundary),
-    "privacy": _handler(conversation.show_privacy),
+    "privacy": _handler(people.show_privacy),
     "callback": _handler(requests.start_request),
-    "permanences": _handler(conversation.show_permanences),
+    "permanences": _handler(permanences.show_permanences),
     "events": _events,
     "signup": _signup,
     "my_requests": _mine,
-    "erase": _handler(conversation.ask_forget),
-    "language": _handler(conversation.ask_language),
+    "erase": _handler(people.ask_forget),
+    "language": _handler(people.ask_language),
 }
 
 

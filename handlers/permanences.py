@@ -1,8 +1,6 @@
-"""Coordinators change permanence dates: /permanence_annuler, /permanence_ajouter,
-/permanence_retablir, and the buttons of the cancellation list (``pm:``).
-
-In the staff group and in a private chat with the bot; the service decides who may.
-"""
+"""Permanences: the next dates, for the person's quartier first; coordinators cancel,
+add or restore a date (/permanence_annuler, /permanence_ajouter, /permanence_retablir and
+the buttons of the cancellation list, ``pm:``)."""
 
 from __future__ import annotations
 
@@ -10,14 +8,14 @@ from collections.abc import Awaitable, Callable
 
 from telegram import Update
 
-from bot import actions
+from bot import actions, permanences
 from bot.broadcasts.delivery import Where
 from bot.i18n import Translator
 from bot.permanences.change_notes import Outcome, button_target, refusal
 from bot.storage.staff import StaffRecord
-from handlers import broadcasts
-from handlers.context import Context
-from handlers.render import reply
+from handlers.runtime import delivery as broadcasts
+from handlers.runtime.context import Context
+from handlers.runtime.render import reply
 
 
 def _where(update: Update) -> Where | None:
@@ -75,3 +73,16 @@ async def permanence_button(update: Update, context: Context) -> None:
         member, tr, action.argument, _where(update)
     )
     await _show(update, context, outcome)
+
+
+async def show_permanences(update: Update, context: Context) -> None:
+    """/permanences: the next seven days, near the person when they chose a quartier."""
+    session = await context.session(update)
+    services = context.services
+    now = services.clock.now()
+    # Dates cancelled or added from Telegram apply on top of the pack's own changes.
+    changes = await services.permanence_changes.between(now, now + permanences.WINDOW)
+    listing = permanences.upcoming(
+        services.pack, session.tr, now, session.person.quartier, changes
+    )
+    await reply(update, context, listing)

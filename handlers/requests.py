@@ -15,9 +15,9 @@ from bot.requests.request_steps import Step
 from bot.services import Services
 from bot.staff import staffing
 from bot.storage.requests import RequestRecord
-from handlers import jobs
-from handlers.context import Context, services_of
-from handlers.render import keyboard, reply
+from handlers.runtime import jobs
+from handlers.runtime.context import Context, services_of
+from handlers.runtime.render import keyboard, reply
 
 log = logging.getLogger(__name__)
 

@@ -11,10 +11,10 @@ from bot import actions
 from bot.broadcasts.delivery import Where
 from bot.requests.queue import Acted
 from bot.staff import staffing
-from handlers import broadcasts
-from handlers.context import Context
-from handlers.render import keyboard, reply
 from handlers.requests import deliver, follow, refresh_card
+from handlers.runtime import delivery as broadcasts
+from handlers.runtime.context import Context
+from handlers.runtime.render import keyboard, reply
 
 log = logging.getLogger(__name__)
 

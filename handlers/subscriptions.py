@@ -6,8 +6,8 @@ from telegram import Update
 
 from bot import actions
 from bot.broadcasts import subscriptions
-from handlers.context import Context
-from handlers.render import reply
+from handlers.runtime.context import Context
+from handlers.runtime.render import reply
 
 
 async def show_subscriptions(update: Update, context: Context) -> None:

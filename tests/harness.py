@@ -30,8 +30,8 @@ from bot.clock import ManualClock
 from bot.config import Settings, load_settings
 from bot.services import Services
 from bot.territory import Pack, find_pack, load_pack
-from handlers.app import PassApp, build_application, running
-from handlers.offline import Call, OfflineBotAPI, UpdateFactory
+from handlers.runtime.app import PassApp, build_application, running
+from handlers.runtime.offline import Call, OfflineBotAPI, UpdateFactory
 
 SHOWN = ("sendMessage", "editMessageText", "editMessageReplyMarkup", "sendVenue", "sendDocument",
          "sendPhoto")  # fmt: skip

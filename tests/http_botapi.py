@@ -20,7 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
 
-from handlers.offline import BOT_USER
+from handlers.runtime.offline import BOT_USER
 
 LONG_POLL_CAP = 1.0
 """Seconds a getUpdates with nothing to give waits at most (Telegram: its timeout)."""

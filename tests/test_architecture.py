@@ -51,7 +51,7 @@ def test_handlers_are_registered_in_one_place() -> None:
         for path in (ROOT / "handlers").rglob("*.py")
         if "add_handler(" in path.read_text(encoding="utf-8")
     ]
-    assert registering == ["handlers/app.py"]
+    assert registering == ["handlers/runtime/app.py"]
 
 
 def test_every_benchmark_still_imports() -> None:
@@ -68,7 +68,7 @@ def test_every_benchmark_still_imports() -> None:
 
 def test_guided_conversations_have_one_module_and_one_map() -> None:
     """Their state is read and written through bot/conversations.py only (one idle rule),
-    and every flow is registered in handlers/app.py, the map of what the bot does."""
+    and every flow is registered in handlers/runtime/app.py, the map of what the bot does."""
     reaching = [
         str(path.relative_to(ROOT))
         for path in (ROOT / "bot").rglob("*.py")
@@ -82,7 +82,7 @@ def test_guided_conversations_have_one_module_and_one_map() -> None:
         for path in (ROOT / "handlers").rglob("*.py")
         if "register_flow(" in path.read_text(encoding="utf-8") and path.name != "flows.py"
     ]
-    assert registering == ["handlers/app.py"]
+    assert registering == ["handlers/runtime/app.py"]
 
 
 def _from_storage(path: Path) -> set[str]:

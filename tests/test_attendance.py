@@ -10,7 +10,7 @@ from pathlib import Path
 
 from bot.storage import events as store
 from bot.storage import staff as staff_store
-from handlers.offline import Call
+from handlers.runtime.offline import Call
 from tests.harness import Harness, Person, harness_for
 from tests.test_signup import make_event, open_event
 

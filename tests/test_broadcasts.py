@@ -11,7 +11,7 @@ import pytest
 from bot.broadcasts.delivery import Where
 from bot.storage import broadcasts as broadcast_store
 from bot.storage import event_edits as event_edits_store
-from handlers import broadcasts as sender
+from handlers.runtime import delivery as sender
 from tests.harness import Harness, StopSwitch, harness_for
 
 

@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 from telegram.ext import CommandHandler
 
-from handlers import event_admin, fallbacks
-from handlers.app import publish_commands
-from handlers.offline import Call
+from handlers import event_admin, home
+from handlers.runtime.app import publish_commands
+from handlers.runtime.offline import Call
 from tests.harness import Harness, harness_for
 
 STAFF_CHAT_ID = -100123
@@ -66,7 +66,7 @@ def _staff_names(h: Harness) -> set[str]:
     member = h.factory.user(700_002)
     staff_callbacks = set()
     for handler in _command_handlers(h):
-        if handler.callback is fallbacks.group_message:
+        if handler.callback is home.group_message:
             continue
         for name in handler.commands:
             if handler.check_update(h.factory.text(member, f"/{name}", chat=STAFF_CHAT)):
@@ -95,7 +95,7 @@ async def test_the_staff_group_gets_its_own_menu_per_language(h: Harness) -> Non
     # Each menu command is one the staff group answers (not the residents' invitation
     # to write privately, nor an unknown command).
     for name in {*fr, *en}:
-        assert _answered(h, name, STAFF_CHAT, fallbacks.group_message), name
+        assert _answered(h, name, STAFF_CHAT, home.group_message), name
     # Private-only coordinator commands would not be answered there: not listed.
     assert "nouvel_evenement" not in fr and "new_event" not in en
 
@@ -110,7 +110,7 @@ async def test_the_residents_menu_has_no_staff_command(h: Harness) -> None:
     for language, names in residents.items():
         assert not staff_names & set(names), language
         for name in names:
-            assert _answered(h, name, None, fallbacks.unknown_command), name
+            assert _answered(h, name, None, home.unknown_command), name
     assert "abonnements" in residents["fr"] and "subscriptions" in residents["en"]
 
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 from bot.services import Services
 from bot.territory import find_pack, load_pack
-from handlers.app import build_application
-from handlers.console import run_console
-from handlers.offline import OfflineBotAPI
+from handlers.runtime.app import build_application
+from handlers.runtime.console import run_console
+from handlers.runtime.offline import OfflineBotAPI
 from tests.harness import settings_for
 from tests.http_botapi import bot_api
 

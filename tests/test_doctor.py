@@ -18,9 +18,9 @@ from bot.storage import Database
 from bot.storage import staff as staff_store
 from bot.storage.files import backup
 from bot.territory import find_pack, load_pack
-from handlers.app import build_application, running
-from handlers.doctor import Result, diagnose
-from handlers.offline import OfflineBotAPI
+from handlers.runtime.app import build_application, running
+from handlers.runtime.doctor import Result, diagnose
+from handlers.runtime.offline import OfflineBotAPI
 from tests.harness import settings_for
 from tests.http_botapi import bot_api
 

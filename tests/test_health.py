@@ -7,7 +7,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from handlers.health import BEAT_EVERY, HEALTH_KEY, Health
+from handlers.runtime.health import BEAT_EVERY, HEALTH_KEY, Health
 from tests.harness import harness_for
 
 

@@ -16,7 +16,7 @@ from telegram import Update
 
 from bot.inbox import MAX_ATTEMPTS, Inbox
 from bot.storage import Database
-from handlers.offline import Call
+from handlers.runtime.offline import Call
 from tests.harness import DEFAULT_START, Harness, harness_for
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,8 +31,8 @@ from pathlib import Path
 from telegram import Update
 from telegram.ext import TypeHandler
 from bot.services import Services
-from handlers.app import build_application, running
-from handlers.offline import OfflineBotAPI
+from handlers.runtime.app import build_application, running
+from handlers.runtime.offline import OfflineBotAPI
 from tests.harness import _loaded, settings_for
 
 async def main(db, payload):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from handlers.context import SERVICES_KEY
+from handlers.runtime.context import SERVICES_KEY
 from tests.harness import Harness
 
 

@@ -6,7 +6,7 @@ import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest
 
-from handlers.offline import OfflineBotAPI, refusal
+from handlers.runtime.offline import OfflineBotAPI, refusal
 
 
 @pytest.mark.parametrize(

@@ -118,7 +118,7 @@ async def test_a_coordinator_cancels_tuesday_and_subscribers_are_told_once(h: Ha
     assert "<s><b>mardi 24 novembre, 14 h – 17 h</b>" in _html(sam)
     assert "❌ Annulée" in _html(sam)
 
-    # Needs the lead's sender (handlers/broadcasts.py).
+    # Needs the lead's sender (handlers/runtime/delivery.py).
     await h.advance(TOLD)
     [told] = _told(h, ana, "Annulée : Permanence santé")
     assert "mardi 24 novembre, 14 h – 17 h" in told and "Point Information Jeunesse" in told

@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.storage import event_edits as event_edits_store
 from bot.storage import events as store
-from handlers.offline import Call
+from handlers.runtime.offline import Call
 from tests.harness import Harness, Person, answer_sign_up, harness_for
 
 

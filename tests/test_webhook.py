@@ -13,8 +13,8 @@ from bot.__main__ import webhook_options
 from bot.config import load_settings
 from bot.services import Services
 from bot.territory import find_pack, load_pack
-from handlers.app import build_application, running
-from handlers.offline import OfflineBotAPI
+from handlers.runtime.app import build_application, running
+from handlers.runtime.offline import OfflineBotAPI
 
 SECRET = "webhook-secret-token-1234"
 

@@ -3,7 +3,7 @@
 The service composes the message in every interface language when the broadcast is
 created (so a resumed broadcast sends exactly what was decided), takes the audience's
 snapshot in the same transaction, and hands out recipients in batches; sending is
-``handlers/broadcasts.py``'s work, within Telegram's limits.
+``handlers/runtime/delivery.py``'s work, within Telegram's limits.
 """
 
 from __future__ import annotations

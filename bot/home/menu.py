@@ -175,7 +175,7 @@ def command_menu(tr: Translator) -> tuple[tuple[str, str], ...]:
     )
 
 
-# The staff group's commands as registered in handlers/app.py: French name, English alias,
+# The staff group's commands as registered in handlers/runtime/app.py: French name, English alias,
 # what it does. Only commands that work in the group: a coordinator's private-only ones
 # (/nouvel_evenement) would only answer "write to me privately" there.
 _STAFF_COMMANDS: tuple[tuple[str, str, str], ...] = (

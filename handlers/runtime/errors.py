@@ -10,8 +10,8 @@ from telegram import Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.home import menu
-from handlers.context import Context
-from handlers.render import reply
+from handlers.runtime.context import Context
+from handlers.runtime.render import reply
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 
 from bot.ui import Button, Reply
-from handlers.context import Context
+from handlers.runtime.context import Context
 
 log = logging.getLogger(__name__)
 

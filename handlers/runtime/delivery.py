@@ -32,8 +32,8 @@ from telegram.request import BaseRequest, RequestData
 from bot.broadcasts.delivery import Broadcasts
 from bot.staff import staffing
 from bot.storage.broadcasts import BroadcastRecord, Recipient
-from handlers.context import Context, services_of
-from handlers.render import keyboard, reply
+from handlers.runtime.context import Context, services_of
+from handlers.runtime.render import keyboard, reply
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from telegram.ext import Application
 
-from handlers.context import Context, services_of
+from handlers.runtime.context import Context, services_of
 
 log = logging.getLogger(__name__)
 

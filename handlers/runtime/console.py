@@ -15,8 +15,8 @@ import sys
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-from handlers.app import PassApp, running
-from handlers.offline import Call, OfflineBotAPI, UpdateFactory, plain
+from handlers.runtime.app import PassApp, running
+from handlers.runtime.offline import Call, OfflineBotAPI, UpdateFactory, plain
 
 HELP = """\
 Console commands:

@@ -31,24 +31,23 @@ from bot.services import Services
 from handlers import (
     answers,
     attendance,
-    broadcasts,
-    conversation,
     event_admin,
     events,
-    fallbacks,
-    flows,
+    home,
     intents,
-    jobs,
+    people,
     permanences,
     requests,
     staff,
     subscriptions,
 )
-from handlers.broadcasts import DeliveryTrackingRequest
-from handlers.context import SERVICES_KEY, Context, services_of
-from handlers.errors import on_error
-from handlers.health import start_health, stop_health
-from handlers.inbox import DurableApplication, DurableQueue, open_inbox
+from handlers.runtime import delivery as broadcasts
+from handlers.runtime import flows, jobs
+from handlers.runtime.context import SERVICES_KEY, Context, services_of
+from handlers.runtime.delivery import DeliveryTrackingRequest
+from handlers.runtime.errors import on_error
+from handlers.runtime.health import start_health, stop_health
+from handlers.runtime.inbox import DurableApplication, DurableQueue, open_inbox
 
 log = logging.getLogger(__name__)
 
@@ -96,16 +95,16 @@ def register(app: PassApp) -> None:
     )
 
     # Commands, French name first, English alias after.
-    command(("start",), conversation.start)
-    command(("menu",), conversation.show_menu)
-    command(("aide", "help"), conversation.show_help)
-    command(("urgence", "emergency", "sos"), conversation.show_numbers)
-    command(("langue", "language"), conversation.ask_language)
-    command(("quartier",), conversation.ask_quartier)
+    command(("start",), home.start)
+    command(("menu",), home.show_menu)
+    command(("aide", "help"), home.show_help)
+    command(("urgence", "emergency", "sos"), home.show_numbers)
+    command(("langue", "language"), people.ask_language)
+    command(("quartier",), people.ask_quartier)
     command(("themes", "question", "questions"), answers.themes_command)
     command(("oualler", "where"), answers.where_command)
     command(("rappel", "callback"), requests.start_request)
-    command(("permanences",), conversation.show_permanences)
+    command(("permanences",), permanences.show_permanences)
     command(("evenements", "events"), events.list_events)
     command(("mes_inscriptions", "my_registrations"), events.my_registrations)
     command(("abonnements", "subscriptions", "annonces"), subscriptions.show_subscriptions)
@@ -152,17 +151,17 @@ def register(app: PassApp) -> None:
         ),
         GROUP_CONVERSATION,
     )
-    command(("confidentialite", "privacy"), conversation.show_privacy)
-    command(("oublier", "forget"), conversation.ask_forget)
+    command(("confidentialite", "privacy"), people.show_privacy)
+    command(("oublier", "forget"), people.ask_forget)
 
     # Buttons, by the prefix of their callback data (see bot/actions.py).
     def button(kind: str, callback: Any) -> None:
         app.add_handler(CallbackQueryHandler(callback, pattern=f"^{kind}:"), GROUP_CONVERSATION)
 
-    button(actions.MENU, conversation.menu_button)
-    button(actions.LANGUAGE, conversation.language_button)
-    button(actions.FORGET, conversation.forget_button)
-    button(actions.QUARTIER, conversation.quartier_button)
+    button(actions.MENU, home.menu_button)
+    button(actions.LANGUAGE, people.language_button)
+    button(actions.FORGET, people.forget_button)
+    button(actions.QUARTIER, people.quartier_button)
     button(actions.THEME, answers.theme_button)
     button(actions.ANSWER, answers.answer_button)
     button(actions.FEEDBACK, answers.feedback_button)
@@ -180,15 +179,15 @@ def register(app: PassApp) -> None:
     button(actions.PERMANENCE, permanences.permanence_button)
     button(actions.SUBSCRIPTION, subscriptions.subscription_button)
     # Anything else pressed is forged or from an older version: a kind word.
-    app.add_handler(CallbackQueryHandler(fallbacks.stale_button), GROUP_CONVERSATION)
+    app.add_handler(CallbackQueryHandler(home.stale_button), GROUP_CONVERSATION)
 
     # Edited messages first, so that an edited command is not run a second time.
     app.add_handler(
-        MessageHandler(filters.UpdateType.EDITED & PRIVATE, fallbacks.edited_message),
+        MessageHandler(filters.UpdateType.EDITED & PRIVATE, home.edited_message),
         GROUP_CONVERSATION,
     )
     app.add_handler(
-        MessageHandler(PRIVATE & filters.COMMAND, fallbacks.unknown_command), GROUP_CONVERSATION
+        MessageHandler(PRIVATE & filters.COMMAND, home.unknown_command), GROUP_CONVERSATION
     )
     app.add_handler(
         # Any other text is a question (crisis check first).
@@ -197,13 +196,13 @@ def register(app: PassApp) -> None:
     )
     app.add_handler(
         MessageHandler(
-            PRIVATE & filters.UpdateType.MESSAGE & ~filters.TEXT, fallbacks.unsupported_content
+            PRIVATE & filters.UpdateType.MESSAGE & ~filters.TEXT, home.unsupported_content
         ),
         GROUP_CONVERSATION,
     )
     # In groups, residents' commands get an invitation to talk privately.
     app.add_handler(
-        CommandHandler(("start", "menu", "aide", "help"), fallbacks.group_message,
+        CommandHandler(("start", "menu", "aide", "help"), home.group_message,
                        filters=filters.ChatType.GROUPS),
         GROUP_CONVERSATION,
     )  # fmt: skip

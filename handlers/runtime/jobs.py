@@ -10,7 +10,7 @@ from telegram import ReplyParameters
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import Application
 
-from handlers.context import Context, services_of
+from handlers.runtime.context import Context, services_of
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop
 
-from handlers.context import Context
+from handlers.runtime.context import Context
 
 FlowHandler = Callable[[Update, Context], Awaitable[None]]
 
