@@ -9,11 +9,11 @@ from bot import actions, permanences
 from bot.home import emergency, menu, navigation
 from bot.staff import staffing
 from handlers import permanences as permanence_handlers
+from handlers.broadcasts import show_subscriptions
 from handlers.events import list_events, my_registrations
 from handlers.requests import my_requests, start_request
 from handlers.runtime.context import Context
 from handlers.runtime.render import reply
-from handlers.subscriptions import show_subscriptions
 
 
 async def start(update: Update, context: Context) -> None:

@@ -13,7 +13,7 @@ from bot.broadcasts.delivery import Where
 from bot.i18n import Translator
 from bot.permanences.change_notes import Outcome, button_target, refusal
 from bot.storage.staff import StaffRecord
-from handlers.runtime import delivery as broadcasts
+from handlers.runtime import delivery
 from handlers.runtime.context import Context
 from handlers.runtime.render import reply
 
@@ -29,7 +29,7 @@ def _where(update: Update) -> Where | None:
 
 async def _show(update: Update, context: Context, outcome: Outcome) -> None:
     await reply(update, context, outcome.reply)
-    await broadcasts.launch(context.application, outcome.broadcast)
+    await delivery.launch(context.application, outcome.broadcast)
 
 
 Command = Callable[[StaffRecord | None, Translator, list[str], Where | None], Awaitable[Outcome]]

@@ -12,7 +12,7 @@ from bot.broadcasts.delivery import Where
 from bot.requests.queue import Acted
 from bot.staff import staffing
 from handlers.requests import deliver, follow, refresh_card
-from handlers.runtime import delivery as broadcasts
+from handlers.runtime import delivery
 from handlers.runtime.context import Context
 from handlers.runtime.render import keyboard, reply
 
@@ -283,4 +283,4 @@ async def cancel_event_command(update: Update, context: Context) -> None:
         tr, int(args[0]), by=member.pseudonym, progress=Where(chat.id, thread)
     )
     await reply(update, context, answer)
-    await broadcasts.launch(context.application, told)
+    await delivery.launch(context.application, told)

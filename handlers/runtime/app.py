@@ -30,19 +30,15 @@ from bot.home import menu
 from bot.services import Services
 from handlers import (
     answers,
-    attendance,
-    event_admin,
+    broadcasts,
     events,
     home,
-    intents,
     people,
     permanences,
     requests,
     staff,
-    subscriptions,
 )
-from handlers.runtime import delivery as broadcasts
-from handlers.runtime import flows, jobs
+from handlers.runtime import delivery, flows, jobs
 from handlers.runtime.context import SERVICES_KEY, Context, services_of
 from handlers.runtime.delivery import DeliveryTrackingRequest
 from handlers.runtime.errors import on_error
@@ -84,7 +80,7 @@ def register(app: PassApp) -> None:
     # A guided conversation (a sign-up's questions, an event being published) takes what
     # is typed for it before anything else; then a request being built.
     flows.register_flow(conversations.SIGNUP, events.signup_input)
-    flows.register_flow(conversations.EVENT_ADMIN, event_admin.step_input)
+    flows.register_flow(conversations.EVENT_ADMIN, events.step_input)
     app.add_handler(
         MessageHandler(PRIVATE & filters.UpdateType.MESSAGE & ~filters.COMMAND,
                        flows.input_in_flow),
@@ -107,7 +103,7 @@ def register(app: PassApp) -> None:
     command(("permanences",), permanences.show_permanences)
     command(("evenements", "events"), events.list_events)
     command(("mes_inscriptions", "my_registrations"), events.my_registrations)
-    command(("abonnements", "subscriptions", "annonces"), subscriptions.show_subscriptions)
+    command(("abonnements", "subscriptions", "annonces"), broadcasts.show_subscriptions)
     command(("mes_demandes", "my_requests"), requests.my_requests)
 
     # The staff group.
@@ -125,15 +121,15 @@ def register(app: PassApp) -> None:
     staff_command(("affiche", "poster"), staff.poster_command)
     staff_command(("annuler_evenement", "cancel_event"), staff.cancel_event_command)
     # Coordinators publish, edit and cancel events privately with the bot.
-    command(("nouvel_evenement", "new_event"), event_admin.new_event)
-    command(("modifier_evenement", "edit_event"), event_admin.edit_event)
+    command(("nouvel_evenement", "new_event"), events.new_event)
+    command(("modifier_evenement", "edit_event"), events.edit_event)
     command(("annuler_evenement", "cancel_event"), staff.cancel_event_command)
     staff_command(
         ("nouvel_evenement", "new_event", "modifier_evenement", "edit_event"),
-        event_admin.in_the_group,
+        events.in_the_group,
     )
-    staff_command(("inscrits", "attendees"), attendance.attendees_command)
-    staff_command(("presences", "attendance"), attendance.attendance_command)
+    staff_command(("inscrits", "attendees"), events.attendees_command)
+    staff_command(("presences", "attendance"), events.attendance_command)
     # Permanence dates: coordinators, in the staff group or privately with the bot.
     for names, callback in (
         (("permanence_annuler", "cancel_permanence"), permanences.cancel_command),
@@ -165,7 +161,7 @@ def register(app: PassApp) -> None:
     button(actions.THEME, answers.theme_button)
     button(actions.ANSWER, answers.answer_button)
     button(actions.FEEDBACK, answers.feedback_button)
-    button(actions.INTENT, intents.button)
+    button(actions.INTENT, answers.button)
     button(actions.WHERE, answers.where_button)
     button(actions.MEDIATOR, requests.mediator_button)
     button(actions.CRISIS, requests.crisis_button)
@@ -173,11 +169,11 @@ def register(app: PassApp) -> None:
     button(actions.MY_REQUEST, requests.my_request_button)
     button(actions.STAFF, staff.card_button)
     button(actions.EVENT, events.event_button)
-    button(actions.EVENT_ADMIN, event_admin.step_button)
+    button(actions.EVENT_ADMIN, events.step_button)
     button(actions.SIGNUP, events.signup_button)
-    button(actions.PRESENCE, attendance.presence_button)
+    button(actions.PRESENCE, events.presence_button)
     button(actions.PERMANENCE, permanences.permanence_button)
-    button(actions.SUBSCRIPTION, subscriptions.subscription_button)
+    button(actions.SUBSCRIPTION, broadcasts.subscription_button)
     # Anything else pressed is forged or from an older version: a kind word.
     app.add_handler(CallbackQueryHandler(home.stale_button), GROUP_CONVERSATION)
 
@@ -215,11 +211,11 @@ async def _post_init(app: PassApp) -> None:
     await services.open()
     # What a previous run took from Telegram and did not handle goes first in the queue.
     await open_inbox(app, services.inbox)
-    await event_admin.on_start(app)  # the pack's events.yaml, before the jobs are rebuilt
+    await events.on_start(app)  # the pack's events.yaml, before the jobs are rebuilt
     await publish_commands(app)
     schedule_jobs(app)
     await jobs.rebuild(app)
-    await broadcasts.rebuild(app)
+    await delivery.rebuild(app)
     await requests.post_missing_cards(app)
     await start_health(app)
 

@@ -24,16 +24,14 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
-from telegram import Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application
 from telegram.request import BaseRequest, RequestData
 
 from bot.broadcasts.delivery import Broadcasts
-from bot.staff import staffing
 from bot.storage.broadcasts import BroadcastRecord, Recipient
 from handlers.runtime.context import Context, services_of
-from handlers.runtime.render import keyboard, reply
+from handlers.runtime.render import keyboard
 
 log = logging.getLogger(__name__)
 
@@ -90,16 +88,6 @@ class DeliveryTrackingRequest(BaseRequest):
             url, method, request_data, read_timeout=read_timeout, write_timeout=write_timeout,
             connect_timeout=connect_timeout, pool_timeout=pool_timeout,
         )  # fmt: skip
-
-
-async def overview_command(update: Update, context: Context) -> None:
-    """/diffusions: coordinators see what was broadcast and how far each one went."""
-    services = context.services
-    tr, member = await context.staff(update)
-    if member is None or member.role != "coordinator":
-        await reply(update, context, staffing.coordinators_only(tr))
-        return
-    await reply(update, context, await services.broadcasts.overview(tr))
 
 
 def job_name(broadcast_id: int) -> str:

@@ -1,4 +1,5 @@
-"""/abonnements: choosing the announcements one receives."""
+"""Announcements: /abonnements, choosing the ones one receives, and /diffusions, what was
+broadcast and how far each one went (for coordinators)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from telegram import Update
 
 from bot import actions
 from bot.broadcasts import subscriptions
+from bot.staff import staffing
 from handlers.runtime.context import Context
 from handlers.runtime.render import reply
 
@@ -31,3 +33,13 @@ async def subscription_button(update: Update, context: Context) -> None:
         session.person, session.tr, action.argument, chat.id
     )
     await reply(update, context, changed)
+
+
+async def overview_command(update: Update, context: Context) -> None:
+    """/diffusions: coordinators see what was broadcast and how far each one went."""
+    services = context.services
+    tr, member = await context.staff(update)
+    if member is None or member.role != "coordinator":
+        await reply(update, context, staffing.coordinators_only(tr))
+        return
+    await reply(update, context, await services.broadcasts.overview(tr))
