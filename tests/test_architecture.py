@@ -90,3 +90,18 @@ def _from_storage(path: Path) -> set[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     return {alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
             and node.module == "bot.storage" for alias in node.names}  # fmt: skip
+
+
+def test_the_map_of_packages_matches_the_tree() -> None:
+    """ARCHITECTURE.md and the README name only paths that exist, and every package."""
+    text = (ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    text += (ROOT / "README.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"\b((?:bot|handlers)/[\w/]*\w(?:\.py)?)(?![\w.])", text))
+    missing = sorted(p for p in named if not (ROOT / p).exists())
+    assert missing == []
+    architecture = (ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    packages = [p.name for p in (ROOT / "bot").iterdir() if (p / "__init__.py").exists()]
+    unnamed = [p for p in packages if f"{p}/" not in architecture]
+    assert unnamed == []
+    for path in (ROOT / "bot").rglob("*.py"):
+        assert len(path.read_text(encoding="utf-8").splitlines()) <= 500, path
