@@ -30,13 +30,14 @@ from sklearn.naive_bayes import ComplementNB  # noqa: E402
 from sklearn.svm import LinearSVC  # noqa: E402
 
 from bot.answers.evaluation import LabelledMessage, load_crisis  # noqa: E402
-from bot.answers.matching import triage, triage_training  # noqa: E402
+from bot.answers.matching import triage_training  # noqa: E402
 from bot.answers.matching.corpus import NONE, CorpusLine, load_corpus  # noqa: E402
 from bot.answers.matching.reading import Reader  # noqa: E402
 from bot.answers.matching.reading import word_grams as _word_grams  # noqa: E402
 from bot.answers.matching.triage import CONCERN_AT, TriageModel  # noqa: E402
 from bot.answers.matching.triage_training import _identity  # noqa: E402
 from bot.territory import (  # noqa: E402
+    FAMILIES,
     content_root,
     load_pack,
 )
@@ -195,7 +196,7 @@ def main() -> int:
             model = classifier(name, c).fit(x, [labels[i] for i in train])
             p[test] = crisis_probability(model, x_test)
         report(f"{kind}+{name} C={c}", p, [la != NONE for la in labels],
-               [triage.FAMILIES.get(la, la) for la in labels])  # fmt: skip
+               [FAMILIES.get(la, la) for la in labels])  # fmt: skip
     return 0
 
 

@@ -12,11 +12,11 @@ import numpy as np
 import pytest
 
 from bot.answers import KnowledgeBase
-from bot.answers.matching.corpus import CATEGORIES, load_corpus
+from bot.answers.matching.corpus import load_corpus
 from bot.answers.matching.reading import Reader, char_grams, word_grams
 from bot.answers.matching.triage import TriageModel
 from bot.storage import requests as store
-from bot.territory import ContentError, content_root, load_pack
+from bot.territory import CATEGORIES, ContentError, content_root, load_pack
 from tests.harness import Harness, harness_for, pack_copy
 
 PACKS = ("dumbea", "kremlin-bicetre")

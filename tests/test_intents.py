@@ -62,7 +62,7 @@ async def test_a_greeting_with_a_question_is_a_question(kb: Harness) -> None:
 
 
 async def test_events_asked_by_kind_and_sign_up_for_the_event_meant(kb: Harness) -> None:
-    from bot.events.kinds import BRADERIE, TOURNAMENT
+    from bot.territory import BRADERIE, TOURNAMENT
     from tests.test_signup import make_event
 
     await make_event(kb, BRADERIE, "Braderie de Noël")

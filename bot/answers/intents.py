@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 
 from bot import actions
-from bot.events.kinds import BRADERIE, CINEMA, MEETING, TOURNAMENT, WORKSHOP
 from bot.i18n import Translator
+from bot.territory import BRADERIE, CINEMA, MEETING, TOURNAMENT, WORKSHOP
 from bot.text import fold
 from bot.ui import Button, Reply
 

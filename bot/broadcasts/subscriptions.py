@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from bot import actions
 from bot.clock import Clock
-from bot.events import kinds as event_kinds
 from bot.i18n import Translator
 from bot.people.service import Person
 from bot.storage import Database
 from bot.storage import broadcasts as store
 from bot.storage.broadcasts import SubscriptionRecord
 from bot.territory import Pack
+from bot.territory import kinds as event_kinds
 from bot.ui import Button, Reply, esc
 
 TOPICS: tuple[str, ...] = (*event_kinds.KIND_IDS, event_kinds.PERMANENCE_TOPIC)

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot import actions
-from bot.events import kinds as event_kinds
 from bot.events.signup_steps import contact, list_name, particulars
 from bot.home import menu
 from bot.i18n import Translator
@@ -26,6 +25,7 @@ from bot.storage import events as store
 from bot.storage.attendance import Attendee
 from bot.storage.events import EventRecord
 from bot.storage.staff import StaffRecord
+from bot.territory import kinds as event_kinds
 from bot.ui import Button, Document, Reply, esc
 
 if TYPE_CHECKING:

@@ -9,7 +9,6 @@ from typing import Any
 
 from bot import actions, conversations
 from bot.clock import Clock
-from bot.events import kinds as event_kinds
 from bot.events.dates import (
     MAX_CAPACITY,
     MAX_CATEGORIES,
@@ -20,12 +19,12 @@ from bot.events.dates import (
     parse_moment,
 )
 from bot.events.edit_notices import when
-from bot.events.kinds import BRADERIE, DEFAULT_CATEGORIES, TOURNAMENT
 from bot.events.listing import Notice
 from bot.i18n import N_, Translator
 from bot.storage.event_edits import EventFields
 from bot.storage.events import EventRecord
-from bot.territory import Pack
+from bot.territory import BRADERIE, DEFAULT_CATEGORIES, TOURNAMENT, Pack
+from bot.territory import kinds as event_kinds
 from bot.ui import Button, Reply, esc, rows
 
 FLOW = conversations.EVENT_ADMIN

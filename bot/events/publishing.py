@@ -21,7 +21,6 @@ from bot import actions
 from bot.broadcasts.delivery import Broadcasts, Where
 from bot.clock import Clock
 from bot.conversations import ConversationRecord, Conversations
-from bot.events import kinds as event_kinds
 from bot.events.edit_notices import tell_moved
 from bot.events.event_form import (
     FLOW,
@@ -34,7 +33,6 @@ from bot.events.event_form import (
     Step,
     _moment,
 )
-from bot.events.kinds import BRADERIE, TOURNAMENT
 from bot.events.listing import promotion_notices
 from bot.i18n import Translator
 from bot.people.service import Person
@@ -43,7 +41,8 @@ from bot.staff.access import event_refusal
 from bot.storage import Database
 from bot.storage import event_edits as event_edits_store
 from bot.storage import events as store
-from bot.territory import Pack
+from bot.territory import BRADERIE, TOURNAMENT, Pack
+from bot.territory import kinds as event_kinds
 from bot.ui import Button, Reply, esc
 
 

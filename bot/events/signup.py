@@ -4,7 +4,7 @@ Pressing "Je m'inscris" starts a guided conversation (flow ``signup`` in the
 ``conversation`` table, data: the event and the answers so far). Nothing is written
 in ``registration`` until the person confirms the summary, so walking away, a crash
 or a restart leaves no half-made registration, and a restart finds the questions
-where they were. What each kind asks is in :mod:`bot.events.kinds` (``Kind.asks``):
+where they were. What each kind asks is in :mod:`bot.territory.kinds` (``Kind.asks``):
 
 ``name``       a name for the list (first name, nickname, association), 60 characters
 ``as``         braderie: an individual or an association (buttons)
@@ -30,8 +30,6 @@ from typing import TYPE_CHECKING, Any
 from bot import actions
 from bot.clock import Clock
 from bot.conversations import ConversationRecord, Conversations
-from bot.events import kinds as event_kinds
-from bot.events.kinds import UNIT_METRES, UNIT_PEOPLE
 from bot.i18n import Translator
 from bot.people.service import People, Person
 from bot.requests.request_steps import FLOW as REQUEST_FLOW
@@ -39,7 +37,8 @@ from bot.requests.request_steps import MESSAGE_FLOW, normalise_phone
 from bot.storage import Database
 from bot.storage import events as store
 from bot.storage.events import EventRecord
-from bot.territory import Pack
+from bot.territory import UNIT_METRES, UNIT_PEOPLE, Pack
+from bot.territory import kinds as event_kinds
 from bot.ui import Button, Reply, esc, rows
 
 if TYPE_CHECKING:

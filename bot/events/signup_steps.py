@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from bot import conversations
-from bot.events import kinds as event_kinds
-from bot.events.kinds import DEFAULT_CATEGORIES, UNIT_METRES
 from bot.i18n import N_, Translator
 from bot.storage import attendance as attendance_store
 from bot.storage.events import EventRecord
+from bot.territory import DEFAULT_CATEGORIES, UNIT_METRES
+from bot.territory import kinds as event_kinds
 from bot.ui import Reply
 
 if TYPE_CHECKING:

@@ -1,7 +1,7 @@
 """Coordinators change permanence dates from Telegram; the quartier's subscribers are told.
 
 Three changes, each recorded in ``permanence_change`` (the pack's files are never
-touched) and announced once to the subscribers of :data:`bot.events.kinds.PERMANENCE_TOPIC`
+touched) and announced once to the subscribers of :data:`bot.territory.kinds.PERMANENCE_TOPIC`
 around the permanence's quartier:
 
 - a date cancelled (``/permanence_annuler``, with a list of the next 14 days' dates
@@ -26,7 +26,6 @@ from dataclasses import replace
 
 from bot.broadcasts.delivery import Broadcasts, Where
 from bot.clock import Clock
-from bot.events.kinds import PERMANENCE_TOPIC
 from bot.i18n import Translator
 from bot.permanences.change_notes import (
     HORIZON,
@@ -46,7 +45,7 @@ from bot.storage import Database
 from bot.storage import permanences as store
 from bot.storage.permanences import ADDED, CANCELLED, DateChange
 from bot.storage.staff import StaffRecord
-from bot.territory import Pack, Permanence
+from bot.territory import PERMANENCE_TOPIC, Pack, Permanence
 from bot.ui import Button, Reply, esc
 
 

@@ -166,7 +166,7 @@ class EventRecord:
     photo_file_id: str | None = None
     """A Telegram file id of the event's photo (sent with its announcement)."""
     unit: str | None = None
-    """What the capacity counts (see :mod:`bot.events.kinds`); ``None``: the kind's default."""
+    """What the capacity counts (see :mod:`bot.territory.kinds`); ``None``: the kind's default."""
     categories: tuple[str, ...] = ()
     """A tournament's age categories."""
     revision: int = 0

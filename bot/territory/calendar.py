@@ -123,7 +123,7 @@ class PackEvent(_Model):
     id: Identifier
     """Short, unique, never changed once in use: how the bot recognises the event."""
     kind: str
-    """One of :data:`bot.events.kinds.KIND_IDS`."""
+    """One of :data:`bot.territory.kinds.KIND_IDS`."""
     title: Text
     description: Text | None = None
     place: str = Field(min_length=1, max_length=120)

@@ -9,6 +9,36 @@ from pydantic import (
 from bot.territory.base import Identifier, Text, _Model
 from bot.territory.knowledge import Phrases
 
+CATEGORIES: tuple[str, ...] = (
+    "suicide",
+    "self-harm",
+    "violence-home",
+    "sexual-violence",
+    "sextortion",
+    "danger",
+    "fire",
+    "homeless-tonight",
+    "overdose",
+    "child-alone",
+    "forced-marriage",
+)
+"""What a crisis can be about, finely enough to name the number that fits."""
+
+FAMILIES: dict[str, str] = {
+    "suicide": "suicide",
+    "self-harm": "self-harm",
+    "violence-home": "violence-home",
+    "sexual-violence": "sexual-violence",
+    "sextortion": "sexual-violence",
+    "danger": "danger",
+    "fire": "danger",
+    "homeless-tonight": "homeless-tonight",
+    "overdose": "someone-else",
+    "child-alone": "someone-else",
+    "forced-marriage": "someone-else",
+}
+"""The families of FACTS.md "Warning signs", which the figures are reported by."""
+
 
 class CrisisCategory(_Model):
     """A kind of crisis, as this territory answers it: who to call, and what to say."""

@@ -32,7 +32,8 @@ from pydantic import (
 
 from bot.territory.base import ContentError, Text, _Model
 from bot.territory.calendar import PackEvents, Permanences
-from bot.territory.crisis import Crisis, CrisisCategory, SharedCrisis, merge_crisis
+from bot.territory.crisis import CATEGORIES, Crisis, CrisisCategory, SharedCrisis, merge_crisis
+from bot.territory.kinds import KIND_IDS, kind
 from bot.territory.knowledge import (
     INTENTS,
     NO_INTENT,
@@ -281,7 +282,6 @@ def _cross_check(pack: Pack) -> list[str]:
 
 def _cross_check_crisis(pack: Pack, base: Path, themes: set[str]) -> list[str]:
     """Every kind of crisis the check can recognise has a card, with numbers that exist."""
-    from bot.answers.matching.corpus import CATEGORIES
 
     problems: list[str] = []
     if pack.crisis is None:
@@ -314,7 +314,6 @@ def _cross_check_crisis(pack: Pack, base: Path, themes: set[str]) -> list[str]:
 
 def _cross_check_events(pack: Pack, quartiers: set[str]) -> list[str]:
     """``events.yaml`` against the code's event kinds and the pack's quartiers."""
-    from bot.events.kinds import KIND_IDS, kind
 
     problems: list[str] = []
     seen: set[str] = set()

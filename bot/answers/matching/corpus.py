@@ -10,37 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.territory import ContentError
-
-CATEGORIES: tuple[str, ...] = (
-    "suicide",
-    "self-harm",
-    "violence-home",
-    "sexual-violence",
-    "sextortion",
-    "danger",
-    "fire",
-    "homeless-tonight",
-    "overdose",
-    "child-alone",
-    "forced-marriage",
-)
-"""What a crisis can be about, finely enough to name the number that fits."""
-
-FAMILIES: dict[str, str] = {
-    "suicide": "suicide",
-    "self-harm": "self-harm",
-    "violence-home": "violence-home",
-    "sexual-violence": "sexual-violence",
-    "sextortion": "sexual-violence",
-    "danger": "danger",
-    "fire": "danger",
-    "homeless-tonight": "homeless-tonight",
-    "overdose": "someone-else",
-    "child-alone": "someone-else",
-    "forced-marriage": "someone-else",
-}
-"""The families of FACTS.md "Warning signs", which the figures are reported by."""
+from bot.territory import CATEGORIES, ContentError
 
 NONE = "none"
 

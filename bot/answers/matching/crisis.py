@@ -16,7 +16,6 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from typing import Literal, cast
 
-from bot.answers.matching.corpus import FAMILIES
 from bot.answers.matching.reading import Reader
 from bot.answers.matching.text import Normaliser
 from bot.answers.matching.triage import (
@@ -29,7 +28,7 @@ from bot.answers.matching.triage import (
     Reading,
     TriageModel,
 )
-from bot.territory import LANGUAGES, Crisis, CrisisCategory
+from bot.territory import FAMILIES, LANGUAGES, Crisis, CrisisCategory
 from bot.text import tokens
 
 _GAP = "zzgapzz"
