@@ -9,6 +9,7 @@ from bot.broadcasts.delivery import Broadcasts
 from bot.broadcasts.subscriptions import Subscriptions
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.events.attendance import Attendance
 from bot.events.edit_notices import EventChanges
 from bot.events.listing import Events
 from bot.events.pack_sync import PackSync
@@ -23,6 +24,7 @@ from bot.permanences.changes import PermanenceChanges
 from bot.requests.asking import Requests
 from bot.requests.escalation import Escalation
 from bot.requests.queue import Queue
+from bot.staff.staffing import Staffing
 from bot.storage import Database
 from bot.territory import Pack
 
@@ -70,6 +72,11 @@ class Services:
         # Poster links are signed with a key derived from the pseudonym secret: a printed
         # poster keeps working as long as the bot keeps its identity.
         self.payloads = Payloads(settings.pseudonym_secret.reveal() + "|posters")
+        self.staffing = Staffing(
+            self.db, pack, self.clock, self.queue, self.translator, self.default_language,
+            self.pseudonymise, self.payloads, settings.staff_chat_id,
+        )  # fmt: skip
+        self.attendance = Attendance(self.db, pack, self.clock, settings.staff_chat_id)
 
     async def open(self) -> None:
         await self.db.open()

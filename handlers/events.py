@@ -11,7 +11,6 @@ from telegram.error import BadRequest, Forbidden
 from telegram.ext import Application
 
 from bot import actions, answers
-from bot.events import attendance
 from bot.events.event_form import Step
 from bot.events.listing import Notice
 from bot.events.signup_steps import Step as SignUpStep
@@ -225,8 +224,8 @@ async def attendees_command(update: Update, context: Context) -> None:
     if chat is None:
         return
     tr, member = await context.staff(update)
-    answer = await attendance.attendee_list(
-        context.services, member, tr, context.args or [], chat.id
+    answer = await context.services.attendance.attendee_list(
+        member, tr, context.args or [], chat.id
     )
     await reply(update, context, answer)
 
@@ -237,8 +236,8 @@ async def attendance_command(update: Update, context: Context) -> None:
     if chat is None:
         return
     tr, member = await context.staff(update)
-    answer = await attendance.attendance_sheet(
-        context.services, member, tr, context.args or [], chat.id
+    answer = await context.services.attendance.attendance_sheet(
+        member, tr, context.args or [], chat.id
     )
     await reply(update, context, answer)
 
@@ -254,7 +253,7 @@ async def presence_button(update: Update, context: Context) -> None:
     if query is None:
         return
     tr, member = await context.staff(update)
-    pressed = await attendance.press(context.services, member, tr, query.data)
+    pressed = await context.services.attendance.press(member, tr, query.data)
     await query.answer(pressed.notice or None, show_alert=pressed.alert)
     context.answered = True
     if pressed.reply is not None:

@@ -98,7 +98,7 @@ def _kind_of(update: Update) -> str:
 
 async def unsupported_content(update: Update, context: Context) -> None:
     session = await context.session(update)
-    if await staffing.relay_open(context.services, session.person.pseudonym):
+    if await context.services.staffing.relay_open(session.person.pseudonym):
         await reply(update, context, staffing.not_relayed(session.tr))
         return
     await reply(update, context, menu.unsupported_content(session.tr, _kind_of(update)))

@@ -126,7 +126,7 @@ async def step_text(update: Update, context: Context) -> None:
     talking = (
         not building
         and writing_to is None
-        and await staffing.relay_open(services, session.person.pseudonym)
+        and await services.staffing.relay_open(session.person.pseudonym)
     )
     if not building and not talking and writing_to is None:
         return  # not ours: the next group treats it as a question
@@ -140,8 +140,8 @@ async def step_text(update: Update, context: Context) -> None:
         if result is not None:
             await _show(update, context, result)
     else:
-        relayed = await staffing.from_person(
-            services, session.person.pseudonym, session.tr, message.text, signal is not None,
+        relayed = await services.staffing.from_person(
+            session.person.pseudonym, session.tr, message.text, signal is not None,
             request_id=writing_to,
         )  # fmt: skip
         if relayed is not None:
@@ -161,10 +161,10 @@ async def deliver(context: Context, relayed: staffing.Relayed) -> bool:
                               if relayed.reply_to else None),
         )  # fmt: skip
     except Forbidden:
-        await staffing.unreachable(context.services, relayed.request_id)
+        await context.services.staffing.unreachable(relayed.request_id)
         return False
     if relayed.chat_id < 0:
-        await staffing.remember(context.services, relayed, relayed.chat_id, sent.message_id)
+        await context.services.staffing.remember(relayed, relayed.chat_id, sent.message_id)
     return True
 
 

@@ -27,7 +27,7 @@ def _replied_to(update: Update) -> int | None:
 async def _elsewhere(update: Update, context: Context) -> bool:
     """A staff command sent in a group that is not the staff group: say so, do nothing."""
     chat = update.effective_chat
-    if chat is None or not staffing.staff_group_only(context.services, chat.id):
+    if chat is None or not context.services.staffing.staff_group_only(chat.id):
         return False
     tr = context.services.translator(context.services.default_language)
     await reply(update, context, staffing.staff_group_only_reply(tr))
@@ -77,7 +77,7 @@ async def card_button(update: Update, context: Context) -> None:
 async def _tell_person(context: Context, request_id: int, event: str) -> None:
     """The person learns their request was taken, closed or passed on."""
     services = context.services
-    notice = await staffing.person_notice(services, request_id, event)
+    notice = await services.staffing.person_notice(request_id, event)
     if notice is None:
         return
     chat_id, answer = notice
@@ -85,9 +85,9 @@ async def _tell_person(context: Context, request_id: int, event: str) -> None:
         await context.bot.send_message(chat_id, answer.text, parse_mode="HTML",
                                        reply_markup=keyboard(answer.buttons))  # fmt: skip
     except Forbidden:
-        await staffing.unreachable(services, request_id)
+        await services.staffing.unreachable(request_id)
     except BadRequest:
-        await staffing.unreachable(services, request_id)
+        await services.staffing.unreachable(request_id)
 
 
 async def queue_command(update: Update, context: Context) -> None:
@@ -99,7 +99,7 @@ async def queue_command(update: Update, context: Context) -> None:
     if member is None:
         await reply(update, context, staffing.staff_only_reply(tr))
         return
-    await reply(update, context, await staffing.queue_list(services, member, tr))
+    await reply(update, context, await services.staffing.queue_list(member, tr))
 
 
 async def my_followups(update: Update, context: Context) -> None:
@@ -111,7 +111,7 @@ async def my_followups(update: Update, context: Context) -> None:
     if member is None:
         await reply(update, context, staffing.staff_only_reply(tr))
         return
-    await reply(update, context, await staffing.followups(services, member, tr))
+    await reply(update, context, await services.staffing.followups(member, tr))
 
 
 async def add_staff(update: Update, context: Context) -> None:
@@ -120,8 +120,7 @@ async def add_staff(update: Update, context: Context) -> None:
     tr, member = await context.staff(update)
     message = update.effective_message
     target = message.reply_to_message.from_user if message and message.reply_to_message else None
-    answer = await staffing.add(
-        services, member, tr, context.args or [],
+    answer = await services.staffing.add(member, tr, context.args or [],
         None if target is None or target.is_bot else (target.id, target.first_name),
     )  # fmt: skip
     await reply(update, context, answer)
@@ -133,7 +132,7 @@ async def remove_staff(update: Update, context: Context) -> None:
     tr, member = await context.staff(update)
     message = update.effective_message
     target = message.reply_to_message.from_user if message and message.reply_to_message else None
-    answer = await staffing.remove(services, member, tr, None if target is None else target.id)
+    answer = await services.staffing.remove(member, tr, None if target is None else target.id)
     await reply(update, context, answer)
 
 
@@ -142,7 +141,7 @@ async def list_staff(update: Update, context: Context) -> None:
         return
     services = context.services
     tr, member = await context.staff(update)
-    await reply(update, context, await staffing.listing(services, member, tr))
+    await reply(update, context, await services.staffing.listing(member, tr))
 
 
 async def set_topic(update: Update, context: Context) -> None:
@@ -154,7 +153,7 @@ async def set_topic(update: Update, context: Context) -> None:
     assert message is not None
     assert chat is not None
     thread = message.message_thread_id if message.is_topic_message else None
-    answer = await staffing.topic(services, member, tr, context.args or [], chat.id, thread)
+    answer = await services.staffing.topic(member, tr, context.args or [], chat.id, thread)
     await reply(update, context, answer)
 
 
@@ -162,7 +161,7 @@ async def stats_command(update: Update, context: Context) -> None:
     """/stats: the bilan's figures for coordinators, with the CSV and the chart attached."""
     services = context.services
     tr, member = await context.staff(update)
-    bilan = await staffing.stats(services, member, tr, context.args or [])
+    bilan = await services.staffing.stats(member, tr, context.args or [])
     await reply(update, context, bilan.reply)
     chat = update.effective_chat
     message = update.effective_message
@@ -201,8 +200,8 @@ async def reply_to_card(update: Update, context: Context) -> None:
         if await services.queue.belongs_to_request(chat.id, message.reply_to_message.message_id):
             await reply(update, context, staffing.text_only(tr))
         return
-    relayed = await staffing.from_mediator(
-        services, member, tr, chat.id, message.reply_to_message.message_id, message.text
+    relayed = await services.staffing.from_mediator(
+        member, tr, chat.id, message.reply_to_message.message_id, message.text
     )
     if relayed is None:
         return
@@ -230,7 +229,7 @@ async def note_command(update: Update, context: Context) -> None:
     replied = message.reply_to_message.message_id if message.reply_to_message else None
     text = " ".join(context.args or [])
     await reply(
-        update, context, await staffing.add_note(services, member, tr, chat.id, replied, text)
+        update, context, await services.staffing.add_note(member, tr, chat.id, replied, text)
     )
 
 
@@ -241,7 +240,7 @@ async def notes_command(update: Update, context: Context) -> None:
     chat = update.effective_chat
     if chat is None:
         return
-    notes = await staffing.list_notes(services, member, tr, chat.id, _replied_to(update))
+    notes = await services.staffing.list_notes(member, tr, chat.id, _replied_to(update))
     await reply(update, context, notes)
 
 
@@ -249,9 +248,7 @@ async def show_name_command(update: Update, context: Context) -> None:
     """/prenom oui|non: show one's first name to the people one talks to."""
     services = context.services
     tr, member = await context.staff(update)
-    await reply(
-        update, context, await staffing.show_name(services, member, tr, context.args or [])
-    )
+    await reply(update, context, await services.staffing.show_name(member, tr, context.args or []))
 
 
 async def poster_command(update: Update, context: Context) -> None:
@@ -260,7 +257,7 @@ async def poster_command(update: Update, context: Context) -> None:
         return
     services = context.services
     tr, member = await context.staff(update)
-    answer = await staffing.poster(services, member, tr, context.args or [], context.bot.username)
+    answer = await services.staffing.poster(member, tr, context.args or [], context.bot.username)
     await reply(update, context, answer)
 
 

@@ -105,3 +105,50 @@ def test_the_map_of_packages_matches_the_tree() -> None:
     assert unnamed == []
     for path in (ROOT / "bot").rglob("*.py"):
         assert len(path.read_text(encoding="utf-8").splitlines()) <= 500, path
+
+
+def _package_of(module: str) -> str | None:
+    parts = module.split(".")
+    return parts[1] if parts[0] == "bot" and len(parts) > 1 else None
+
+
+def _package_imports() -> dict[str, set[str]]:
+    """bot's packages (and kernel modules) -> those they import, type-only imports included."""
+    edges: dict[str, set[str]] = {}
+    for path in (ROOT / "bot").rglob("*.py"):
+        source = _package_of(".".join(path.relative_to(ROOT).with_suffix("").parts))
+        if source in (None, "__main__", "__init__"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            targets: list[str] = []
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("bot"):
+                targets = ([f"bot.{a.name}" for a in node.names] if node.module == "bot"
+                           else [node.module])  # fmt: skip
+            elif isinstance(node, ast.Import):
+                targets = [a.name for a in node.names if a.name.startswith("bot.")]
+            for target in targets:
+                package = _package_of(target)
+                if package and package != source:
+                    edges.setdefault(str(source), set()).add(package)
+    return edges
+
+
+def test_packages_import_each_other_without_a_cycle() -> None:
+    """The domains form layers: services (the composition root) builds them, none of them
+    reaches back for the whole container, and no two packages need each other."""
+    edges = _package_imports()
+    assert [p for p, targets in edges.items() if "services" in targets] == []
+    seen: dict[str, int] = {}  # 1: on the path, 2: done
+
+    def visit(package: str, path: list[str]) -> list[str] | None:
+        seen[package] = 1
+        for target in sorted(edges.get(package, ())):
+            if seen.get(target) == 1:
+                return [*path, package, target]
+            if target not in seen and (cycle := visit(target, [*path, package])):
+                return cycle
+        seen[package] = 2
+        return None
+
+    cycles = [c for p in sorted(edges) if p not in seen and (c := visit(p, []))]
+    assert cycles == []
