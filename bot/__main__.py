@@ -150,7 +150,7 @@ def _report(args: argparse.Namespace) -> int:
     """Write the bilan from the database named by the configuration (PASSERELLE_DB)."""
     import datetime as dt
 
-    from bot.staff.reports import write_report
+    from bot.staff import write_report
     from bot.storage import Database
 
     try:
@@ -187,7 +187,7 @@ def _staff(args: argparse.Namespace) -> int:
     """Add, remove or list staff in the configured database (same secret as the bot)."""
     import datetime as dt
 
-    from bot.people.privacy import Pseudonymiser
+    from bot.people import Pseudonymiser
     from bot.storage import Database
     from bot.storage import staff as staff_store
 
@@ -243,7 +243,7 @@ def _backup(args: argparse.Namespace) -> int:
     """Copy the configured database (PASSERELLE_DB) to FILE, consistent and checked."""
     import sqlite3
 
-    from bot.storage.files import BackupError, backup
+    from bot.storage import BackupError, backup
 
     try:
         settings = load_settings(config_file=args.config, overrides={"mode": "console"})

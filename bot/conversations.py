@@ -12,9 +12,8 @@ import datetime as dt
 from typing import Any
 
 from bot.clock import Clock
-from bot.storage import Database
+from bot.storage import ConversationRecord, Database
 from bot.storage import conversations as store
-from bot.storage.conversations import ConversationRecord
 
 __all__ = [
     "EVENT_ADMIN",

@@ -5,26 +5,17 @@ from __future__ import annotations
 import logging
 
 from bot.answers import ContentLoop, KnowledgeBase
-from bot.broadcasts.delivery import Broadcasts
-from bot.broadcasts.subscriptions import Subscriptions
+from bot.broadcasts import Broadcasts, Subscriptions
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
-from bot.events.attendance import Attendance
-from bot.events.edit_notices import EventChanges
-from bot.events.listing import Events
-from bot.events.pack_sync import PackSync
-from bot.events.publishing import EventAdmin
-from bot.events.reminders import Reminders
-from bot.home.posters import Payloads
+from bot.events import Attendance, EventAdmin, EventChanges, Events, PackSync, Reminders
+from bot.home import Payloads
 from bot.i18n import Catalogs, Translator
 from bot.inbox import Inbox
-from bot.people.privacy import Pseudonymiser
-from bot.people.service import People
-from bot.permanences.changes import PermanenceChanges
-from bot.requests.asking import Requests
-from bot.requests.escalation import Escalation
-from bot.requests.queue import Queue
-from bot.staff.staffing import Staffing
+from bot.people import People, Pseudonymiser
+from bot.permanences import PermanenceChanges
+from bot.requests import Escalation, Queue, Requests
+from bot.staff import Staffing
 from bot.storage import Database
 from bot.territory import Pack
 

@@ -11,10 +11,10 @@ from telegram.error import BadRequest, Forbidden
 from telegram.ext import Application
 
 from bot import actions, answers
-from bot.events.event_form import Step
-from bot.events.listing import Notice
-from bot.events.signup_steps import Step as SignUpStep
-from bot.staff.access import event_in_private
+from bot.events import Notice
+from bot.events import PublishingStep as Step
+from bot.events import SignUpStep as SignUpStep
+from bot.staff import event_in_private
 from handlers.runtime import delivery, jobs
 from handlers.runtime.context import Context, services_of
 from handlers.runtime.render import keyboard, reply

@@ -9,10 +9,10 @@ from collections.abc import Awaitable, Callable
 from telegram import Update
 
 from bot import actions, permanences
-from bot.broadcasts.delivery import Where
+from bot.broadcasts import Where
 from bot.i18n import Translator
-from bot.permanences.change_notes import Outcome, button_target, refusal
-from bot.storage.staff import StaffRecord
+from bot.permanences import Outcome, button_target, refusal
+from bot.storage import StaffRecord
 from handlers.runtime import delivery
 from handlers.runtime.context import Context
 from handlers.runtime.render import reply

@@ -10,11 +10,10 @@ from telegram.error import BadRequest, Forbidden
 from telegram.ext import Application, ApplicationHandlerStop
 
 from bot import actions, answers
-from bot.requests import escalation
-from bot.requests.request_steps import Step
+from bot.requests import Step, escalation
 from bot.services import Services
 from bot.staff import staffing
-from bot.storage.requests import RequestRecord
+from bot.storage import RequestRecord
 from handlers.runtime import jobs
 from handlers.runtime.context import Context, services_of
 from handlers.runtime.render import keyboard, reply

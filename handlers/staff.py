@@ -8,8 +8,8 @@ from telegram import Update
 from telegram.error import BadRequest, Forbidden
 
 from bot import actions
-from bot.broadcasts.delivery import Where
-from bot.requests.queue import Acted
+from bot.broadcasts import Where
+from bot.requests import Acted
 from bot.staff import staffing
 from handlers.requests import deliver, follow, refresh_card
 from handlers.runtime import delivery

@@ -152,3 +152,18 @@ def test_packages_import_each_other_without_a_cycle() -> None:
 
     cycles = [c for p in sorted(edges) if p not in seen and (c := visit(p, []))]
     assert cycles == []
+
+
+def test_packages_are_used_through_their_public_surface() -> None:
+    """Outside a package of bot/, it is imported as ``from bot.<package> import ...``: what
+    its ``__init__.py`` exports (or one of its modules), never ``bot.<package>.<module>``."""
+    offenders = []
+    for path in [*(ROOT / "bot").rglob("*.py"), *(ROOT / "handlers").rglob("*.py")]:
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        inside = parts[1] if parts[0] == "bot" and len(parts) > 2 else None
+        for name in _imports(path):
+            pieces = name.split(".")
+            if (len(pieces) > 2 and pieces[0] == "bot" and pieces[1] != inside
+                    and (ROOT / "bot" / pieces[1]).is_dir()):  # fmt: skip
+                offenders.append(f"{path.relative_to(ROOT)} imports {name}")
+    assert offenders == []

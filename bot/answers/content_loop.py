@@ -20,9 +20,8 @@ from rapidfuzz import fuzz
 
 from bot.clock import Clock
 from bot.i18n import Translator
-from bot.storage import Database
+from bot.storage import Database, StaffRecord
 from bot.storage import content_loop as store
-from bot.storage.staff import StaffRecord
 from bot.territory import Pack
 from bot.text import fold
 from bot.ui import Reply, esc

@@ -1,14 +1,13 @@
-"""The broadcasts domain."""
+"""Announcements: resumable deliveries to many people, and who subscribed to what."""
 
 from __future__ import annotations
 
-from bot.broadcasts.delivery import (
-    CAPTION_LIMIT,
-    Broadcasts,
-    Compose,
-    Message,
-    Progress,
-    Where,
-)
+from bot.broadcasts.delivery import Broadcasts, Compose, Where
+from bot.broadcasts.subscriptions import Subscriptions
 
-__all__ = ["CAPTION_LIMIT", "Broadcasts", "Compose", "Message", "Progress", "Where"]
+__all__ = [
+    "Broadcasts",
+    "Compose",
+    "Subscriptions",
+    "Where",
+]

@@ -15,10 +15,9 @@ from typing import Any
 from bot import actions
 from bot.clock import Clock
 from bot.i18n import SUPPORTED, Translator
-from bot.storage import Database
+from bot.storage import Audience, BroadcastRecord, Database, Recipient
 from bot.storage import broadcasts as store
 from bot.storage import events as event_store
-from bot.storage.broadcasts import Audience, BroadcastRecord, Recipient
 from bot.territory import Pack
 from bot.territory import kinds as event_kinds
 from bot.ui import Button, Reply, esc

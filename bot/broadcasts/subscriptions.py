@@ -11,10 +11,9 @@ from __future__ import annotations
 from bot import actions
 from bot.clock import Clock
 from bot.i18n import Translator
-from bot.people.service import Person
-from bot.storage import Database
+from bot.people import Person
+from bot.storage import Database, SubscriptionRecord
 from bot.storage import broadcasts as store
-from bot.storage.broadcasts import SubscriptionRecord
 from bot.territory import Pack
 from bot.territory import kinds as event_kinds
 from bot.ui import Button, Reply, esc

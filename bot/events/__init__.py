@@ -1,11 +1,26 @@
-"""The events domain."""
+"""Events: listing and notices, sign-ups, publishing and editing, pack sync, attendance,
+reminders."""
 
 from __future__ import annotations
 
-from bot.events.listing import (
-    Events,
-    Notice,
-    promotion_notices,
-)
+from bot.events.attendance import Attendance
+from bot.events.edit_notices import EventChanges
+from bot.events.event_form import Step as PublishingStep
+from bot.events.listing import Events, Notice, promotion_notices
+from bot.events.pack_sync import PackSync
+from bot.events.publishing import EventAdmin
+from bot.events.reminders import Reminders
+from bot.events.signup_steps import Step as SignUpStep
 
-__all__ = ["Events", "Notice", "promotion_notices"]
+__all__ = [
+    "Attendance",
+    "EventAdmin",
+    "EventChanges",
+    "Events",
+    "Notice",
+    "PackSync",
+    "PublishingStep",
+    "Reminders",
+    "SignUpStep",
+    "promotion_notices",
+]

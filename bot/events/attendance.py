@@ -20,12 +20,9 @@ from bot.events.signup_steps import contact, list_name, particulars
 from bot.home import menu
 from bot.i18n import Translator
 from bot.staff import staffing
-from bot.storage import Database
+from bot.storage import Attendee, Database, EventRecord, StaffRecord
 from bot.storage import attendance as attendance_store
 from bot.storage import events as store
-from bot.storage.attendance import Attendee
-from bot.storage.events import EventRecord
-from bot.storage.staff import StaffRecord
 from bot.territory import Pack
 from bot.territory import kinds as event_kinds
 from bot.ui import Button, Document, Reply, esc

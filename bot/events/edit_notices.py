@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 from bot import actions
-from bot.broadcasts.delivery import Broadcasts, Compose, Where
+from bot.broadcasts import Broadcasts, Compose, Where
 from bot.clock import Clock
 from bot.i18n import Translator
-from bot.storage import Database
+from bot.storage import Database, EventRecord
 from bot.storage import event_edits as event_edits_store
 from bot.storage import events as store
-from bot.storage.events import EventRecord
 from bot.ui import Button, Reply, esc
 
 

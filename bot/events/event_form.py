@@ -21,8 +21,7 @@ from bot.events.dates import (
 from bot.events.edit_notices import when
 from bot.events.listing import Notice
 from bot.i18n import N_, Translator
-from bot.storage.event_edits import EventFields
-from bot.storage.events import EventRecord
+from bot.storage import EventFields, EventRecord
 from bot.territory import BRADERIE, DEFAULT_CATEGORIES, TOURNAMENT, Pack
 from bot.territory import kinds as event_kinds
 from bot.ui import Button, Reply, esc, rows

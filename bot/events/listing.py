@@ -14,11 +14,10 @@ from bot.events.signup import SignUps
 from bot.events.signup_steps import Step as SignUpStep
 from bot.events.signup_steps import summary as registration_summary
 from bot.i18n import Translator, pick_language
-from bot.people.service import People, Person
-from bot.storage import Database, people
+from bot.people import People, Person
+from bot.storage import Database, EventRecord, SignUp, people
 from bot.storage import attendance as attendance_store
 from bot.storage import events as store
-from bot.storage.events import EventRecord, SignUp
 from bot.territory import Pack
 from bot.ui import Button, Document, Reply, esc
 

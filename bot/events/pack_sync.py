@@ -23,15 +23,14 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from bot.broadcasts.delivery import Broadcasts, Where
+from bot.broadcasts import Broadcasts, Where
 from bot.clock import Clock
 from bot.events.edit_notices import tell_cancelled, tell_moved
 from bot.events.listing import Notice, promotion_notices
 from bot.i18n import Translator
-from bot.storage import Database
+from bot.storage import Database, EventFields
 from bot.storage import event_edits as event_edits_store
 from bot.storage import events as store
-from bot.storage.event_edits import EventFields
 from bot.territory import Pack, PackEvent
 
 log = logging.getLogger(__name__)

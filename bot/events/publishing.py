@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bot import actions
-from bot.broadcasts.delivery import Broadcasts, Where
+from bot.broadcasts import Broadcasts, Where
 from bot.clock import Clock
 from bot.conversations import ConversationRecord, Conversations
 from bot.events.edit_notices import tell_moved
@@ -35,9 +35,9 @@ from bot.events.event_form import (
 )
 from bot.events.listing import promotion_notices
 from bot.i18n import Translator
-from bot.people.service import Person
-from bot.requests.queue import Queue
-from bot.staff.access import event_refusal
+from bot.people import Person
+from bot.requests import Queue
+from bot.staff import event_refusal
 from bot.storage import Database
 from bot.storage import event_edits as event_edits_store
 from bot.storage import events as store

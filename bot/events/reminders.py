@@ -12,9 +12,8 @@ from dataclasses import dataclass
 
 from bot.clock import Clock
 from bot.i18n import Translator, pick_language
-from bot.storage import Database, people
+from bot.storage import Database, EventRecord, people
 from bot.storage import events as store
-from bot.storage.events import EventRecord
 from bot.territory import Pack
 from bot.ui import Reply, esc
 

@@ -31,12 +31,11 @@ from bot import actions
 from bot.clock import Clock
 from bot.conversations import ConversationRecord, Conversations
 from bot.i18n import Translator
-from bot.people.service import People, Person
-from bot.requests.request_steps import FLOW as REQUEST_FLOW
-from bot.requests.request_steps import MESSAGE_FLOW, normalise_phone
-from bot.storage import Database
+from bot.people import People, Person
+from bot.requests import FLOW as REQUEST_FLOW
+from bot.requests import MESSAGE_FLOW, normalise_phone
+from bot.storage import Database, EventRecord
 from bot.storage import events as store
-from bot.storage.events import EventRecord
 from bot.territory import UNIT_METRES, UNIT_PEOPLE, Pack
 from bot.territory import kinds as event_kinds
 from bot.ui import Button, Reply, esc, rows

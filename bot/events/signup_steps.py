@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from bot import conversations
 from bot.i18n import N_, Translator
+from bot.storage import EventRecord
 from bot.storage import attendance as attendance_store
-from bot.storage.events import EventRecord
 from bot.territory import DEFAULT_CATEGORIES, UNIT_METRES
 from bot.territory import kinds as event_kinds
 from bot.ui import Reply

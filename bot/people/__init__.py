@@ -1,10 +1,12 @@
-"""The people domain."""
+"""People: a person known by a pseudonym, their privacy and erasure, their quartier."""
 
 from __future__ import annotations
 
-from bot.people.service import (
-    People,
-    Person,
-)
+from bot.people.privacy import Pseudonymiser
+from bot.people.service import People, Person
 
-__all__ = ["People", "Person"]
+__all__ = [
+    "People",
+    "Person",
+    "Pseudonymiser",
+]

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from bot import actions
 from bot.i18n import Translator
 from bot.permanences.schedule import Occurrence
-from bot.storage.permanences import ADDED, CANCELLED
+from bot.storage import ADDED, CANCELLED
 from bot.territory import Pack
 from bot.ui import Button, Reply, esc
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-from bot.broadcasts.delivery import Broadcasts, Where
+from bot.broadcasts import Broadcasts, Where
 from bot.clock import Clock
 from bot.i18n import Translator
 from bot.permanences.change_notes import (
@@ -41,10 +41,8 @@ from bot.permanences.change_notes import (
     refusal,
 )
 from bot.permanences.schedule import Occurrence, occurrences
-from bot.storage import Database
+from bot.storage import ADDED, CANCELLED, Database, DateChange, StaffRecord
 from bot.storage import permanences as store
-from bot.storage.permanences import ADDED, CANCELLED, DateChange
-from bot.storage.staff import StaffRecord
 from bot.territory import PERMANENCE_TOPIC, Pack, Permanence
 from bot.ui import Button, Reply, esc
 

@@ -21,7 +21,7 @@ from dateutil.rrule import rrulestr
 
 from bot import actions
 from bot.i18n import Translator
-from bot.storage.permanences import ADDED, CANCELLED, DateChange
+from bot.storage import ADDED, CANCELLED, DateChange
 from bot.territory import Pack, Permanence, Text
 from bot.ui import Button, Reply, Venue, esc
 

@@ -1,31 +1,22 @@
-"""The requests domain."""
+"""Callback requests: asking for a human, the staff queue, escalation."""
 
 from __future__ import annotations
 
 from bot.requests.asking import Requests
-from bot.requests.request_steps import (
-    AVAILABILITY,
-    FLOW,
-    MAX_DESCRIPTION,
-    MESSAGE_FLOW,
-    PROFILE_LABELS,
-    SIGNUP_FLOW,
-    SOURCES,
-    Step,
-    normalise_phone,
-    subject_label,
-)
+from bot.requests.escalation import Escalation
+from bot.requests.queue import OUTCOMES, Acted, Queue, age
+from bot.requests.request_steps import FLOW, MESSAGE_FLOW, Step, normalise_phone, subject_label
 
 __all__ = [
-    "AVAILABILITY",
     "FLOW",
-    "MAX_DESCRIPTION",
     "MESSAGE_FLOW",
-    "PROFILE_LABELS",
-    "SIGNUP_FLOW",
-    "SOURCES",
+    "OUTCOMES",
+    "Acted",
+    "Escalation",
+    "Queue",
     "Requests",
     "Step",
+    "age",
     "normalise_phone",
     "subject_label",
 ]

@@ -15,7 +15,7 @@ from bot import actions
 from bot.clock import Clock
 from bot.conversations import Conversations
 from bot.i18n import Translator
-from bot.people.service import People, Person
+from bot.people import People, Person
 from bot.requests.request_steps import (
     AVAILABILITY,
     FLOW,
@@ -30,9 +30,8 @@ from bot.requests.request_steps import (
     normalise_phone,
     subject_label,
 )
-from bot.storage import Database
+from bot.storage import Database, RequestRecord
 from bot.storage import requests as store
-from bot.storage.requests import RequestRecord
 from bot.territory import PROFILES, SUBJECTS_EXTRA, Pack, is_open, next_opening
 from bot.ui import Button, Reply, esc
 

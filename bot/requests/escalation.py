@@ -11,9 +11,8 @@ from bot.clock import Clock
 from bot.i18n import Translator
 from bot.requests.queue import age
 from bot.requests.request_steps import subject_label
-from bot.storage import Database
+from bot.storage import Database, RequestRecord
 from bot.storage import requests as store
-from bot.storage.requests import RequestRecord
 from bot.territory import Pack, add_working_minutes
 from bot.ui import Reply, esc
 

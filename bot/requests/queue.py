@@ -13,11 +13,9 @@ from bot import actions
 from bot.clock import Clock
 from bot.i18n import N_, Translator
 from bot.requests.request_steps import AVAILABILITY, subject_label
-from bot.storage import Database
+from bot.storage import Database, RequestRecord, StaffRecord
 from bot.storage import requests as store
 from bot.storage import staff as staff_store
-from bot.storage.requests import RequestRecord
-from bot.storage.staff import StaffRecord
 from bot.territory import Pack
 from bot.ui import Button, Reply, esc, rows
 

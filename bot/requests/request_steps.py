@@ -8,7 +8,7 @@ from typing import Any
 
 from bot import actions, conversations
 from bot.i18n import N_, Translator
-from bot.storage.requests import RequestRecord
+from bot.storage import RequestRecord
 from bot.territory import PROFILES, SUBJECTS_EXTRA, Pack
 from bot.ui import Button, Reply, esc, rows
 

@@ -12,15 +12,13 @@ from bot import actions
 from bot.clock import Clock
 from bot.home import posters
 from bot.i18n import Translator, pick_language
-from bot.people.privacy import Pseudonymiser
-from bot.requests.queue import OUTCOMES, Queue, age
-from bot.requests.request_steps import subject_label
+from bot.people import Pseudonymiser
+from bot.requests import OUTCOMES, Queue, age, subject_label
 from bot.staff import reports
-from bot.storage import Database, people
+from bot.storage import Database, StaffRecord, people
 from bot.storage import events as event_store
 from bot.storage import requests as store
 from bot.storage import staff as staff_store
-from bot.storage.staff import StaffRecord
 from bot.territory import Pack
 from bot.ui import Button, Reply, esc
 

@@ -12,9 +12,9 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot import actions
 from bot.home import menu
 from bot.i18n import Translator
-from bot.people.service import Person
+from bot.people import Person
 from bot.services import Services
-from bot.storage.staff import StaffRecord
+from bot.storage import StaffRecord
 
 SERVICES_KEY = "services"
 

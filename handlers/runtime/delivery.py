@@ -28,8 +28,8 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.ext import Application
 from telegram.request import BaseRequest, RequestData
 
-from bot.broadcasts.delivery import Broadcasts
-from bot.storage.broadcasts import BroadcastRecord, Recipient
+from bot.broadcasts import Broadcasts
+from bot.storage import BroadcastRecord, Recipient
 from handlers.runtime.context import Context, services_of
 from handlers.runtime.render import keyboard
 

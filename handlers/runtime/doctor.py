@@ -21,7 +21,7 @@ from telegram.request import BaseRequest
 from bot.config import Settings
 from bot.home import menu
 from bot.i18n import Catalogs, Translator
-from bot.storage.files import LATEST, FileReport, inspect
+from bot.storage import LATEST, FileReport, inspect
 from bot.territory import ContentError, Pack, editor_report, find_pack, load_pack
 
 
