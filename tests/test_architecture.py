@@ -167,3 +167,24 @@ def test_packages_are_used_through_their_public_surface() -> None:
                     and (ROOT / "bot" / pieces[1]).is_dir()):  # fmt: skip
                 offenders.append(f"{path.relative_to(ROOT)} imports {name}")
     assert offenders == []
+
+
+def test_modules_of_a_package_do_not_import_each_other_in_a_circle() -> None:
+    """Inside a package too: events and sign-ups used to need each other."""
+    edges: dict[str, set[str]] = {}
+    for path in (ROOT / "bot").rglob("*.py"):
+        module = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        edges[module] = {
+            name for name in _imports(path) if (ROOT / f"{name.replace('.', '/')}.py").exists()
+        }
+    seen: dict[str, int] = {}
+
+    def visit(module: str) -> bool:
+        seen[module] = 1
+        for target in edges.get(module, ()):
+            if seen.get(target) == 1 or (target not in seen and visit(target)):
+                return True
+        seen[module] = 2
+        return False
+
+    assert [m for m in sorted(edges) if m not in seen and visit(m)] == []

@@ -5,21 +5,20 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from bot import actions
 from bot.clock import Clock
-from bot.events.ics import event_ics
+from bot.events.places import when_text
 from bot.events.signup import SignUps
 from bot.events.signup_steps import Step as SignUpStep
 from bot.events.signup_steps import summary as registration_summary
 from bot.i18n import Translator, pick_language
 from bot.people import People, Person
-from bot.storage import Database, EventRecord, SignUp, people
+from bot.storage import Database, SignUp, people
 from bot.storage import attendance as attendance_store
 from bot.storage import events as store
 from bot.territory import Pack
-from bot.ui import Button, Document, Reply, esc
+from bot.ui import Button, Reply, esc
 
 
 @dataclass(frozen=True)
@@ -82,13 +81,8 @@ class Events:
         self._people = people_
         self._clock = clock
         self._translator = translator
-        self.signup = SignUps(db, pack, people_, clock, self)
+        self.signup = SignUps(db, pack, people_, clock)
         """The questions each kind asks before a place is taken."""
-
-    def _when(self, event: EventRecord, tr: Translator) -> str:
-        if event.ends_at is not None and event.ends_at.date() == event.starts_at.date():
-            return f"{tr.day(event.starts_at)}, {tr.hours(event.starts_at, event.ends_at)}"
-        return tr.moment(event.starts_at)
 
     def _home(self, tr: Translator) -> tuple[Button, ...]:
         return (Button(tr._("🏠 Menu principal"), actions.menu("main")),)
@@ -156,7 +150,7 @@ class Events:
         event = await store.get_event(self._db, event_id)
         if event is None:
             return Reply(tr._("Cet événement n'existe plus."), (self._home(tr),), edit=True)
-        lines = [f"<b>{esc(event.title(tr.language))}</b>", f"📅 {self._when(event, tr)}",
+        lines = [f"<b>{esc(event.title(tr.language))}</b>", f"📅 {when_text(event, tr)}",
                  f"📍 {esc(event.place)}"]  # fmt: skip
         description = event.description(tr.language)
         if description:
@@ -181,48 +175,6 @@ class Events:
         """Pressing "Je m'inscris": the kind's questions begin; the place is taken at the end."""
         return await self.signup.start(person, tr, event_id)
 
-    async def take_place(
-        self,
-        person: Person,
-        tr: Translator,
-        event_id: int,
-        chat_id: int,
-        *,
-        places: int = 1,
-        details: dict[str, Any] | None = None,
-    ) -> Reply:
-        """The sign-up confirmed: a place, or the waiting list with one's rank; a calendar
-        file with it."""
-        now = self._clock.now()
-        outcome = await store.sign_up(
-            self._db, event_id, person.pseudonym, now, places=places, details=details
-        )
-        event = await store.get_event(self._db, event_id)
-        if outcome.state in ("unknown", "closed") or event is None:
-            reason = (
-                tr._("Cet événement est annulé.")
-                if event is not None and event.state == "cancelled"
-                else tr._("Les inscriptions sont closes pour cet événement.")
-            )
-            return Reply(reason, (self._home(tr),))
-        await self._people.remember_chat(person, chat_id)  # to remind and to tell of changes
-        mine = (Button(tr._("📋 Mes inscriptions"), actions.menu("registrations")),)
-        if outcome.state == "waitlisted":
-            text = tr._("C'est complet : vous êtes sur la liste d'attente, en position {n}. "
-                        "Si une place se libère, je vous préviens ici.").format(
-                n=outcome.position)  # fmt: skip
-            return Reply(text, (mine,))
-        text = tr._("✅ C'est noté : vous êtes inscrit·e à « {title} », {when}.").format(
-            title=esc(event.title(tr.language)), when=self._when(event, tr)
-        )
-        calendar = Document(
-            "evenement.ics",
-            event_ics(f"event-{event.id}@passerelle", event.title(tr.language), event.starts_at,
-                      event.ends_at, event.place, event.description(tr.language), now),
-            tr._("À ajouter à votre agenda"),
-        )  # fmt: skip
-        return Reply(text, (mine,), documents=(calendar,))
-
     async def mine(self, person: Person, tr: Translator) -> Reply:
         registrations = await store.registrations_of(self._db, person.pseudonym, self._clock.now())
         if not registrations:
@@ -235,7 +187,7 @@ class Events:
                      else tr._("liste d'attente, position {n}").format(n=r.position))  # fmt: skip
             held = await attendance_store.registration_details(self._db, r.registration_id)
             lines.append(
-                f"{self._when(r.event, tr)} · {esc(r.event.title(tr.language))} · {state}"
+                f"{when_text(r.event, tr)} · {esc(r.event.title(tr.language))} · {state}"
                 f" · {esc(registration_summary(tr, r.event, held))}"
             )
             buttons.append((Button(tr._("✖️ Me désinscrire : {title}").format(

@@ -25,23 +25,12 @@ checked at the first step and again at confirmation.
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bot import actions
 from bot.clock import Clock
 from bot.conversations import ConversationRecord, Conversations
-from bot.i18n import Translator
-from bot.people import People, Person
-from bot.requests import FLOW as REQUEST_FLOW
-from bot.requests import MESSAGE_FLOW, normalise_phone
-from bot.storage import Database, EventRecord
-from bot.storage import events as store
-from bot.territory import UNIT_METRES, UNIT_PEOPLE, Pack
-from bot.territory import kinds as event_kinds
-from bot.ui import Button, Reply, esc, rows
-
-if TYPE_CHECKING:
-    from bot.events.listing import Events
+from bot.events.places import take_place
 from bot.events.signup_steps import (
     _NUMBER,
     AS_CHOICES,
@@ -64,20 +53,26 @@ from bot.events.signup_steps import (
     _unit,
     category_label,
 )
+from bot.i18n import Translator
+from bot.people import People, Person
+from bot.requests import FLOW as REQUEST_FLOW
+from bot.requests import MESSAGE_FLOW, normalise_phone
+from bot.storage import Database, EventRecord
+from bot.storage import events as store
+from bot.territory import UNIT_METRES, UNIT_PEOPLE, Pack
+from bot.territory import kinds as event_kinds
+from bot.ui import Button, Reply, esc, rows
 
 
 class SignUps:
     """The questions of a sign-up, kept in the database until the person confirms."""
 
-    def __init__(
-        self, db: Database, pack: Pack, people_: People, clock: Clock, events: Events
-    ) -> None:
+    def __init__(self, db: Database, pack: Pack, people_: People, clock: Clock) -> None:
         self._db = db
         self.pack = pack
         self._people = people_
         self._clock = clock
         self._conversations = Conversations(db, clock)
-        self._events = events
 
     async def _state(self, person: Person) -> ConversationRecord | None:
         current = await self._conversations.of(person.pseudonym, FLOW)
@@ -457,8 +452,9 @@ class SignUps:
         places, details = self._registration(data, event)
         if details.get("phone"):
             await self._people.record_consent(person, CONSENT_PURPOSE, True)
-        answer = await self._events.take_place(
-            person, tr, event.id, chat_id, places=places, details=details
-        )
+        answer = await take_place(
+            self._db, self._people, self._clock, person, tr, event.id, chat_id,
+            places=places, details=details,
+        )  # fmt: skip
         await self._conversations.clear(person.pseudonym)
         return Step((dataclasses.replace(answer, edit=True),), confirmed=event.id)
