@@ -11,9 +11,7 @@ from telegram.error import BadRequest, Forbidden
 from telegram.ext import Application
 
 from bot import actions, answers
-from bot.events import Notice
-from bot.events import PublishingStep as Step
-from bot.events import SignUpStep as SignUpStep
+from bot.events import Notice, PublishingStep, SignUpStep
 from bot.staff import event_in_private
 from handlers.runtime import delivery, jobs
 from handlers.runtime.context import Context, services_of
@@ -109,7 +107,7 @@ log = logging.getLogger(__name__)
 AnyApp = Application[Any, Any, Any, Any, Any, Any]
 
 
-async def _show(update: Update, context: Context, step: Step) -> None:
+async def _show(update: Update, context: Context, step: PublishingStep) -> None:
     for answer in step.replies:
         await reply(update, context, answer)
     await _follow_up(context.application, step.reschedule, step.broadcasts, step.notices)

@@ -10,7 +10,7 @@ from telegram.error import BadRequest, Forbidden
 from telegram.ext import Application, ApplicationHandlerStop
 
 from bot import actions, answers
-from bot.requests import Step, escalation
+from bot.requests import RequestStep, escalation
 from bot.services import Services
 from bot.staff import staffing
 from bot.storage import RequestRecord
@@ -21,7 +21,7 @@ from handlers.runtime.render import keyboard, reply
 log = logging.getLogger(__name__)
 
 
-async def _show(update: Update, context: Context, step: Step) -> None:
+async def _show(update: Update, context: Context, step: RequestStep) -> None:
     for answer in step.replies:
         await reply(update, context, answer)
     if step.created is not None:

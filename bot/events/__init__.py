@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from bot.events.attendance import Attendance
 from bot.events.edit_notices import EventChanges
-from bot.events.event_form import Step as PublishingStep
+from bot.events.event_form import PublishingStep
 from bot.events.listing import Events, Notice, promotion_notices
 from bot.events.pack_sync import PackSync
 from bot.events.publishing import EventAdmin
 from bot.events.reminders import Reminders
-from bot.events.signup_steps import Step as SignUpStep
+from bot.events.signup_steps import SignUpStep
 
 __all__ = [
     "Attendance",

@@ -82,7 +82,7 @@ NOT_EDITABLE = frozenset({"kind", "unit"})
 
 
 @dataclass(frozen=True)
-class Step:
+class PublishingStep:
     """What an answer produced: replies for the coordinator, and the work the Telegram side
     does next (broadcasts to launch, reminders to reschedule, people to tell)."""
 

@@ -10,7 +10,7 @@ from bot import actions
 from bot.clock import Clock
 from bot.events.places import when_text
 from bot.events.signup import SignUps
-from bot.events.signup_steps import Step as SignUpStep
+from bot.events.signup_steps import SignUpStep
 from bot.events.signup_steps import summary as registration_summary
 from bot.i18n import Translator, pick_language
 from bot.people import People, Person

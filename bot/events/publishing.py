@@ -30,7 +30,7 @@ from bot.events.event_form import (
     SKIPPABLE,
     TEXT_STEPS,
     EventForm,
-    Step,
+    PublishingStep,
     _moment,
 )
 from bot.events.listing import promotion_notices
@@ -77,32 +77,34 @@ class EventAdmin:
 
     async def _advance(
         self, person: Person, data: dict[str, Any], tr: Translator, *notes: str
-    ) -> Step:
+    ) -> PublishingStep:
         """Go to the first step whose answer is missing, else to the summary."""
         step = next((s for s in self._form.steps(data) if s not in data), "summary")
         await self._conversations.save(person.pseudonym, FLOW, step, data)
         replies = [Reply(note) for note in notes]
-        return Step((*replies, self._form.ask(step, data, tr)))
+        return PublishingStep((*replies, self._form.ask(step, data, tr)))
 
-    async def start_new(self, person: Person, tr: Translator) -> Step:
+    async def start_new(self, person: Person, tr: Translator) -> PublishingStep:
         """/nouvel_evenement: begin a draft, or take up the one in progress."""
         if not await self.is_coordinator(person):
-            return Step((event_refusal(tr),))
+            return PublishingStep((event_refusal(tr),))
         current = await self._conversations.current(person.pseudonym, FLOW)
         if current is not None and current.data.get("mode") == "new":
-            return Step((self._form.ask(current.step, current.data, tr, resumed=True),))
+            return PublishingStep((self._form.ask(current.step, current.data, tr, resumed=True),))
         data: dict[str, Any] = {"mode": "new"}
         await self._conversations.save(person.pseudonym, FLOW, "kind", data)
-        return Step((self._form.ask("kind", data, tr),))
+        return PublishingStep((self._form.ask("kind", data, tr),))
 
-    async def start_edit(self, person: Person, tr: Translator, argument: str | None) -> Step:
+    async def start_edit(
+        self, person: Person, tr: Translator, argument: str | None
+    ) -> PublishingStep:
         """/modifier_evenement <n>: the event's fields, to change and save."""
         if not await self.is_coordinator(person):
-            return Step((event_refusal(tr),))
+            return PublishingStep((event_refusal(tr),))
         if argument is None:
-            return Step((await self._choose_event(tr),))
+            return PublishingStep((await self._choose_event(tr),))
         if not argument.isdigit() or len(argument) > 9:
-            return Step(
+            return PublishingStep(
                 (
                     Reply(
                         tr._(
@@ -115,7 +117,7 @@ class EventAdmin:
         event = await store.get_event(self._db, int(argument))
         refused = self._form.not_editable(event, tr, int(argument))
         if refused is not None:
-            return Step((refused,))
+            return PublishingStep((refused,))
         assert event is not None
         confirmed = (await store.counts(self._db, event.id)).get("confirmed", 0)
         data: dict[str, Any] = {
@@ -138,7 +140,7 @@ class EventAdmin:
             "confirmed_places": confirmed,
         }
         await self._conversations.save(person.pseudonym, FLOW, "summary", data)
-        return Step((self._form.ask("summary", data, tr),))
+        return PublishingStep((self._form.ask("summary", data, tr),))
 
     async def _choose_event(self, tr: Translator) -> Reply:
         events = [
@@ -170,25 +172,25 @@ class EventAdmin:
 
     async def answer_button(
         self, person: Person, tr: Translator, step: str, value: str, chat_id: int
-    ) -> Step:
+    ) -> PublishingStep:
         """A button of the conversation was pressed (its data already parsed, not trusted)."""
         if not await self.is_coordinator(person):
-            return Step((event_refusal(tr),))
+            return PublishingStep((event_refusal(tr),))
         current = await self._conversations.current(person.pseudonym, FLOW)
         if step == "abandon":
             if current is None:
-                return Step((Reply(tr._("Il n'y a plus rien en cours."), edit=True),))
+                return PublishingStep((Reply(tr._("Il n'y a plus rien en cours."), edit=True),))
             await self._conversations.clear(person.pseudonym)
             text = (
                 tr._("C'est abandonné : l'événement n'a pas été modifié.")
                 if current.data.get("mode") == "edit"
                 else tr._("C'est abandonné : rien n'a été publié.")
             )
-            return Step((Reply(text, edit=True),))
+            return PublishingStep((Reply(text, edit=True),))
         if step == "edit":
             return await self.start_edit(person, tr, value)
         if current is None:
-            return Step(
+            return PublishingStep(
                 (
                     Reply(
                         tr._(
@@ -202,11 +204,11 @@ class EventAdmin:
         data = dict(current.data)
         if step in ("publish", "save", "change"):
             if current.step != "summary":
-                return Step((self._form.ask(current.step, data, tr, resumed=True),))
+                return PublishingStep((self._form.ask(current.step, data, tr, resumed=True),))
             if step == "change":
                 return await self._change(person, data, tr, value)
             if (step == "save") != (data.get("mode") == "edit") or value != NONE:
-                return Step(
+                return PublishingStep(
                     (
                         Reply(tr._("Ce choix n'est pas proposé ici.")),
                         self._form.ask("summary", data, tr),
@@ -216,12 +218,12 @@ class EventAdmin:
                 return await self._publish(person, current, tr, chat_id)
             return await self._save_edit(person, current, tr, chat_id)
         if step != current.step:  # a button of an earlier question
-            return Step((self._form.ask(current.step, data, tr, resumed=True),))
+            return PublishingStep((self._form.ask(current.step, data, tr, resumed=True),))
         return await self._choose(person, data, tr, step, value)
 
     async def _choose(
         self, person: Person, data: dict[str, Any], tr: Translator, step: str, value: str
-    ) -> Step:
+    ) -> PublishingStep:
         """A choice among the buttons of the current step."""
         if step == "kind" and event_kinds.kind(value) is not None:
             data["kind"] = value
@@ -234,28 +236,28 @@ class EventAdmin:
         elif step in SKIPPABLE and value == NONE:
             return await self._accept(person, data, tr, step, None)
         else:
-            return Step(
+            return PublishingStep(
                 (Reply(tr._("Ce choix n'est pas proposé ici.")), self._form.ask(step, data, tr))
             )
         return await self._accept(person, data, tr, step, data.get(step))
 
     async def _change(
         self, person: Person, data: dict[str, Any], tr: Translator, field: str
-    ) -> Step:
+    ) -> PublishingStep:
         editing = data.get("mode") == "edit"
         if field not in self._form.steps(data) or (editing and field in NOT_EDITABLE):
-            return Step(
+            return PublishingStep(
                 (
                     Reply(tr._("Ce choix n'est pas proposé ici.")),
                     self._form.ask("summary", data, tr),
                 )
             )
         await self._conversations.save(person.pseudonym, FLOW, field, data)
-        return Step((self._form.ask(field, data, tr),))
+        return PublishingStep((self._form.ask(field, data, tr),))
 
     async def _accept(
         self, person: Person, data: dict[str, Any], tr: Translator, step: str, value: Any
-    ) -> Step:
+    ) -> PublishingStep:
         """Keep a valid answer; drop what it makes wrong, then on to what is missing."""
         notes: list[str] = []
         data[step] = value
@@ -278,14 +280,14 @@ class EventAdmin:
                 )
         return await self._advance(person, data, tr, *notes)
 
-    async def _draft(self, person: Person, tr: Translator) -> ConversationRecord | Step:
+    async def _draft(self, person: Person, tr: Translator) -> ConversationRecord | PublishingStep:
         """The draft a typed answer or a photo is for, or what to tell the person instead."""
         if not await self.is_coordinator(person):
             await self._conversations.clear(person.pseudonym)
-            return Step((event_refusal(tr),))
+            return PublishingStep((event_refusal(tr),))
         current = await self._conversations.current(person.pseudonym, FLOW)
         if current is None:
-            return Step(
+            return PublishingStep(
                 (
                     Reply(
                         tr._(
@@ -297,43 +299,43 @@ class EventAdmin:
             )
         return current
 
-    async def answer_text(self, person: Person, tr: Translator, text: str) -> Step:
+    async def answer_text(self, person: Person, tr: Translator, text: str) -> PublishingStep:
         """Text typed during the conversation."""
         current = await self._draft(person, tr)
-        if isinstance(current, Step):
+        if isinstance(current, PublishingStep):
             return current
         step, data = current.step, dict(current.data)
         if step == "photo":
             hint = tr._("Envoyez une photo, ou touchez « Pas de photo ».")
-            return Step((Reply(hint), self._form.ask(step, data, tr)))
+            return PublishingStep((Reply(hint), self._form.ask(step, data, tr)))
         if step not in TEXT_STEPS:
             hint = tr._("Répondez avec les boutons ci-dessous, ou abandonnez.")
-            return Step((Reply(hint), self._form.ask(step, data, tr)))
+            return PublishingStep((Reply(hint), self._form.ask(step, data, tr)))
         value, problem = self._form.read(step, text.strip(), data, tr)
         if problem is not None:
-            return Step((Reply(problem), self._form.ask(step, data, tr)))
+            return PublishingStep((Reply(problem), self._form.ask(step, data, tr)))
         return await self._accept(person, data, tr, step, value)
 
-    async def answer_other(self, person: Person, tr: Translator) -> Step:
+    async def answer_other(self, person: Person, tr: Translator) -> PublishingStep:
         """A sticker, a voice note, a file... sent during the conversation: the step again."""
         current = await self._draft(person, tr)
-        if isinstance(current, Step):
+        if isinstance(current, PublishingStep):
             return current
         hint = (tr._("Envoyez une photo, ou touchez « Pas de photo ».") if current.step == "photo"
                 else tr._("Ici, j'attends du texte ou un bouton."))  # fmt: skip
-        return Step((Reply(hint), self._form.ask(current.step, dict(current.data), tr)))
+        return PublishingStep((Reply(hint), self._form.ask(current.step, dict(current.data), tr)))
 
-    async def answer_photo(self, person: Person, tr: Translator, file_id: str) -> Step:
+    async def answer_photo(self, person: Person, tr: Translator, file_id: str) -> PublishingStep:
         """A photo sent during the conversation (the largest size's Telegram file id)."""
         current = await self._draft(person, tr)
-        if isinstance(current, Step):
+        if isinstance(current, PublishingStep):
             return current
         data = dict(current.data)
         if current.step != "photo":
             hint = tr._("Ici, j'attends du texte ou un bouton, pas une photo.")
-            return Step((Reply(hint), self._form.ask(current.step, data, tr)))
+            return PublishingStep((Reply(hint), self._form.ask(current.step, data, tr)))
         if not 0 < len(file_id) <= 255:
-            return Step(
+            return PublishingStep(
                 (
                     Reply(tr._("Cette photo n'a pas pu être reçue. Réessayez.")),
                     self._form.ask("photo", data, tr),
@@ -345,7 +347,7 @@ class EventAdmin:
 
     async def _ask_again_if_stale(
         self, person: Person, data: dict[str, Any], tr: Translator
-    ) -> Step | None:
+    ) -> PublishingStep | None:
         """An answer that no longer holds (a date now past, a quartier gone) is asked again."""
         stale = self._form.stale(data)
         if stale is None:
@@ -367,7 +369,7 @@ class EventAdmin:
         current: ConversationRecord,
         tr: Translator,
         chat_id: int,
-    ) -> Step:
+    ) -> PublishingStep:
         data = dict(current.data)
         again = await self._ask_again_if_stale(person, data, tr)
         if again is not None:
@@ -378,7 +380,7 @@ class EventAdmin:
             self._db, fields, self._clock.now(), draft=draft, created_by=person.pseudonym
         )
         if event_id is None:
-            return Step((Reply(tr._("C'est déjà publié.")),))
+            return PublishingStep((Reply(tr._("C'est déjà publié.")),))
         announced = await self._broadcasts.announce_event(
             event_id, by=person.pseudonym, progress=Where(chat_id)
         )
@@ -387,7 +389,7 @@ class EventAdmin:
             "abonnées.\nModifier : /modifier_evenement {id} · Annuler : "
             "/annuler_evenement {id}"
         ).format(title=esc(fields.title_fr), id=event_id)
-        return Step(
+        return PublishingStep(
             (Reply(text, edit=True),),
             broadcasts=(announced,) if announced else (),
             reschedule=(event_id,),
@@ -399,7 +401,7 @@ class EventAdmin:
         current: ConversationRecord,
         tr: Translator,
         chat_id: int,
-    ) -> Step:
+    ) -> PublishingStep:
         data = dict(current.data)
         event_id = int(data["event"])
         again = await self._ask_again_if_stale(person, data, tr)
@@ -410,7 +412,7 @@ class EventAdmin:
             self._db, event_id, self._form.fields(data), self._clock.now(), draft=draft
         )
         if result.outcome == "gone":
-            return Step((Reply(tr._("C'est déjà enregistré.")),))
+            return PublishingStep((Reply(tr._("C'est déjà enregistré.")),))
         if result.outcome == "capacity":
             data["confirmed_places"] = result.confirmed
             data.pop("capacity", None)
@@ -421,7 +423,7 @@ class EventAdmin:
             await self._conversations.clear(person.pseudonym)
             event = await store.get_event(self._db, event_id)
             refused = self._form.not_editable(event, tr, event_id)
-            return Step((refused or Reply(tr._("C'est déjà enregistré.")),))
+            return PublishingStep((refused or Reply(tr._("C'est déjà enregistré.")),))
         after = await store.get_event(self._db, event_id)
         assert after is not None
         lines = [
@@ -456,7 +458,7 @@ class EventAdmin:
                     n,
                 ).format(n=n)
             )
-        return Step(
+        return PublishingStep(
             (Reply("\n".join(lines), edit=True),),
             broadcasts=tuple(broadcasts),
             reschedule=(event_id,) if result.moved else (),

@@ -46,7 +46,7 @@ from bot.events.signup_steps import (
     PLAYERS,
     STANDS,
     TEXT_STEPS,
-    Step,
+    SignUpStep,
     _asks,
     _categories,
     _number_range,
@@ -83,6 +83,10 @@ class SignUps:
     def _home(self, tr: Translator) -> tuple[Button, ...]:
         return (Button(tr._("🏠 Menu principal"), actions.menu("main")),)
 
+    def _no_longer(self, tr: Translator) -> Reply:
+        text = tr._("Cette inscription n'est plus en cours. Pour vous inscrire : /evenements")
+        return Reply(text, (self._home(tr),))
+
     def _refusal(self, event: EventRecord | None, tr: Translator) -> Reply | None:
         """Why this event takes no sign-up now, or ``None`` if it does."""
         if event is None:
@@ -116,23 +120,23 @@ class SignUps:
         return Reply(text, ((Button(tr._("📋 Mes inscriptions"),
                                     actions.menu("registrations")),),))  # fmt: skip
 
-    async def start(self, person: Person, tr: Translator, event_id: int) -> Step:
+    async def start(self, person: Person, tr: Translator, event_id: int) -> SignUpStep:
         """Pressing "Je m'inscris": the first question, or why it is not possible."""
         event = await store.get_event(self._db, event_id)
         refusal = self._refusal(event, tr)
         if refusal is not None:
-            return Step((refusal,))
+            return SignUpStep((refusal,))
         assert event is not None  # no refusal: the event exists
         held = await self._holding(person, tr, event_id)
         if held is not None:
-            return Step((held,))
+            return SignUpStep((held,))
         current = await self._state(person) if person.known else None
         if (
             current is not None
             and current.data["event"] == event_id
             and not self._conversations.expired(current)
         ):
-            return Step((self._ask(current.step, current.data, event, tr, resumed=True),))
+            return SignUpStep((self._ask(current.step, current.data, event, tr, resumed=True),))
         # One conversation at a time: a callback request being written gives way, and the
         # person is told so rather than finding it gone later.
         other = await self._conversations.any(person.pseudonym) if (
@@ -154,10 +158,10 @@ class SignUps:
 
     async def _advance(
         self, person: Person, data: dict[str, Any], event: EventRecord, tr: Translator
-    ) -> Step:
+    ) -> SignUpStep:
         step = self._next_step(data, event)
         await self._conversations.save(person.pseudonym, FLOW, step, data)
-        return Step((self._ask(step, data, event, tr),))
+        return SignUpStep((self._ask(step, data, event, tr),))
 
     def _cancel_row(self, tr: Translator, event_id: int) -> tuple[Button, ...]:
         return (Button(tr._("✖️ Annuler"), actions.signup_step("cancel", "-", event_id)),)
@@ -338,7 +342,7 @@ class SignUps:
     async def answer_button(
         self, person: Person, tr: Translator, step: str, value: str, event_id: int,
         chat_id: int,
-    ) -> Step:  # fmt: skip
+    ) -> SignUpStep:  # fmt: skip
         """A button of the questions was pressed (its data checked for shape only)."""
         current = await self._state(person) if person.known else None
         ours = current is not None and current.data["event"] == event_id
@@ -348,28 +352,27 @@ class SignUps:
             else:
                 held = await self._holding(person, tr, event_id)
                 if held is not None:  # "Annuler" of a summary already confirmed
-                    return Step((held,))
-            return Step((Reply(tr._("C'est annulé : vous n'êtes pas inscrit·e. Rien n'a été "
+                    return SignUpStep((held,))
+            return SignUpStep((Reply(tr._("C'est annulé : vous n'êtes pas inscrit·e. Rien n'a été "
                                     "gardé."), (self._home(tr),), edit=True),))  # fmt: skip
         if current is None or not ours or self._conversations.expired(current):
             held = await self._holding(person, tr, event_id)
             if held is not None:  # e.g. "Confirmer" pressed twice
-                return Step((held,))
-            return Step((Reply(tr._("Cette inscription n'est plus en cours. Pour vous inscrire : "
-                                    "/evenements"), (self._home(tr),)),))  # fmt: skip
+                return SignUpStep((held,))
+            return SignUpStep((self._no_longer(tr),))
         event = await store.get_event(self._db, event_id)
         refusal = self._refusal(event, tr)
         if refusal is not None:
             await self._conversations.clear(person.pseudonym)
-            return Step((refusal,))
+            return SignUpStep((refusal,))
         assert event is not None  # no refusal: the event exists
         data = dict(current.data)
         # An old button of an earlier step: ask the current question again.
         if step != current.step and not (step == "contact" and current.step == "phone"):
-            return Step((self._ask(current.step, data, event, tr, resumed=True),))
+            return SignUpStep((self._ask(current.step, data, event, tr, resumed=True),))
         answer = self._button_value(step, value, event)
         if answer is None:
-            return Step((self._ask(current.step, data, event, tr),))
+            return SignUpStep((self._ask(current.step, data, event, tr),))
         if step == "confirm":
             return await self._confirm(person, tr, data, event, chat_id)
         data[step] = answer
@@ -377,35 +380,36 @@ class SignUps:
             data.pop("phone", None)
         next_step = self._next_step(data, event)
         await self._conversations.save(person.pseudonym, FLOW, next_step, data)
-        return Step((self._ask(next_step, data, event, tr, edit=True),))
+        return SignUpStep((self._ask(next_step, data, event, tr, edit=True),))
 
-    async def answer_text(self, person: Person, tr: Translator, text: str | None) -> Step:
+    async def answer_text(self, person: Person, tr: Translator, text: str | None) -> SignUpStep:
         """Something typed during the questions; ``text`` is ``None`` for a photo."""
         current = await self._state(person)
         if current is None:
             await self._conversations.clear(person.pseudonym)  # a broken row: start afresh
-            return Step((Reply(tr._("Cette inscription n'est plus en cours. Pour vous inscrire : "
-                                    "/evenements"), (self._home(tr),)),))  # fmt: skip
+            return SignUpStep((self._no_longer(tr),))
         if self._conversations.expired(current):
             await self._conversations.clear(person.pseudonym)
-            return Step((Reply(tr._("Vous aviez commencé une inscription il y a plus d'un jour : "
-                                    "elle a été abandonnée. Pour vous inscrire : /evenements"),
-                               (self._home(tr),)),))  # fmt: skip
+            abandoned = tr._(
+                "Vous aviez commencé une inscription il y a plus d'un jour : "
+                "elle a été abandonnée. Pour vous inscrire : /evenements"
+            )
+            return SignUpStep((Reply(abandoned, (self._home(tr),)),))
         event = await store.get_event(self._db, current.data["event"])
         refusal = self._refusal(event, tr)
         if refusal is not None:
             await self._conversations.clear(person.pseudonym)
-            return Step((refusal,))
+            return SignUpStep((refusal,))
         assert event is not None  # no refusal: the event exists
         step, data = current.step, dict(current.data)
         hint, answer = self._typed(step, text, event, tr)
         if hint is not None:  # one message: what is wrong, then the same question
             question = self._ask(step, data, event, tr)
-            return Step((dataclasses.replace(question, text=f"{hint}\n\n{question.text}"),))
+            return SignUpStep((dataclasses.replace(question, text=f"{hint}\n\n{question.text}"),))
         data[step] = answer
         next_step = self._next_step(data, event)
         await self._conversations.save(person.pseudonym, FLOW, next_step, data)
-        return Step((self._ask(next_step, data, event, tr),))
+        return SignUpStep((self._ask(next_step, data, event, tr),))
 
     def _typed(
         self, step: str, text: str | None, event: EventRecord, tr: Translator
@@ -445,7 +449,7 @@ class SignUps:
     async def _confirm(
         self, person: Person, tr: Translator, data: dict[str, Any], event: EventRecord,
         chat_id: int,
-    ) -> Step:  # fmt: skip
+    ) -> SignUpStep:  # fmt: skip
         """The place is taken now, in one transaction; then the flow is gone."""
         if self._next_step(data, event) != "confirm":  # an answer is missing: ask it
             return await self._advance(person, data, event, tr)
@@ -457,4 +461,4 @@ class SignUps:
             places=places, details=details,
         )  # fmt: skip
         await self._conversations.clear(person.pseudonym)
-        return Step((dataclasses.replace(answer, edit=True),), confirmed=event.id)
+        return SignUpStep((dataclasses.replace(answer, edit=True),), confirmed=event.id)

@@ -55,7 +55,7 @@ _NUMBER = re.compile(r"^\d{1,3}$")
 
 
 @dataclass(frozen=True)
-class Step:
+class SignUpStep:
     """What a step produced: the messages to show."""
 
     replies: tuple[Reply, ...]

@@ -5,7 +5,13 @@ from __future__ import annotations
 from bot.requests.asking import Requests
 from bot.requests.escalation import Escalation
 from bot.requests.queue import OUTCOMES, Acted, Queue, age
-from bot.requests.request_steps import FLOW, MESSAGE_FLOW, Step, normalise_phone, subject_label
+from bot.requests.request_steps import (
+    FLOW,
+    MESSAGE_FLOW,
+    RequestStep,
+    normalise_phone,
+    subject_label,
+)
 
 __all__ = [
     "FLOW",
@@ -14,8 +20,8 @@ __all__ = [
     "Acted",
     "Escalation",
     "Queue",
+    "RequestStep",
     "Requests",
-    "Step",
     "age",
     "normalise_phone",
     "subject_label",

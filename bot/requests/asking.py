@@ -23,7 +23,7 @@ from bot.requests.request_steps import (
     MESSAGE_FLOW,
     SIGNUP_FLOW,
     SOURCES,
-    Step,
+    RequestStep,
     _quick,
     ask_step,
     example_phone,
@@ -65,22 +65,24 @@ class Requests:
         source: str = "menu",
         subject: str | None = None,
         urgent: bool = False,
-    ) -> Step:
+    ) -> RequestStep:
         """Begin a request (or offer to resume the one in progress)."""
         current = await self._conversations.current(person.pseudonym, FLOW)
         if current is not None and not urgent:
-            return Step((ask_step(self.pack, current.step, current.data, tr, resumed=True),))
+            return RequestStep(
+                (ask_step(self.pack, current.step, current.data, tr, resumed=True),)
+            )
         other = await self._conversations.any(person.pseudonym) if person.known else None
         step = await self._begin(person, tr, source=source, subject=subject, urgent=urgent)
         if not urgent and current is None and other is not None and other.flow == SIGNUP_FLOW:
             notice = Reply(tr._("L'inscription que vous aviez commencée s'arrête ici : rien "
                                 "n'a été réservé. Pour la refaire : /evenements"))  # fmt: skip
-            return Step((notice, *step.replies), step.created)
+            return RequestStep((notice, *step.replies), step.created)
         return step
 
     async def _begin(
         self, person: Person, tr: Translator, *, source: str, subject: str | None, urgent: bool
-    ) -> Step:
+    ) -> RequestStep:
         data: dict[str, Any] = {"source": source if source in SOURCES else "menu"}
         if urgent:
             data["urgent"] = True
@@ -90,9 +92,9 @@ class Requests:
             data["subject"] = subject
             return await self._advance(person, data, tr)
         await self._conversations.save(person.pseudonym, FLOW, "subject", data)
-        return Step((ask_step(self.pack, "subject", data, tr),))
+        return RequestStep((ask_step(self.pack, "subject", data, tr),))
 
-    async def _advance(self, person: Person, data: dict[str, Any], tr: Translator) -> Step:
+    async def _advance(self, person: Person, data: dict[str, Any], tr: Translator) -> RequestStep:
         """Go to the first step whose answer is still missing."""
         routing = self.pack.routing
         quick = _quick(data)
@@ -121,26 +123,26 @@ class Requests:
         else:
             step = "confirm"
         await self._conversations.save(person.pseudonym, FLOW, step, data)
-        return Step((ask_step(self.pack, step, data, tr),))
+        return RequestStep((ask_step(self.pack, step, data, tr),))
 
     async def answer_button(
         self, person: Person, tr: Translator, step: str, value: str, chat_id: int
-    ) -> Step:
+    ) -> RequestStep:
         """A button of the conversation was pressed."""
         current = await self._conversations.current(person.pseudonym, FLOW)
         if step == "cancel":
             if current is not None:
                 await self._conversations.clear(person.pseudonym)
-            return Step((Reply(tr._("C'est annulé. Rien n'a été envoyé."), edit=True),))
+            return RequestStep((Reply(tr._("C'est annulé. Rien n'a été envoyé."), edit=True),))
         if current is None:
-            return Step((Reply(tr._("Cette demande n'est plus en cours. Pour en faire une "
+            return RequestStep((Reply(tr._("Cette demande n'est plus en cours. Pour en faire une "
                                     "nouvelle : /rappel"), edit=True),))  # fmt: skip
         data = dict(current.data)
         # An old button of an earlier step: answer it only if it still makes sense.
         if step != current.step and not (step == "channel" and current.step == "phone"):
-            return Step((ask_step(self.pack, current.step, data, tr, resumed=True),))
+            return RequestStep((ask_step(self.pack, current.step, data, tr, resumed=True),))
         if not self._valid(step, value):
-            return Step((ask_step(self.pack, current.step, data, tr),))
+            return RequestStep((ask_step(self.pack, current.step, data, tr),))
         if step == "subject":
             data["subject"] = value
         elif step == "profile":
@@ -193,7 +195,7 @@ class Requests:
 
     async def answer_text(
         self, person: Person, tr: Translator, text: str, *, urgent: bool = False
-    ) -> Step | None:
+    ) -> RequestStep | None:
         """Text typed during a request; ``None`` if no request is being built.
 
         ``urgent``: the text spoke of a crisis; the request will be marked urgent.
@@ -215,15 +217,15 @@ class Requests:
                             "{example}). Réessayez, ou choisissez d'être contacté·e ici.").format(
                     digits=self.pack.territory.phone_digits, example=esc(example_phone(self.pack))
                 )  # fmt: skip
-                return Step((Reply(hint), ask_step(self.pack, "phone", data, tr)))
+                return RequestStep((Reply(hint), ask_step(self.pack, "phone", data, tr)))
             data["phone"] = phone
             return await self._advance(person, data, tr)
         hint = tr._("Répondez avec les boutons ci-dessous, ou annulez la demande.")
-        return Step((Reply(hint), ask_step(self.pack, current.step, data, tr)))
+        return RequestStep((Reply(hint), ask_step(self.pack, current.step, data, tr)))
 
     async def _send(
         self, person: Person, data: dict[str, Any], tr: Translator, chat_id: int
-    ) -> Step:
+    ) -> RequestStep:
         pack = self.pack
         assert pack.routing is not None
         quartier = data.get("quartier", person.quartier)
@@ -248,9 +250,9 @@ class Requests:
             draft_flow=FLOW,
         )
         if record is None:  # a second tap: the first one sent it
-            return Step((Reply(tr._("Votre demande est déjà envoyée. Pour la suivre : "
+            return RequestStep((Reply(tr._("Votre demande est déjà envoyée. Pour la suivre : "
                                     "/mes_demandes")),))  # fmt: skip
-        return Step((self.sent(record, tr),), created=record)
+        return RequestStep((self.sent(record, tr),), created=record)
 
     def sent(self, record: RequestRecord, tr: Translator) -> Reply:
         """What happens next, in what time frame."""

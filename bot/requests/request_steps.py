@@ -40,7 +40,7 @@ SOURCES = ("menu", "answer", "deeplink", "crisis", "command")
 
 
 @dataclass(frozen=True)
-class Step:
+class RequestStep:
     """What a step produced: replies for the person, and the request if it was sent."""
 
     replies: tuple[Reply, ...]
