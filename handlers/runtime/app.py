@@ -1,4 +1,5 @@
-"""The conversation map: every handler is registered here, in order.
+"""The map of what the bot does with each update: every handler is registered here, in
+order.
 
 Reading this file is reading what the bot does with each kind of update.
 """
@@ -57,8 +58,9 @@ GROUP_FLOWS = -2
 the question is asked again)."""
 GROUP_STEPS = -1
 """Text typed while a request is being built: consumed there (ApplicationHandlerStop)."""
-GROUP_CONVERSATION = 0
-"""Commands, buttons and free text of people in private chats."""
+GROUP_MAIN = 0
+"""Commands, buttons and free text (the main group; ``bot/conversations.py`` names the
+guided conversations, which come before it)."""
 
 
 RATE_PER_SECOND = 30
@@ -70,11 +72,11 @@ def register(app: PassApp) -> None:
     """Add every handler. Order matters inside a group: the first match wins."""
 
     def command(names: tuple[str, ...], callback: Any) -> None:
-        app.add_handler(CommandHandler(names, callback, filters=PRIVATE), GROUP_CONVERSATION)
+        app.add_handler(CommandHandler(names, callback, filters=PRIVATE), GROUP_MAIN)
 
     def staff_command(names: tuple[str, ...], callback: Any) -> None:
         app.add_handler(
-            CommandHandler(names, callback, filters=filters.ChatType.GROUPS), GROUP_CONVERSATION
+            CommandHandler(names, callback, filters=filters.ChatType.GROUPS), GROUP_MAIN
         )
 
     # A guided conversation (a sign-up's questions, an event being published) takes what
@@ -145,14 +147,14 @@ def register(app: PassApp) -> None:
         MessageHandler(
             filters.ChatType.GROUPS & filters.REPLY & ~filters.COMMAND, staff.reply_to_card
         ),
-        GROUP_CONVERSATION,
+        GROUP_MAIN,
     )
     command(("confidentialite", "privacy"), people.show_privacy)
     command(("oublier", "forget"), people.ask_forget)
 
     # Buttons, by the prefix of their callback data (see bot/actions.py).
     def button(kind: str, callback: Any) -> None:
-        app.add_handler(CallbackQueryHandler(callback, pattern=f"^{kind}:"), GROUP_CONVERSATION)
+        app.add_handler(CallbackQueryHandler(callback, pattern=f"^{kind}:"), GROUP_MAIN)
 
     button(actions.MENU, home.menu_button)
     button(actions.LANGUAGE, people.language_button)
@@ -175,32 +177,30 @@ def register(app: PassApp) -> None:
     button(actions.PERMANENCE, permanences.permanence_button)
     button(actions.SUBSCRIPTION, broadcasts.subscription_button)
     # Anything else pressed is forged or from an older version: a kind word.
-    app.add_handler(CallbackQueryHandler(home.stale_button), GROUP_CONVERSATION)
+    app.add_handler(CallbackQueryHandler(home.stale_button), GROUP_MAIN)
 
     # Edited messages first, so that an edited command is not run a second time.
     app.add_handler(
         MessageHandler(filters.UpdateType.EDITED & PRIVATE, home.edited_message),
-        GROUP_CONVERSATION,
+        GROUP_MAIN,
     )
-    app.add_handler(
-        MessageHandler(PRIVATE & filters.COMMAND, home.unknown_command), GROUP_CONVERSATION
-    )
+    app.add_handler(MessageHandler(PRIVATE & filters.COMMAND, home.unknown_command), GROUP_MAIN)
     app.add_handler(
         # Any other text is a question (crisis check first).
         MessageHandler(PRIVATE & filters.TEXT & ~filters.COMMAND, answers.question),
-        GROUP_CONVERSATION,
+        GROUP_MAIN,
     )
     app.add_handler(
         MessageHandler(
             PRIVATE & filters.UpdateType.MESSAGE & ~filters.TEXT, home.unsupported_content
         ),
-        GROUP_CONVERSATION,
+        GROUP_MAIN,
     )
     # In groups, residents' commands get an invitation to talk privately.
     app.add_handler(
         CommandHandler(("start", "menu", "aide", "help"), home.group_message,
                        filters=filters.ChatType.GROUPS),
-        GROUP_CONVERSATION,
+        GROUP_MAIN,
     )  # fmt: skip
 
     app.add_error_handler(on_error)
