@@ -69,7 +69,8 @@ class Conversations:
         return current
 
     def expired(self, conversation: ConversationRecord) -> bool:
-        return self._clock.now() - conversation.updated_at > IDLE[conversation.flow]
+        idle = IDLE.get(conversation.flow, IDLE[REQUEST])  # a flow of an older version
+        return self._clock.now() - conversation.updated_at > idle
 
     async def save(self, pseudonym: str, flow: str, step: str, data: dict[str, Any]) -> None:
         await store.save_conversation(self._db, pseudonym, flow, step, data, self._clock.now())

@@ -169,7 +169,7 @@ async def act(update: Update, context: Context, intent: str, text: str = "") -> 
     return True
 
 
-async def button(update: Update, context: Context) -> None:
+async def offered_function_button(update: Update, context: Context) -> None:
     """A function offered as a choice ("did you mean..."): opened below, the message
     that offered it (a crisis card, perhaps) stays on screen."""
     action = await context.pressed(update, actions.INTENT)

@@ -1,4 +1,5 @@
-"""dates: split from publishing."""
+"""Reading what a coordinator types for an event: a date and time in French or English
+words or digits, a capacity, categories; each with its limits."""
 
 from __future__ import annotations
 

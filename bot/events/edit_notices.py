@@ -1,4 +1,5 @@
-"""edit_notices: split from publishing."""
+"""What people are told when an event they registered for moves or is cancelled, and the
+cancellation itself (EventChanges)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""base: split from schema."""
+"""What every file of a pack shares: languages, ids, phone numbers, bilingual texts,
+opening slots, and the error naming a file and field."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""calendar: split from schema."""
+"""The pack's calendar: permanences (recurring, with their changes) and events declared in
+``events.yaml``."""
 
 from __future__ import annotations
 

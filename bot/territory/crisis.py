@@ -1,4 +1,5 @@
-"""crisis: split from schema."""
+"""The crisis cards of a pack, the shared categories and families of FACTS.md 'Warning
+signs', and how a pack's cards extend the shared ones."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""knowledge: split from schema."""
+"""The knowledge base's files: themes, partners, numbers, answers, the lexicon and
+synonyms, and the ways of asking (phrasings, intents)."""
 
 from __future__ import annotations
 

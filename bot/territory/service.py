@@ -1,4 +1,5 @@
-"""service: split from schema."""
+"""The service itself: ``territory.yaml``, the places (quartiers, résidences, bailleurs),
+the teams, and how requests are routed to them."""
 
 from __future__ import annotations
 

@@ -163,7 +163,7 @@ def register(app: PassApp) -> None:
     button(actions.THEME, answers.theme_button)
     button(actions.ANSWER, answers.answer_button)
     button(actions.FEEDBACK, answers.feedback_button)
-    button(actions.INTENT, answers.button)
+    button(actions.INTENT, answers.offered_function_button)
     button(actions.WHERE, answers.where_button)
     button(actions.MEDIATOR, requests.mediator_button)
     button(actions.CRISIS, requests.crisis_button)
