@@ -47,7 +47,7 @@ class Services:
         self.content_loop = ContentLoop(self.db, pack, self.clock)
         self.requests = Requests(self.db, pack, self.people, self.clock)
         self.queue = Queue(self.db, pack, self.clock)
-        self.escalation = Escalation(self.db, pack, self.clock)
+        self.escalation = Escalation(self.db, pack, self.clock, settings.staff_chat_id)
         self.events = Events(self.db, pack, self.people, self.clock, self.translator)
         self.reminders = Reminders(self.db, pack, self.clock, self.translator)
         self.broadcasts = Broadcasts(self.db, pack, self.clock, self.translator)

@@ -65,3 +65,27 @@ class Reply:
 def rows(*buttons: Button, per_row: int = 1) -> tuple[tuple[Button, ...], ...]:
     """Lay buttons out ``per_row`` to a row."""
     return tuple(tuple(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row))
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A message for someone other than the person acting: who, in which language, what.
+
+    Notices, reminders, relayed messages, cards and broadcasts all take this shape, and
+    ``handlers/runtime/render.send`` is their one way out (with one rule for failures).
+    ``chat_id`` is where it goes: a person's private chat, or the staff group.
+    ``pseudonym`` names the person when it is one, so that a refusal ("the person
+    blocked the bot") is noted against them. ``language`` is the one ``reply`` is
+    written in. ``thread_id`` and ``reply_to`` place it in a topic, under a card.
+    ``request_id`` ties a relayed message to its request: a mediator's reply to it
+    reaches the request, and a person who blocked the bot leaves it unreachable.
+    """
+
+    chat_id: int
+    language: str
+    reply: Reply
+    pseudonym: str | None = None
+    thread_id: int | None = None
+    reply_to: int | None = None
+    photo: str | None = None
+    request_id: int | None = None

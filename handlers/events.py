@@ -7,15 +7,15 @@ import logging
 from typing import Any
 
 from telegram import Update
-from telegram.error import BadRequest, Forbidden
 from telegram.ext import Application
 
 from bot import actions, answers
-from bot.events import Notice, PublishingStep, SignUpStep
+from bot.events import PublishingStep, SignUpStep
 from bot.staff import event_in_private
+from bot.ui import Outgoing
 from handlers.runtime import delivery, jobs
 from handlers.runtime.context import Context, services_of
-from handlers.runtime.render import keyboard, reply
+from handlers.runtime.render import reply, send
 
 log = logging.getLogger(__name__)
 
@@ -53,13 +53,7 @@ async def event_button(update: Update, context: Context) -> None:
         answer, notices = await events.leave(session.person, session.tr, int(identifier))
         await reply(update, context, answer)
         for notice in notices:
-            try:
-                await context.bot.send_message(
-                    notice.chat_id, notice.reply.text, parse_mode="HTML",
-                    reply_markup=keyboard(notice.reply.buttons),
-                )  # fmt: skip
-            except (Forbidden, BadRequest) as exc:
-                log.info("promotion notice not delivered (%s)", type(exc).__name__)
+            await send(context.application, notice)
 
 
 async def _show_signup(update: Update, context: Context, step: SignUpStep) -> None:
@@ -117,7 +111,7 @@ async def _follow_up(
     app: AnyApp,
     reschedule: tuple[int, ...],
     launched: tuple[int, ...],
-    notices: tuple[Notice, ...],
+    notices: tuple[Outgoing, ...],
 ) -> None:
     """What a publication or an edit sets going: reminders, broadcasts, promoted people."""
     for event_id in reschedule:
@@ -125,15 +119,7 @@ async def _follow_up(
     for broadcast_id in launched:
         await delivery.launch(app, broadcast_id)
     for notice in notices:
-        try:
-            await app.bot.send_message(
-                notice.chat_id,
-                notice.reply.text,
-                parse_mode="HTML",
-                reply_markup=keyboard(notice.reply.buttons),
-            )
-        except (Forbidden, BadRequest) as exc:
-            log.info("promotion notice not delivered (%s)", type(exc).__name__)
+        await send(app, notice)
 
 
 async def new_event(update: Update, context: Context) -> None:

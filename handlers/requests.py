@@ -5,18 +5,16 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from telegram import Bot, ReplyParameters, Update
-from telegram.error import BadRequest, Forbidden
+from telegram import Update
 from telegram.ext import Application, ApplicationHandlerStop
 
 from bot import actions, answers
 from bot.requests import RequestStep, escalation
-from bot.services import Services
-from bot.staff import staffing
 from bot.storage import RequestRecord
+from bot.ui import Outgoing
 from handlers.runtime import jobs
 from handlers.runtime.context import Context, services_of
-from handlers.runtime.render import keyboard, reply
+from handlers.runtime.render import AnyApp, reply, send, update_message
 
 log = logging.getLogger(__name__)
 
@@ -144,27 +142,10 @@ async def step_text(update: Update, context: Context) -> None:
             request_id=writing_to,
         )  # fmt: skip
         if relayed is not None:
-            await deliver(context, relayed)
-            if relayed.notice is not None:
-                await reply(update, context, relayed.notice)
+            outgoing, notice = relayed
+            await send(context.application, outgoing)
+            await reply(update, context, notice)
     raise ApplicationHandlerStop
-
-
-async def deliver(context: Context, relayed: staffing.Relayed) -> bool:
-    """Send a relayed message; remember it when it lands in the staff group."""
-    try:
-        sent = await context.bot.send_message(
-            relayed.chat_id, relayed.message.text, parse_mode="HTML",
-            message_thread_id=relayed.thread_id,
-            reply_parameters=(ReplyParameters(relayed.reply_to, allow_sending_without_reply=True)
-                              if relayed.reply_to else None),
-        )  # fmt: skip
-    except Forbidden:
-        await context.services.staffing.unreachable(relayed.request_id)
-        return False
-    if relayed.chat_id < 0:
-        await context.services.staffing.remember(relayed, relayed.chat_id, sent.message_id)
-    return True
 
 
 async def my_requests(update: Update, context: Context) -> None:
@@ -201,7 +182,7 @@ async def my_request_button(update: Update, context: Context) -> None:
 
 async def post_card(context: Context, record: RequestRecord) -> None:
     """Announce a new request in its team's topic of the staff group."""
-    await _post_card(context.bot, context.services, record)
+    await _post_card(context.application, record)
 
 
 async def post_missing_cards(app: Application[Any, Any, Any, Any, Any, Any]) -> int:
@@ -210,13 +191,14 @@ async def post_missing_cards(app: Application[Any, Any, Any, Any, Any, Any]) -> 
     services = services_of(app)
     missing = await services.queue.without_card()
     for record in missing:
-        await _post_card(app.bot, services, record)
+        await _post_card(app, record)
     if missing:
         log.info("posted the missing cards of %d requests", len(missing))
     return len(missing)
 
 
-async def _post_card(bot: Bot, services: Services, record: RequestRecord) -> None:
+async def _post_card(app: AnyApp, record: RequestRecord) -> None:
+    services = services_of(app)
     place = await services.queue.where_cards_go(record.team, services.settings.staff_chat_id)
     if place is None:
         log.warning("request %s: no staff group configured, it waits in /file", record.id)
@@ -224,15 +206,11 @@ async def _post_card(bot: Bot, services: Services, record: RequestRecord) -> Non
     chat_id, thread_id = place
     tr = services.translator(services.default_language)
     card = await services.queue.card(record, tr)
-    try:
-        message = await bot.send_message(
-            chat_id, card.text, parse_mode="HTML", reply_markup=keyboard(card.buttons),
-            message_thread_id=thread_id,
-        )  # fmt: skip
-    except (BadRequest, Forbidden) as exc:
-        log.warning("request %s: card not posted (%s)", record.id, type(exc).__name__)
+    sent = await send(app, Outgoing(chat_id, tr.language, card, thread_id=thread_id))
+    if sent.message_id is None:
+        log.warning("request %s: card not posted (%s)", record.id, sent.outcome)
         return
-    await services.queue.set_card(record, chat_id, thread_id, message.message_id)
+    await services.queue.set_card(record, chat_id, thread_id, sent.message_id)
 
 
 def follow(context: Context, record: RequestRecord) -> None:
@@ -249,11 +227,4 @@ async def refresh_card(context: Context, record: RequestRecord) -> None:
     services = context.services
     tr = services.translator(services.default_language)
     card = await services.queue.card(record, tr)
-    try:
-        await context.bot.edit_message_text(
-            card.text, chat_id=record.card_chat_id, message_id=record.card_message_id,
-            parse_mode="HTML", reply_markup=keyboard(card.buttons),
-        )  # fmt: skip
-    except BadRequest as exc:
-        if "not modified" not in str(exc).lower():
-            log.warning("request %s: card not refreshed (%s)", record.id, type(exc).__name__)
+    await update_message(context.bot, record.card_chat_id, record.card_message_id, card)

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from telegram import Update
-from telegram.error import BadRequest, Forbidden
 
 from bot import actions
 from bot.broadcasts import Where
 from bot.requests import Acted
 from bot.staff import staffing
-from handlers.requests import deliver, follow, refresh_card
+from bot.ui import Document, Reply
+from handlers.requests import follow, refresh_card
 from handlers.runtime import delivery
 from handlers.runtime.context import Context
-from handlers.runtime.render import keyboard, reply
+from handlers.runtime.render import Outcome, keyboard, reply, send
 
 log = logging.getLogger(__name__)
 
@@ -78,16 +79,8 @@ async def _tell_person(context: Context, request_id: int, event: str) -> None:
     """The person learns their request was taken, closed or passed on."""
     services = context.services
     notice = await services.staffing.person_notice(request_id, event)
-    if notice is None:
-        return
-    chat_id, answer = notice
-    try:
-        await context.bot.send_message(chat_id, answer.text, parse_mode="HTML",
-                                       reply_markup=keyboard(answer.buttons))  # fmt: skip
-    except Forbidden:
-        await services.staffing.unreachable(request_id)
-    except BadRequest:
-        await services.staffing.unreachable(request_id)
+    if notice is not None:
+        await send(context.application, notice)
 
 
 async def queue_command(update: Update, context: Context) -> None:
@@ -162,30 +155,20 @@ async def stats_command(update: Update, context: Context) -> None:
     services = context.services
     tr, member = await context.staff(update)
     bilan = await services.staffing.stats(member, tr, context.args or [])
-    await reply(update, context, bilan.reply)
-    chat = update.effective_chat
-    message = update.effective_message
-    if not bilan.csv or chat is None:
-        return
-    thread = message.message_thread_id if message and message.is_topic_message else None
-    await context.bot.send_document(chat.id, bilan.csv, filename="bilan.csv",
-                                    message_thread_id=thread)  # fmt: skip
-    await context.bot.send_document(chat.id, bilan.png, filename="bilan.png",
-                                    message_thread_id=thread)  # fmt: skip
+    shown = bilan.reply
+    if bilan.csv:
+        files = (Document("bilan.csv", bilan.csv), Document("bilan.png", bilan.png))
+        shown = replace(shown, documents=files)
+    await reply(update, context, shown)
 
 
 async def unanswered_command(update: Update, context: Context) -> None:
     """/sans_reponse: what people asked that the bot could not answer, for coordinators."""
     tr, member = await context.staff(update)
     shown, table = await context.services.content_loop.report(member, tr)
+    if table:
+        shown = replace(shown, documents=(Document("sans_reponse.csv", table),))
     await reply(update, context, shown)
-    chat = update.effective_chat
-    message = update.effective_message
-    if not table or chat is None:
-        return
-    thread = message.message_thread_id if message and message.is_topic_message else None
-    await context.bot.send_document(chat.id, table, filename="sans_reponse.csv",
-                                    message_thread_id=thread)  # fmt: skip
 
 
 async def reply_to_card(update: Update, context: Context) -> None:
@@ -205,17 +188,20 @@ async def reply_to_card(update: Update, context: Context) -> None:
     )
     if relayed is None:
         return
-    if isinstance(relayed, staffing.Relayed):
-        if await deliver(context, relayed):
-            if relayed.notice is not None:
-                await reply(update, context, relayed.notice)
-        else:
-            await reply(update, context, staffing.unreachable_notice(tr))
-            record = await services.queue.request(relayed.request_id)
-            if record is not None:
-                await refresh_card(context, record)
+    if isinstance(relayed, Reply):
+        await reply(update, context, relayed)
         return
-    await reply(update, context, relayed)
+    outgoing, notice = relayed
+    sent = await send(context.application, outgoing)
+    if sent.outcome in (Outcome.BLOCKED, Outcome.UNREACHABLE):
+        await reply(update, context, staffing.unreachable_notice(tr))
+        record = await services.queue.request(outgoing.request_id or 0)
+        if record is not None:
+            await refresh_card(context, record)
+    elif sent.outcome is Outcome.RETRY:
+        await reply(update, context, staffing.retrying_notice(tr))
+    else:
+        await reply(update, context, notice)
 
 
 async def note_command(update: Update, context: Context) -> None:

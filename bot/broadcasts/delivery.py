@@ -20,7 +20,7 @@ from bot.storage import broadcasts as store
 from bot.storage import events as event_store
 from bot.territory import Pack
 from bot.territory import kinds as event_kinds
-from bot.ui import Button, Reply, esc
+from bot.ui import Button, Outgoing, Reply, esc
 
 Compose = Callable[[Translator], Reply]
 """The message in one language: text (HTML) and buttons."""
@@ -32,15 +32,6 @@ class Where:
 
     chat_id: int
     thread_id: int | None = None
-
-
-@dataclass(frozen=True)
-class Message:
-    """What one person receives: text, buttons, maybe a photo (then the text is its caption)."""
-
-    text: str
-    buttons: tuple[tuple[Button, ...], ...]
-    photo: str | None
 
 
 @dataclass(frozen=True)
@@ -175,13 +166,23 @@ class Broadcasts:
         """The next ``size`` people still to be sent to, after pseudonym ``after``."""
         return await store.next_recipients(self._db, broadcast_id, size, after)
 
-    def message_for(self, record: BroadcastRecord, recipient: Recipient) -> Message:
+    def message_for(self, record: BroadcastRecord, recipient: Recipient) -> Outgoing:
+        """What one person receives: the broadcast in their language (its text is the
+        caption when there is a photo)."""
         language = recipient.language or self.pack.territory.default_language
-        content = record.content.get(language) or record.content["fr"]
+        if language not in record.content:
+            language = "fr"
+        content = record.content[language]
         buttons = tuple(
             tuple(Button(label, action) for label, action in row) for row in content["buttons"]
         )
-        return Message(content["text"], buttons, record.content.get("photo"))
+        return Outgoing(
+            recipient.chat_id,
+            language,
+            Reply(content["text"], buttons),
+            pseudonym=recipient.pseudonym,
+            photo=record.content.get("photo"),
+        )
 
     async def sending(self, broadcast_id: int, pseudonym: str) -> None:
         """The request is leaving for Telegram now."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 from bot.events.attendance import Attendance
 from bot.events.edit_notices import EventChanges
 from bot.events.event_form import PublishingStep
-from bot.events.listing import Events, Notice, promotion_notices
+from bot.events.listing import Events, promotion_notices
 from bot.events.pack_sync import PackSync
 from bot.events.publishing import EventAdmin
 from bot.events.reminders import Reminders
@@ -17,7 +17,6 @@ __all__ = [
     "EventAdmin",
     "EventChanges",
     "Events",
-    "Notice",
     "PackSync",
     "PublishingStep",
     "Reminders",

@@ -19,12 +19,11 @@ from bot.events.dates import (
     parse_moment,
 )
 from bot.events.edit_notices import when
-from bot.events.listing import Notice
 from bot.i18n import N_, Translator
 from bot.storage import EventFields, EventRecord
 from bot.territory import BRADERIE, DEFAULT_CATEGORIES, TOURNAMENT, Pack
 from bot.territory import kinds as event_kinds
-from bot.ui import Button, Reply, esc, rows
+from bot.ui import Button, Outgoing, Reply, esc, rows
 
 FLOW = conversations.EVENT_ADMIN
 
@@ -89,7 +88,7 @@ class PublishingStep:
     replies: tuple[Reply, ...]
     broadcasts: tuple[int, ...] = ()
     reschedule: tuple[int, ...] = ()
-    notices: tuple[Notice, ...] = ()
+    notices: tuple[Outgoing, ...] = ()
 
 
 def _moment(data: dict[str, Any], key: str) -> dt.datetime | None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from bot import actions
 from bot.clock import Clock
@@ -12,58 +11,36 @@ from bot.events.places import when_text
 from bot.events.signup import SignUps
 from bot.events.signup_steps import SignUpStep
 from bot.events.signup_steps import summary as registration_summary
-from bot.i18n import Translator, pick_language
-from bot.people import People, Person
-from bot.storage import Database, SignUp, people
+from bot.i18n import Translator
+from bot.people import People, Person, write_to
+from bot.storage import Database, SignUp
 from bot.storage import attendance as attendance_store
 from bot.storage import events as store
 from bot.territory import Pack
-from bot.ui import Button, Reply, esc
-
-
-@dataclass(frozen=True)
-class Notice:
-    """A message for someone else than the person acting (a promoted person)."""
-
-    chat_id: int
-    reply: Reply
+from bot.ui import Button, Outgoing, Reply, esc
 
 
 async def promotion_notices(
     db: Database, pack: Pack, translator: Callable[[str], Translator], promoted: tuple[SignUp, ...]
-) -> tuple[Notice, ...]:
+) -> tuple[Outgoing, ...]:
     """The people taken off a waiting list, each told in their language (as when a place
     is freed by someone leaving)."""
     notices = []
     for signup in promoted:
-        chat_id = await people.get_chat(db, signup.pseudonym)
-        if chat_id is None:
-            continue
-        record = await people.get_person(db, signup.pseudonym)
-        ptr = translator(
-            pick_language(
-                record.language if record else None, None, pack.territory.default_language
-            )
+
+        def compose(ptr: Translator, signup: SignUp = signup) -> Reply:
+            return Reply(
+                ptr._("🎉 Bonne nouvelle : une place s'est libérée, vous êtes inscrit·e ! "
+                      "Si vous ne pouvez plus venir, libérez-la :"),
+                ((Button(ptr._("Je ne peux pas venir"),
+                         actions.event("leave", signup.registration_id)),),),
+            )  # fmt: skip
+
+        notice = await write_to(
+            db, signup.pseudonym, pack.territory.default_language, translator, compose
         )
-        notices.append(
-            Notice(
-                chat_id,
-                Reply(
-                    ptr._(
-                        "🎉 Bonne nouvelle : une place s'est libérée, vous êtes inscrit·e ! "
-                        "Si vous ne pouvez plus venir, libérez-la :"
-                    ),
-                    (
-                        (
-                            Button(
-                                ptr._("Je ne peux pas venir"),
-                                actions.event("leave", signup.registration_id),
-                            ),
-                        ),
-                    ),
-                ),
-            )
-        )
+        if notice is not None:
+            notices.append(notice)
     return tuple(notices)
 
 
@@ -197,7 +174,7 @@ class Events:
 
     async def leave(
         self, person: Person, tr: Translator, registration_id: int
-    ) -> tuple[Reply, list[Notice]]:
+    ) -> tuple[Reply, list[Outgoing]]:
         """Give the place back; whoever is promoted is told and can decline."""
         promoted = await store.withdraw(
             self._db, registration_id, person.pseudonym, self._clock.now()

@@ -26,12 +26,13 @@ from dataclasses import dataclass, replace
 from bot.broadcasts import Broadcasts, Where
 from bot.clock import Clock
 from bot.events.edit_notices import tell_cancelled, tell_moved
-from bot.events.listing import Notice, promotion_notices
+from bot.events.listing import promotion_notices
 from bot.i18n import Translator
 from bot.storage import Database, EventFields
 from bot.storage import event_edits as event_edits_store
 from bot.storage import events as store
 from bot.territory import Pack, PackEvent
+from bot.ui import Outgoing
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +46,7 @@ class Synced:
     cancelled: int = 0
     broadcasts: tuple[int, ...] = ()
     """Announcements and messages to launch."""
-    notices: tuple[Notice, ...] = ()
+    notices: tuple[Outgoing, ...] = ()
     """People promoted from a waiting list by a larger capacity."""
 
 
@@ -96,7 +97,7 @@ class PackSync:
         now = self._clock.now()
         created = updated = cancelled = 0
         broadcasts: list[int] = []
-        notices: list[Notice] = []
+        notices: list[Outgoing] = []
         declared = {entry.id for entry in self.pack.events.events}
         for entry in self.pack.events.events:
             record = await event_edits_store.event_by_pack_key(self._db, entry.id)

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from bot.clock import Clock
-from bot.i18n import Translator, pick_language
-from bot.storage import Database, EventRecord, people
+from bot.i18n import Translator
+from bot.people import write_to
+from bot.storage import Database, EventRecord
 from bot.storage import events as store
 from bot.territory import Pack
-from bot.ui import Reply, esc
+from bot.ui import Outgoing, Reply, esc
 
 
 def when(pack: Pack, event: EventRecord, reminder: str) -> dt.datetime:
@@ -26,12 +26,6 @@ def when(pack: Pack, event: EventRecord, reminder: str) -> dt.datetime:
         return dt.datetime.combine(day, local.time().replace(tzinfo=None), tzinfo=pack.tz)
     minutes = amount * 60 if unit == "h" else amount
     return event.starts_at - dt.timedelta(minutes=minutes)
-
-
-@dataclass(frozen=True)
-class Due:
-    chat_id: int
-    reply: Reply
 
 
 class Reminders:
@@ -54,20 +48,23 @@ class Reminders:
     async def upcoming(self) -> list[int]:
         return [e.id for e in await store.upcoming_events(self._db, self._clock.now(), 500)]
 
-    async def due(self, event_id: int, reminder: str) -> list[Due]:
+    async def due(self, event_id: int, reminder: str) -> list[Outgoing]:
         """Reminders to send now for an event (each person once, ever)."""
         event = await store.get_event(self._db, event_id)
         now = self._clock.now()
         if event is None or event.state != "published" or event.starts_at <= now:
             return []
-        out = []
-        for pseudonym, chat_id in await store.to_remind(self._db, event_id, reminder, now):
-            person = await people.get_person(self._db, pseudonym)
-            tr = self._translator(pick_language(person.language if person else None, None,
-                                                self.pack.territory.default_language))  # fmt: skip
-            text = tr._("⏰ Rappel : « {title} », {moment}, à {place}. À bientôt ! "
-                        "Si vous ne pouvez plus venir : /mes_inscriptions").format(
+
+        def compose(tr: Translator) -> Reply:
+            return Reply(tr._("⏰ Rappel : « {title} », {moment}, à {place}. À bientôt ! "
+                              "Si vous ne pouvez plus venir : /mes_inscriptions").format(
                 title=esc(event.title(tr.language)), moment=tr.moment(event.starts_at),
-                place=esc(event.place))  # fmt: skip
-            out.append(Due(chat_id, Reply(text)))
+                place=esc(event.place)))  # fmt: skip
+
+        out = []
+        for pseudonym, _chat in await store.to_remind(self._db, event_id, reminder, now):
+            due = await write_to(self._db, pseudonym, self.pack.territory.default_language,
+                                 self._translator, compose)  # fmt: skip
+            if due is not None:
+                out.append(due)
         return out

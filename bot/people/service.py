@@ -84,6 +84,11 @@ class People:
     async def consents(self, person: Person) -> dict[str, bool]:
         return await people.get_consents(self._db, person.pseudonym)
 
+    async def blocked(self, pseudonym: str) -> None:
+        """A message to them was refused because they blocked the bot: write to them no
+        more until they write again."""
+        await people.mark_blocked(self._db, pseudonym, self._clock.now())
+
     async def remember_chat(self, person: Person, chat_id: int) -> None:
         """Keep where to write back, for features that need it."""
         await people.remember_chat(self._db, person.pseudonym, chat_id, self._clock.now())

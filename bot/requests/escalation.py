@@ -14,7 +14,7 @@ from bot.requests.request_steps import subject_label
 from bot.storage import Database, RequestRecord
 from bot.storage import requests as store
 from bot.territory import Pack, add_working_minutes
-from bot.ui import Reply, esc
+from bot.ui import Outgoing, Reply, esc
 
 
 def due(pack: Pack, record: RequestRecord) -> dt.datetime | None:
@@ -30,19 +30,20 @@ def due(pack: Pack, record: RequestRecord) -> dt.datetime | None:
 
 @dataclass(frozen=True)
 class Reminder:
-    """What to post: a reminder under the card, and for the coordinators if it is time."""
+    """What to post (a reminder under the card, and for the coordinators if it is time),
+    and when the request is next due."""
 
     record: RequestRecord
-    reminder: Reply
-    escalation: Reply | None
+    posts: tuple[Outgoing, ...]
     next_due: dt.datetime | None
 
 
 class Escalation:
-    def __init__(self, db: Database, pack: Pack, clock: Clock) -> None:
+    def __init__(self, db: Database, pack: Pack, clock: Clock, staff_chat: int | None) -> None:
         self._db = db
         self.pack = pack
         self._clock = clock
+        self._staff_chat = staff_chat
 
     async def pending(self) -> list[tuple[int, dt.datetime]]:
         """Every open request and when it is next due: to rebuild the jobs at start."""
@@ -73,7 +74,12 @@ class Escalation:
                 flag=flag, reference=fresh.reference, age=waited
             )
         )
-        escalation = None
+        posts = []
+        if fresh.card_chat_id is not None:
+            posts.append(Outgoing(fresh.card_chat_id, tr.language, reminder,
+                                  thread_id=fresh.card_thread_id,
+                                  reply_to=fresh.card_message_id))  # fmt: skip
+        coordination = self._staff_chat or fresh.card_chat_id
         assert self.pack.routing is not None
         if fresh.announcements >= self.pack.routing.delays.escalate_after:
             if fresh.escalated_at is None:
@@ -89,4 +95,6 @@ class Escalation:
                     age=waited,
                 )
             )
-        return Reminder(fresh, reminder, escalation, due(self.pack, fresh))
+            if coordination is not None:
+                posts.append(Outgoing(coordination, tr.language, escalation))
+        return Reminder(fresh, tuple(posts), due(self.pack, fresh))

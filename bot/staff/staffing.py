@@ -11,16 +11,16 @@ from dataclasses import dataclass
 from bot import actions
 from bot.clock import Clock
 from bot.home import posters
-from bot.i18n import Translator, pick_language
-from bot.people import Pseudonymiser
+from bot.i18n import Translator
+from bot.people import Pseudonymiser, write_to
 from bot.requests import OUTCOMES, Queue, age, subject_label
 from bot.staff import reports
-from bot.storage import Database, StaffRecord, people
+from bot.storage import Database, StaffRecord
 from bot.storage import events as event_store
 from bot.storage import requests as store
 from bot.storage import staff as staff_store
 from bot.territory import Pack
-from bot.ui import Button, Reply, esc
+from bot.ui import Button, Outgoing, Reply, esc
 
 ROLES = {"mediateur": "mediator", "mediator": "mediator",
          "coordinateur": "coordinator", "coordinator": "coordinator"}  # fmt: skip
@@ -66,21 +66,20 @@ def _period(args: list[str], today: dt.date) -> tuple[dt.date, dt.date] | None:
 # --- Talking through the bot ------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Relayed:
-    """A message passed on: where it goes, what is shown there, and the sender's notice."""
+_PERSON_EVENTS = ("claim", "close", "transfer")
+"""What a person is told of, about their request."""
 
-    chat_id: int
-    thread_id: int | None
-    reply_to: int | None
-    message: Reply
-    notice: Reply | None
-    request_id: int
+Relay = tuple[Outgoing, Reply]
+"""A message passed on through the bot, and what its sender is told."""
 
 
 def not_relayed(tr: Translator) -> Reply:
     return Reply(tr._("Les photos, vidéos et messages vocaux ne sont pas transmis au médiateur. "
                       "Écrivez-lui plutôt un message."))  # fmt: skip
+
+
+def retrying_notice(tr: Translator) -> Reply:
+    return Reply(tr._("⏳ Telegram ne répond pas : le message sera renvoyé dans un instant."))
 
 
 def text_only(tr: Translator) -> Reply:
@@ -233,45 +232,39 @@ class Staffing:
         return Reply(tr._("Les demandes de l'équipe « {team} » arriveront ici.").format(
             team=esc(self.queue.team_name(args[0], tr))))  # fmt: skip
 
-    async def person_notice(self, request_id: int, event: str) -> tuple[int, Reply] | None:
+    async def person_notice(self, request_id: int, event: str) -> Outgoing | None:
         """What to tell the person when their request is taken, closed or transferred."""
         record = await store.get_request(self.db, request_id)
-        if record is None or record.pseudonym is None:
+        if record is None or record.pseudonym is None or event not in _PERSON_EVENTS:
             return None
-        chat_id = await people.get_chat(self.db, record.pseudonym)
-        if chat_id is None:
-            return None
-        person = await people.get_person(self.db, record.pseudonym)
-        language = pick_language(person.language if person else None, None, self.default_language)
-        tr = self.translator(language)
-        if event == "claim":
-            if record.channel == "phone":
-                text = tr._("👋 Un médiateur a pris votre demande {reference} en charge. "
-                            "Il vous appellera au moment que vous avez indiqué.")  # fmt: skip
+
+        def compose(tr: Translator) -> Reply:
+            if event == "claim":
+                if record.channel == "phone":
+                    text = tr._("👋 Un médiateur a pris votre demande {reference} en charge. "
+                                "Il vous appellera au moment que vous avez indiqué.")  # fmt: skip
+                else:
+                    text = tr._("👋 Un médiateur a pris votre demande {reference} en charge. "
+                                "Il va vous écrire ici.")  # fmt: skip
+            elif event == "close":
+                text = tr._("Votre demande {reference} est close. Merci de nous avoir écrit. "
+                            "Besoin d'aide à nouveau ? /rappel, ou le menu : /menu")  # fmt: skip
+                if record.outcome in OUTCOMES and record.outcome == "no_answer":
+                    text += "\n" + tr._("Nous n'avons pas réussi à vous joindre.")
             else:
-                text = tr._("👋 Un médiateur a pris votre demande {reference} en charge. "
-                            "Il va vous écrire ici.")  # fmt: skip
-        elif event == "close":
-            text = tr._("Votre demande {reference} est close. Merci de nous avoir écrit. "
-                        "Besoin d'aide à nouveau ? /rappel, ou le menu : /menu")  # fmt: skip
-            if record.outcome in OUTCOMES and record.outcome == "no_answer":
-                text += "\n" + tr._("Nous n'avons pas réussi à vous joindre.")
-        elif event == "transfer":
-            text = tr._("Votre demande {reference} a été confiée à une autre équipe, mieux placée "
-                        "pour vous aider. Vous n'avez rien à refaire.")  # fmt: skip
-        else:
-            return None
-        buttons = ((Button(tr._("📋 Mes demandes"), actions.menu("mine")),),)
-        return chat_id, Reply(text.format(reference=record.reference), buttons)
+                text = tr._("Votre demande {reference} a été confiée à une autre équipe, mieux "
+                            "placée pour vous aider. Vous n'avez rien à refaire.")  # fmt: skip
+            buttons = ((Button(tr._("📋 Mes demandes"), actions.menu("mine")),),)
+            return Reply(text.format(reference=record.reference), buttons)
+
+        return await write_to(self.db, record.pseudonym, self.default_language, self.translator,
+                              compose, request_id=record.id)  # fmt: skip
 
     async def unreachable(self, request_id: int) -> None:
-        """The person blocked the bot: mark the request, stop writing to them."""
+        """The person blocked the bot: the request shows that they cannot be written to."""
         record = await store.get_request(self.db, request_id)
-        if record is None:
-            return
-        await self.queue.mark_unreachable(record)
-        if record.pseudonym:
-            await people.mark_blocked(self.db, record.pseudonym, self.clock.now())
+        if record is not None:
+            await self.queue.mark_unreachable(record)
 
     async def stats(self, member: StaffRecord | None, tr: Translator, args: list[str]) -> Bilan:
         """The figures for the annual report, for coordinators: text, CSV and PNG."""
@@ -296,7 +289,7 @@ class Staffing:
         chat_id: int,
         replied_to: int,
         text: str,
-    ) -> Relayed | Reply | None:
+    ) -> Relay | Reply | None:
         """A reply to a card (or to a relayed message) in the staff group, for the person."""
         record = await store.request_for_message(self.db, chat_id, replied_to)
         if record is None:
@@ -309,23 +302,24 @@ class Staffing:
             return Reply(tr._("Seul·e la personne qui a pris la demande peut lui écrire."))
         if record.pseudonym is None or record.unreachable:
             return Reply(tr._("La personne n'est plus joignable par le bot."))
-        person_chat = await people.get_chat(self.db, record.pseudonym)
-        if person_chat is None:
+        name = member.display_name if member.show_name else None
+
+        def compose(ptr: Translator) -> Reply:
+            sender = (
+                ptr._("Votre médiateur ({name})").format(name=esc(name))
+                if name
+                else ptr._("Votre médiateur")
+            )
+            return Reply(f"💬 <b>{sender}</b> · {record.reference}\n{esc(text[:3500])}")
+
+        outgoing = await write_to(self.db, record.pseudonym, self.default_language,
+                                  self.translator, compose, request_id=record.id)  # fmt: skip
+        if outgoing is None:
             return Reply(tr._("La personne n'est plus joignable par le bot."))
-        person = await people.get_person(self.db, record.pseudonym)
-        ptr = self.translator(
-            pick_language(person.language if person else None, None, self.default_language)
-        )
-        sender = (
-            ptr._("Votre médiateur ({name})").format(name=esc(member.display_name))
-            if member.show_name
-            else ptr._("Votre médiateur")
-        )
-        body = f"💬 <b>{sender}</b> · {record.reference}\n{esc(text[:3500])}"
         await store.add_event(
             self.db, record.id, "message_out", self.clock.now(), member.pseudonym
         )
-        return Relayed(person_chat, None, None, Reply(body), Reply(tr._("✓ Transmis.")), record.id)
+        return outgoing, Reply(tr._("✓ Transmis."))
 
     async def from_person(
         self,
@@ -334,7 +328,7 @@ class Staffing:
         text: str,
         worrying: bool,
         request_id: int | None = None,
-    ) -> Relayed | None:
+    ) -> Relay | None:
         """A person's message while a mediator has their request (or one they chose to add to
         a request of theirs): it goes to that request's card."""
         if request_id is None:
@@ -356,15 +350,17 @@ class Staffing:
         await store.add_event(self.db, record.id, "message_in", self.clock.now(), "person")
         notice = Reply(tr._("✓ Transmis à votre médiateur ({reference}).").format(
             reference=record.reference))  # fmt: skip
-        return Relayed(record.card_chat_id, record.card_thread_id, record.card_message_id,
-                       Reply(body), notice, record.id)  # fmt: skip
+        outgoing = Outgoing(record.card_chat_id, self.default_language, Reply(body),
+                            thread_id=record.card_thread_id, reply_to=record.card_message_id,
+                            request_id=record.id)  # fmt: skip
+        return outgoing, notice
 
     async def relay_open(self, pseudonym: str) -> bool:
         return await store.open_relay(self.db, pseudonym) is not None
 
-    async def remember(self, relayed: Relayed, chat_id: int, message_id: int) -> None:
-        await store.remember_message(self.db, chat_id, message_id, relayed.request_id,
-                                     self.clock.now())  # fmt: skip
+    async def remember(self, request_id: int, chat_id: int, message_id: int) -> None:
+        """A relayed message landed in the staff group: a reply to it reaches the request."""
+        await store.remember_message(self.db, chat_id, message_id, request_id, self.clock.now())
 
     async def _card_request(
         self, chat_id: int, replied_to: int | None

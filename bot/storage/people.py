@@ -108,6 +108,18 @@ async def get_chat(db: Database, pseudonym: str) -> int | None:
     return None if value is None else int(value)
 
 
+async def reach(db: Database, pseudonym: str) -> tuple[int, str | None] | None:
+    """Where to write to a person and the language they chose: ``None`` when the bot
+    may not write to them (they blocked it, or were erased)."""
+    row = await db.one(
+        "SELECT c.chat_id, p.language FROM person_chat c"
+        " LEFT JOIN person p ON p.pseudonym = c.pseudonym"
+        " WHERE c.pseudonym = ? AND c.blocked_at IS NULL",
+        (pseudonym,),
+    )
+    return None if row is None else (int(row[0]), row[1])
+
+
 async def mark_blocked(db: Database, pseudonym: str, now: dt.datetime) -> None:
     """The person blocked the bot: stop writing to them until they come back."""
     await db.execute(

@@ -23,15 +23,14 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import httpx
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application
 from telegram.request import BaseRequest, RequestData
 
 from bot.broadcasts import Broadcasts
 from bot.storage import BroadcastRecord, Recipient
+from bot.ui import Outgoing
 from handlers.runtime.context import Context, services_of
-from handlers.runtime.render import keyboard
+from handlers.runtime.render import Outcome, send, transmit, update_message
 
 log = logging.getLogger(__name__)
 
@@ -119,62 +118,43 @@ async def rebuild(app: AnyApp) -> None:
         await launch(app, broadcast_id)
 
 
-def _never_left(exc: NetworkError) -> bool:
-    """Whether a network failure happened before the request reached Telegram."""
-    return isinstance(exc.__cause__, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
-
-
 async def _deliver(
     context: Context, broadcasts: Broadcasts, record: BroadcastRecord, recipient: Recipient
 ) -> str:
-    """Send one person their message; returns what became of it."""
+    """Send one person their message; returns what became of it (the outcomes are
+    :func:`render.transmit`'s, recorded per delivery)."""
     bid, pseudonym = record.id, recipient.pseudonym
     if not recipient.chat_id:
         await broadcasts.failed(bid, pseudonym)
         return "failed"
-    message = broadcasts.message_for(record, recipient)
 
     async def leaving() -> None:
         await broadcasts.sending(bid, pseudonym)
 
     token = _delivery.set(leaving)
     try:
-        markup = keyboard(message.buttons)
-        if message.photo:
-            await context.bot.send_photo(recipient.chat_id, message.photo, caption=message.text,
-                                         parse_mode="HTML", reply_markup=markup)  # fmt: skip
-        else:
-            await context.bot.send_message(recipient.chat_id, message.text, parse_mode="HTML",
-                                           reply_markup=markup)  # fmt: skip
-    except Forbidden:
-        await broadcasts.blocked(bid, pseudonym)
-        return "blocked"
-    except BadRequest as exc:
-        log.info("broadcast %s: a delivery was refused (%s)", bid, type(exc).__name__)
-        await broadcasts.failed(bid, pseudonym)
-        return "failed"
-    except RetryAfter:
-        # The rate limiter already waited and retried: try again later in this broadcast.
-        await broadcasts.retry_later(bid, pseudonym)
-        return "retry"
-    except NetworkError as exc:  # TimedOut included
-        if _never_left(exc) and recipient.attempts + 1 < MAX_ATTEMPTS:
-            await broadcasts.retry_later(bid, pseudonym)
-            return "retry"
-        if _never_left(exc):
-            await broadcasts.failed(bid, pseudonym)
-            return "failed"
-        # It may have arrived: never send it twice.
-        await broadcasts.uncertain(bid, pseudonym)
-        return "uncertain"
-    except TelegramError as exc:
-        log.warning("broadcast %s: delivery failed (%s)", bid, type(exc).__name__)
-        await broadcasts.failed(bid, pseudonym)
-        return "failed"
+        sent = await transmit(context.bot, broadcasts.message_for(record, recipient))
     finally:
         _delivery.reset(token)
-    await broadcasts.sent(bid, pseudonym)
-    return "sent"
+    match sent.outcome:
+        case Outcome.SENT:
+            await broadcasts.sent(bid, pseudonym)
+            return "sent"
+        case Outcome.BLOCKED:
+            await broadcasts.blocked(bid, pseudonym)  # the person is marked in the same write
+            return "blocked"
+        case Outcome.RETRY if (
+            sent.retry_after is not None or recipient.attempts + 1 < MAX_ATTEMPTS
+        ):
+            # A flood wait is not the person's fault: always another pass.
+            await broadcasts.retry_later(bid, pseudonym)
+            return "retry"
+        case Outcome.UNCERTAIN:  # it may have arrived: never send it twice
+            await broadcasts.uncertain(bid, pseudonym)
+            return "uncertain"
+        case _:
+            await broadcasts.failed(bid, pseudonym)
+            return "failed"
 
 
 async def send_broadcast(context: Context) -> None:
@@ -271,20 +251,12 @@ class _ProgressMessage:
         shown = self._broadcasts.progress_reply(
             tr, record, await self._broadcasts.progress(record.id)
         )
-        bot = self._context.bot
-        try:
-            if self._message_id is None:
-                sent = await bot.send_message(
-                    record.progress_chat_id, shown.text, parse_mode="HTML",
-                    message_thread_id=record.progress_thread_id,
-                )  # fmt: skip
+        if self._message_id is None:
+            sent = await send(self._context.application, Outgoing(
+                record.progress_chat_id, tr.language, shown, thread_id=record.progress_thread_id,
+            ))  # fmt: skip
+            if sent.message_id is not None:
                 self._message_id = sent.message_id
                 await self._broadcasts.set_progress_message(record.id, sent.message_id)
-            else:
-                await bot.edit_message_text(
-                    shown.text, chat_id=record.progress_chat_id, message_id=self._message_id,
-                    parse_mode="HTML",
-                )  # fmt: skip
-        except TelegramError as exc:
-            if "not modified" not in str(exc).lower():
-                log.info("broadcast %s: progress not shown (%s)", record.id, type(exc).__name__)
+            return
+        await update_message(self._context.bot, record.progress_chat_id, self._message_id, shown)

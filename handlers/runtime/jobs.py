@@ -6,11 +6,10 @@ import datetime as dt
 import logging
 from typing import Any
 
-from telegram import ReplyParameters
-from telegram.error import BadRequest, Forbidden
 from telegram.ext import Application
 
 from handlers.runtime.context import Context, services_of
+from handlers.runtime.render import send
 
 log = logging.getLogger(__name__)
 
@@ -64,12 +63,7 @@ async def send_reminders(context: Context) -> None:
         return
     event_id, reminder = job.data
     for due in await context.services.reminders.due(event_id, reminder):
-        try:
-            await context.bot.send_message(due.chat_id, due.reply.text, parse_mode="HTML")
-        except Forbidden:
-            log.info("reminder not delivered: the person blocked the bot")
-        except BadRequest as exc:
-            log.warning("reminder not delivered (%s)", type(exc).__name__)
+        await send(context.application, due)
 
 
 async def check_unclaimed(context: Context) -> None:
@@ -81,18 +75,6 @@ async def check_unclaimed(context: Context) -> None:
     reminder = await services.escalation.check(job.data, tr)
     if reminder is None:
         return
-    record = reminder.record
-    try:
-        if record.card_chat_id is not None:
-            await context.bot.send_message(
-                record.card_chat_id, reminder.reminder.text, parse_mode="HTML",
-                message_thread_id=record.card_thread_id,
-                reply_parameters=ReplyParameters(record.card_message_id or 0,
-                                                 allow_sending_without_reply=True),
-            )  # fmt: skip
-        staff_chat = services.settings.staff_chat_id or record.card_chat_id
-        if reminder.escalation is not None and staff_chat is not None:
-            await context.bot.send_message(staff_chat, reminder.escalation.text, parse_mode="HTML")
-    except (BadRequest, Forbidden) as exc:
-        log.warning("request %s: reminder not posted (%s)", record.id, type(exc).__name__)
-    schedule_check(context.application, record.id, reminder.next_due)
+    for post in reminder.posts:
+        await send(context.application, post)
+    schedule_check(context.application, reminder.record.id, reminder.next_due)

@@ -20,7 +20,9 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
+import httpx
 from telegram import Bot, Update
+from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 BOT_USER: dict[str, Any] = {
@@ -212,6 +214,9 @@ class Call:
         return rows
 
 
+_SENDS = frozenset({"sendMessage", "sendPhoto", "sendDocument", "copyMessage"})
+
+
 class BlockedByUser(Exception):
     pass
 
@@ -221,6 +226,11 @@ class OfflineBotAPI(BaseRequest):
 
     ``blocked`` holds chat ids whose person blocked the bot: calls to them fail
     as Telegram fails them (403), so that the service's handling can be tested.
+    ``gone`` holds chats that no longer exist (an account deleted): 400, "chat not
+    found". ``faults`` are what befalls the next messages sent, one each, in order:
+    ``"network"`` (the request never reaches Telegram: nothing is recorded) or
+    ``"timeout"`` (it reaches Telegram, which records the message, but the answer
+    never comes back), raised as PTB's HTTP layer raises them.
     """
 
     def __init__(
@@ -234,6 +244,8 @@ class OfflineBotAPI(BaseRequest):
         """(method, Telegram's error text) of every request refused, as real Telegram would."""
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}
         self.blocked: set[int] = set()
+        self.gone: set[int] = set()
+        self.faults: list[str] = []
         self.listeners: list[Callable[[Call], None]] = []
         self._message_ids: dict[int, itertools.count[int]] = {}
         self._lock = asyncio.Lock()
@@ -288,6 +300,13 @@ class OfflineBotAPI(BaseRequest):
                     "description": "Forbidden: bot was blocked by the user",
                 }
             ).encode()
+        if isinstance(chat_id, int | str) and int(chat_id) in self.gone:
+            return 400, json.dumps(
+                {"ok": False, "error_code": 400, "description": "Bad Request: chat not found"}
+            ).encode()
+        fault = self.faults.pop(0) if self.faults and api_method in _SENDS else None
+        if fault == "network":  # as HTTPXRequest turns an httpx.ConnectError
+            raise NetworkError("httpx.ConnectError: offline") from httpx.ConnectError("offline")
         if api_method == "answerCallbackQuery":
             # Telegram takes one answer per press; a second one fails.
             query_id = str(params.get("callback_query_id"))
@@ -316,6 +335,8 @@ class OfflineBotAPI(BaseRequest):
         self.calls.append(call)
         for listener in list(self.listeners):
             listener(call)
+        if fault == "timeout":  # delivered, but the answer is lost on the way back
+            raise TimedOut("Timed out") from httpx.ReadTimeout("offline")
         return 200, json.dumps({"ok": True, "result": result}).encode()
 
     def _deletable(self, chat_id: int, message_id: int) -> bool:
