@@ -53,7 +53,12 @@ def settings_for(db_path: Path, territory: str, **changes: Any) -> Settings:
 
 @contextmanager
 def frozen_scheduler_time(clock: ManualClock) -> Iterator[None]:
-    """Make APScheduler and PTB's JobQueue read ``clock`` instead of the wall clock."""
+    """Make APScheduler and PTB's JobQueue read ``clock`` instead of the wall clock.
+
+    Neither offers a clock to inject (PTB 22's JobQueue and APScheduler 3 call
+    ``datetime.now``), so their ``datetime`` is replaced here and only here; a module or
+    name that moved fails loudly (``getattr`` below) instead of leaving the wall clock.
+    """
 
     class ClockDatetime(dt.datetime):
         @classmethod

@@ -45,6 +45,26 @@ def test_only_the_storage_package_speaks_sql() -> None:
     assert offenders == []
 
 
+_SQL_WRITE = re.compile(
+    r"\b(INSERT\s+(OR\s+\w+\s+)?INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|CREATE\s+TABLE"
+    r"|ALTER\s+TABLE)\b|sqlite3\.connect|\.executemany\(",
+    re.I,
+)
+
+
+def test_no_test_or_benchmark_writes_sql() -> None:
+    """Tests and benchmarks set their data up as the bot does, through ``bot/storage``'s
+    functions; reading a count with SELECT stays allowed. The one exception is the test of
+    the migration runner, which must hand it a migration that fails."""
+    offenders = []
+    for folder in ("tests", "bench"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if _SQL_WRITE.search(line) and "Migration(" not in line:
+                    offenders.append(f"{path.relative_to(ROOT)}:{number}")
+    assert offenders == [], "set data up through bot/storage"
+
+
 def test_handlers_are_registered_in_one_place() -> None:
     registering = [
         str(path.relative_to(ROOT))

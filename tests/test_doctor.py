@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import os
 import shutil
-import sqlite3
 import stat
 import subprocess
 import sys
@@ -15,6 +15,7 @@ from pathlib import Path
 from bot.config import Secret, Settings
 from bot.services import Services
 from bot.storage import Database
+from bot.storage import people as people_store
 from bot.storage import staff as staff_store
 from bot.storage.files import backup
 from bot.territory import find_pack, load_pack
@@ -27,6 +28,7 @@ from tests.http_botapi import bot_api
 ROOT = Path(__file__).resolve().parent.parent
 STAFF = -1_002_000_000_777
 TOKEN = "123456:" + "A" * 35
+NOW = dt.datetime(2026, 12, 4, 10, tzinfo=dt.UTC)
 
 
 def polling(tmp_path: Path, **changes: object) -> Settings:
@@ -34,8 +36,9 @@ def polling(tmp_path: Path, **changes: object) -> Settings:
     return replace(settings, mode="polling", token=Secret(TOKEN), **changes)  # type: ignore[arg-type]
 
 
-async def started_once(settings: Settings, api: OfflineBotAPI) -> None:
-    """The bot's first start: database made, menus published, and the teams' topics set."""
+async def started_once(settings: Settings, api: OfflineBotAPI, *, lonely: str = "") -> None:
+    """The bot's first start: database made, menus published, and the teams' topics set
+    (but the ``lonely`` team's)."""
     pack = load_pack(find_pack(settings.territory))
     async with running(build_application(Services(settings, pack), request=api)):
         pass
@@ -43,7 +46,8 @@ async def started_once(settings: Settings, api: OfflineBotAPI) -> None:
     await database.open()
     try:
         for thread, team in enumerate(pack.teams.teams, start=2):
-            await staff_store.set_team_topic(database, team.id, STAFF, thread)
+            if team.id != lonely:
+                await staff_store.set_team_topic(database, team.id, STAFF, thread)
     finally:
         await database.close()
     settings.db_path.chmod(0o600)
@@ -72,14 +76,9 @@ async def test_doctor_is_all_green_for_a_bot_set_up_right(tmp_path: Path) -> Non
 async def test_doctor_names_each_thing_to_fix(tmp_path: Path) -> None:
     settings = polling(tmp_path)
     api = OfflineBotAPI()  # the group has no topics, the bot is a plain member
-    await started_once(settings, api)
+    lonely = load_pack(find_pack("dumbea")).teams.teams[0].id
+    await started_once(settings, api, lonely=lonely)
     settings.db_path.chmod(0o644)
-    pack = load_pack(find_pack("dumbea"))
-    lonely = pack.teams.teams[0].id
-    conn = sqlite3.connect(settings.db_path)
-    conn.execute("DELETE FROM team_topic WHERE team = ?", (lonely,))
-    conn.commit()
-    conn.close()
     webhook = replace(settings, mode="webhook", webhook_url="https://example.org/hook")
     api.webhook_url = "https://elsewhere.example.org/hook"
     found = lines(await diagnose(webhook, request=api))
@@ -135,10 +134,7 @@ async def test_a_backup_taken_while_the_bot_writes_is_whole_and_restores(tmp_pat
     async def writer() -> None:
         nonlocal written
         while not stop.is_set():
-            await db.execute(
-                "INSERT INTO person (pseudonym, created_at, last_seen_at) VALUES (?, ?, ?)",
-                (f"p{written}", "2026-12-04T10:00:00+00:00", "2026-12-04T10:00:00+00:00"),
-            )
+            await people_store.save_setting(db, f"p{written}", "language", "fr", NOW)
             written += 1
             if written == 200:
                 enough.set()
@@ -173,6 +169,13 @@ async def test_a_backup_taken_while_the_bot_writes_is_whole_and_restores(tmp_pat
         await again.close()
 
 
+async def _made(path: Path) -> None:
+    """A database as the bot makes it at its first start."""
+    database = Database(path)
+    await database.open()
+    await database.close()
+
+
 def test_backup_from_the_command_line(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PASSERELLE_", "TELEGRAM_"))}
     env.update(PASSERELLE_DB=str(tmp_path / "bot.sqlite3"), PASSERELLE_TERRITORY="dumbea")
@@ -180,11 +183,7 @@ def test_backup_from_the_command_line(tmp_path: Path) -> None:
     missing = subprocess.run(command, capture_output=True, text=True, timeout=60, env=env,
                              cwd=ROOT)  # fmt: skip
     assert missing.returncode == 2 and "no database at" in missing.stderr
-    conn = sqlite3.connect(tmp_path / "bot.sqlite3")
-    conn.execute("CREATE TABLE schema_version (version INTEGER, name TEXT, applied_at TEXT)")
-    conn.execute("INSERT INTO schema_version VALUES (7, 'x', 'y')")
-    conn.commit()
-    conn.close()
+    asyncio.run(_made(tmp_path / "bot.sqlite3"))
     done = subprocess.run(command, capture_output=True, text=True, timeout=60, env=env,
                           cwd=ROOT)  # fmt: skip
     assert done.returncode == 0, done.stderr

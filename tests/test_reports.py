@@ -23,7 +23,8 @@ from bot.staff.reports import (
     stats_text,
     write_report,
 )
-from bot.storage import Database, to_db_time
+from bot.storage import Database
+from bot.storage.requests import PastRequest, insert_past_requests
 from bot.territory import Pack, content_root, load_pack
 
 UTC = dt.UTC
@@ -68,61 +69,29 @@ _counter = iter(range(1, 10**9))
 def request(
     created: dt.datetime,
     *,
-    team: str = "prevention-sante",
-    theme: str = "sante",
-    quartier: str | None = None,
-    urgent: bool = False,
-    channel: str = "telegram",
-    state: str = "open",
-    outcome: str | None = None,
     claimed_after: float | None = None,
     closed_after: float | None = None,
-    pseudonym: str | None = None,
-    phone: str | None = None,
-    description: str | None = None,
     reference: str | None = None,
-) -> dict[str, Any]:
-    """A request row; delays in minutes after ``created``."""
+    **fields: Any,
+) -> PastRequest:
+    """A request of the past; delays in minutes after ``created``."""
 
-    def later(minutes: float | None) -> str | None:
-        return None if minutes is None else to_db_time(created + dt.timedelta(minutes=minutes))
+    def later(minutes: float | None) -> dt.datetime | None:
+        return None if minutes is None else created + dt.timedelta(minutes=minutes)
 
-    return {
-        "reference": reference or f"R{next(_counter):06d}",
-        "pseudonym": pseudonym,
-        "team": team,
-        "theme": theme,
-        "quartier": quartier,
-        "urgent": int(urgent),
-        "channel": channel,
-        "phone": phone,
-        "description": description,
-        "state": state,
-        "created_at": to_db_time(created),
-        "first_claimed_at": later(claimed_after),
-        "claimed_at": later(claimed_after),
-        "closed_at": later(closed_after),
-        "outcome": outcome,
-    }
+    fields.setdefault("team", "prevention-sante")
+    fields.setdefault("theme", "sante")
+    return PastRequest(
+        reference=reference or f"R{next(_counter):06d}",
+        created_at=created,
+        claimed_at=later(claimed_after),
+        closed_at=later(closed_after),
+        **fields,
+    )
 
 
-async def insert(db: Database, *rows: dict[str, Any]) -> None:
-    async with db.transaction() as tx:
-        for pseudonym in {r["pseudonym"] for r in rows if r["pseudonym"]}:
-            stamp = to_db_time(dt.datetime.now(UTC))
-            await tx.execute(
-                "INSERT OR IGNORE INTO person (pseudonym, created_at, last_seen_at)"
-                " VALUES (?, ?, ?)",
-                (pseudonym, stamp, stamp),
-            )
-        await tx.executemany(
-            "INSERT INTO request (reference, pseudonym, team, theme, quartier, urgent, channel,"
-            " phone, description, source, state, created_at, first_claimed_at, claimed_at,"
-            " closed_at, outcome) VALUES (:reference, :pseudonym, :team, :theme, :quartier,"
-            " :urgent, :channel, :phone, :description, 'test', :state, :created_at,"
-            " :first_claimed_at, :claimed_at, :closed_at, :outcome)",
-            rows,
-        )
+async def insert(db: Database, *rows: PastRequest) -> None:
+    await insert_past_requests(db, list(rows))
 
 
 def month_totals(figures: Figures) -> dict[str, int]:
@@ -449,7 +418,7 @@ async def test_a_year_of_ten_thousand_requests(db: Database) -> None:
     assert sum(m.total for m in figures.months) == 10_000
     for dimension in ("theme", "team", "quartier", "channel", "urgent", "outcome"):
         assert sum(figures.breakdown[dimension].values()) == 10_000
-    claims = [r for r in rows if r["first_claimed_at"]]
+    claims = [r for r in rows if r.claimed_at]
     assert figures.time_to_claim.count == len(claims)
     median = figures.time_to_claim.median
     assert median is not None

@@ -85,7 +85,7 @@ async def test_erasing_a_person_cascades(tmp_path: Path) -> None:
     await db.open()
     await people.remember_chat(db, "p1", 12345, NOW)
     await people.set_consent(db, "p1", "phone", True, NOW)
-    assert await people.get_chat(db, "p1") == 12345
+    assert await people.reach(db, "p1") == (12345, None)
     assert (await people.erase_person(db, "p1")).erased
     for table in ("person", "person_chat", "consent"):
         assert await db.value(f"SELECT COUNT(*) FROM {table}") == 0  # noqa: S608

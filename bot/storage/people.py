@@ -101,13 +101,6 @@ async def remember_chat(db: Database, pseudonym: str, chat_id: int, now: dt.date
         )
 
 
-async def get_chat(db: Database, pseudonym: str) -> int | None:
-    value = await db.value(
-        "SELECT chat_id FROM person_chat WHERE pseudonym = ? AND blocked_at IS NULL", (pseudonym,)
-    )
-    return None if value is None else int(value)
-
-
 async def reach(db: Database, pseudonym: str) -> tuple[int, str | None] | None:
     """Where to write to a person and the language they chose: ``None`` when the bot
     may not write to them (they blocked it, or were erased)."""

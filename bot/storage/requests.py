@@ -380,3 +380,48 @@ async def text_destination(db: Database, pseudonym: str) -> tuple[str | None, bo
     if row is None:
         return None, False
     return row["flow"], bool(row["relay"])
+
+
+@dataclass(frozen=True)
+class PastRequest:
+    """A request of the past, with its dates: a year's history for the bilan's
+    benchmark and demonstrations (``python -m bot`` never creates these by itself)."""
+
+    reference: str
+    created_at: dt.datetime
+    team: str
+    theme: str
+    state: str = "open"
+    pseudonym: str | None = None
+    """``None``: the person's data was erased since (the figures keep the request)."""
+    quartier: str | None = None
+    urgent: bool = False
+    channel: str = "telegram"
+    phone: str | None = None
+    description: str | None = None
+    outcome: str | None = None
+    claimed_at: dt.datetime | None = None
+    closed_at: dt.datetime | None = None
+    source: str = "history"
+
+
+async def insert_past_requests(db: Database, requests: list[PastRequest]) -> None:
+    """Store past requests in one transaction, as they were (no conversation, no card)."""
+
+    def stamp(value: dt.datetime | None) -> str | None:
+        return None if value is None else to_db_time(value)
+
+    async with db.transaction() as tx:
+        for pseudonym in sorted({r.pseudonym for r in requests if r.pseudonym}):
+            await ensure_person(tx, pseudonym, min(r.created_at for r in requests))
+        await tx.executemany(
+            "INSERT INTO request (reference, pseudonym, team, theme, quartier, urgent, channel,"
+            " phone, description, source, state, created_at, first_claimed_at, claimed_at,"
+            " closed_at, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (r.reference, r.pseudonym, r.team, r.theme, r.quartier, int(r.urgent), r.channel,
+                 r.phone, r.description, r.source, r.state, to_db_time(r.created_at),
+                 stamp(r.claimed_at), stamp(r.claimed_at), stamp(r.closed_at), r.outcome)
+                for r in requests
+            ],
+        )  # fmt: skip
