@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.config import OPTIONS, ConfigError, Settings, load_settings
 from bot.logs import setup_logging
+from bot.staff import COORDINATOR, MEDIATOR
 from bot.storage import DatabaseError
 from bot.territory import ContentError, Pack, editor_report, find_pack, load_pack
 
@@ -66,7 +67,7 @@ def _parser() -> argparse.ArgumentParser:
     staff.add_argument("action", choices=("add", "remove", "list"))
     staff.add_argument("--telegram-id", type=int, help="their Telegram user id")
     staff.add_argument("--name", help="the first name shown to colleagues")
-    staff.add_argument("--role", choices=("mediator", "coordinator"), default="mediator")
+    staff.add_argument("--role", choices=(MEDIATOR, COORDINATOR), default=MEDIATOR)
     staff.add_argument("--team", help="team id from the pack's teams.yaml (mediators)")
     staff.add_argument("--config", type=Path, help="a TOML configuration file")
 
@@ -203,7 +204,7 @@ def _staff(args: argparse.Namespace) -> int:
         return _fail("staff", ["--telegram-id is required"])
     if args.action == "add" and not args.name:
         return _fail("staff", ["--name is required"])
-    if args.action == "add" and args.role == "mediator" and args.team not in teams:
+    if args.action == "add" and args.role == MEDIATOR and args.team not in teams:
         return _fail("staff", [f"--team must be one of: {', '.join(teams)}"])
     from bot.config import CONSOLE_PSEUDONYM_SECRET
 
@@ -220,7 +221,7 @@ def _staff(args: argparse.Namespace) -> int:
         await db.open()
         try:
             if args.action == "add":
-                team = args.team if args.role == "mediator" else None
+                team = args.team if args.role == MEDIATOR else None
                 now = dt.datetime.now(dt.UTC)
                 await staff_store.save_staff(
                     db, pseudonymise(args.telegram_id), args.name, args.role, team, now, None

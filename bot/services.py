@@ -9,12 +9,12 @@ from bot.broadcasts import Broadcasts, Subscriptions
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.events import Attendance, EventAdmin, EventChanges, Events, PackSync, Reminders
-from bot.home import Payloads
+from bot.home import Payloads, Posters
 from bot.i18n import Catalogs, Translator
 from bot.inbox import Inbox
 from bot.people import People, Pseudonymiser
 from bot.permanences import PermanenceChanges
-from bot.requests import Escalation, Queue, Requests
+from bot.requests import Escalation, Queue, Relays, Requests
 from bot.staff import Staffing
 from bot.storage import Database
 from bot.territory import Pack
@@ -64,9 +64,13 @@ class Services:
         # poster keeps working as long as the bot keeps its identity.
         self.payloads = Payloads(settings.pseudonym_secret.reveal() + "|posters")
         self.staffing = Staffing(
-            self.db, pack, self.clock, self.queue, self.translator, self.default_language,
-            self.pseudonymise, self.payloads, settings.staff_chat_id,
+            self.db, pack, self.clock, self.translator, self.default_language,
+            self.pseudonymise, settings.staff_chat_id,
         )  # fmt: skip
+        self.posters = Posters(self.db, pack, self.payloads)
+        self.relays = Relays(
+            self.db, self.clock, self.queue, self.translator, self.default_language
+        )
         self.attendance = Attendance(self.db, pack, self.clock, settings.staff_chat_id)
 
     async def open(self) -> None:

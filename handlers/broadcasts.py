@@ -7,7 +7,7 @@ from telegram import Update
 
 from bot import actions
 from bot.broadcasts import subscriptions
-from bot.staff import staffing
+from bot.staff import coordinates, coordinators_only
 from handlers.runtime.context import Context
 from handlers.runtime.render import reply
 
@@ -39,7 +39,7 @@ async def overview_command(update: Update, context: Context) -> None:
     """/diffusions: coordinators see what was broadcast and how far each one went."""
     services = context.services
     tr, member = await context.staff(update)
-    if member is None or member.role != "coordinator":
-        await reply(update, context, staffing.coordinators_only(tr))
+    if not coordinates(member):
+        await reply(update, context, coordinators_only(tr))
         return
     await reply(update, context, await services.broadcasts.overview(tr))

@@ -7,7 +7,7 @@ from telegram import Update
 
 from bot import actions, permanences
 from bot.home import emergency, menu, navigation
-from bot.staff import staffing
+from bot.requests import relay
 from handlers import permanences as permanence_handlers
 from handlers.broadcasts import show_subscriptions
 from handlers.events import list_events, my_registrations
@@ -98,8 +98,8 @@ def _kind_of(update: Update) -> str:
 
 async def unsupported_content(update: Update, context: Context) -> None:
     session = await context.session(update)
-    if await context.services.staffing.relay_open(session.person.pseudonym):
-        await reply(update, context, staffing.not_relayed(session.tr))
+    if await context.services.relays.relay_open(session.person.pseudonym):
+        await reply(update, context, relay.not_relayed(session.tr))
         return
     await reply(update, context, menu.unsupported_content(session.tr, _kind_of(update)))
 

@@ -12,6 +12,7 @@ from bot import actions, permanences
 from bot.broadcasts import Where
 from bot.i18n import Translator
 from bot.permanences import Outcome, button_target, refusal
+from bot.staff import coordinates
 from bot.storage import StaffRecord
 from handlers.runtime import delivery
 from handlers.runtime.context import Context
@@ -61,7 +62,7 @@ async def permanence_button(update: Update, context: Context) -> None:
     if query is None:
         return
     tr, member = await context.staff(update)
-    if member is None or member.role != "coordinator":
+    if not coordinates(member):
         await query.answer(refusal(tr), show_alert=True)
         return
     action = await context.pressed(

@@ -123,7 +123,7 @@ async def step_text(update: Update, context: Context) -> None:
     talking = (
         not building
         and writing_to is None
-        and await services.staffing.relay_open(session.person.pseudonym)
+        and await services.relays.relay_open(session.person.pseudonym)
     )
     if not building and not talking and writing_to is None:
         return  # not ours: the next group treats it as a question
@@ -137,7 +137,7 @@ async def step_text(update: Update, context: Context) -> None:
         if result is not None:
             await _show(update, context, result)
     else:
-        relayed = await services.staffing.from_person(
+        relayed = await services.relays.from_person(
             session.person.pseudonym, session.tr, message.text, signal is not None,
             request_id=writing_to,
         )  # fmt: skip

@@ -9,8 +9,15 @@ from telegram import Update
 
 from bot import actions
 from bot.broadcasts import Where
-from bot.requests import Acted
-from bot.staff import staffing
+from bot.requests import Acted, relay
+from bot.staff import (
+    coordinates,
+    coordinators_only,
+    staff_group_only_reply,
+    staff_only,
+    staff_only_reply,
+    staffing,
+)
 from bot.ui import Document, Reply
 from handlers.requests import follow, refresh_card
 from handlers.runtime import delivery
@@ -31,7 +38,7 @@ async def _elsewhere(update: Update, context: Context) -> bool:
     if chat is None or not context.services.staffing.staff_group_only(chat.id):
         return False
     tr = context.services.translator(context.services.default_language)
-    await reply(update, context, staffing.staff_group_only_reply(tr))
+    await reply(update, context, staff_group_only_reply(tr))
     return True
 
 
@@ -42,7 +49,7 @@ async def card_button(update: Update, context: Context) -> None:
     services = context.services
     tr, member = await context.staff(update)
     if member is None:
-        await query.answer(staffing.staff_only(tr), show_alert=True)
+        await query.answer(staff_only(tr), show_alert=True)
         return
     action = await context.pressed(update, actions.STAFF, answer=False)
     if action is None:
@@ -78,7 +85,7 @@ async def card_button(update: Update, context: Context) -> None:
 async def _tell_person(context: Context, request_id: int, event: str) -> None:
     """The person learns their request was taken, closed or passed on."""
     services = context.services
-    notice = await services.staffing.person_notice(request_id, event)
+    notice = await services.relays.person_notice(request_id, event)
     if notice is not None:
         await send(context.application, notice)
 
@@ -90,9 +97,9 @@ async def queue_command(update: Update, context: Context) -> None:
     services = context.services
     tr, member = await context.staff(update)
     if member is None:
-        await reply(update, context, staffing.staff_only_reply(tr))
+        await reply(update, context, staff_only_reply(tr))
         return
-    await reply(update, context, await services.staffing.queue_list(member, tr))
+    await reply(update, context, await services.queue.open_list(member, tr))
 
 
 async def my_followups(update: Update, context: Context) -> None:
@@ -102,9 +109,9 @@ async def my_followups(update: Update, context: Context) -> None:
     services = context.services
     tr, member = await context.staff(update)
     if member is None:
-        await reply(update, context, staffing.staff_only_reply(tr))
+        await reply(update, context, staff_only_reply(tr))
         return
-    await reply(update, context, await services.staffing.followups(member, tr))
+    await reply(update, context, await services.queue.followups(member, tr))
 
 
 async def add_staff(update: Update, context: Context) -> None:
@@ -181,9 +188,9 @@ async def reply_to_card(update: Update, context: Context) -> None:
     tr, member = await context.staff(update)
     if not message.text:
         if await services.queue.belongs_to_request(chat.id, message.reply_to_message.message_id):
-            await reply(update, context, staffing.text_only(tr))
+            await reply(update, context, relay.text_only(tr))
         return
-    relayed = await services.staffing.from_mediator(
+    relayed = await services.relays.from_mediator(
         member, tr, chat.id, message.reply_to_message.message_id, message.text
     )
     if relayed is None:
@@ -194,12 +201,12 @@ async def reply_to_card(update: Update, context: Context) -> None:
     outgoing, notice = relayed
     sent = await send(context.application, outgoing)
     if sent.outcome in (Outcome.BLOCKED, Outcome.UNREACHABLE):
-        await reply(update, context, staffing.unreachable_notice(tr))
+        await reply(update, context, relay.unreachable_notice(tr))
         record = await services.queue.request(outgoing.request_id or 0)
         if record is not None:
             await refresh_card(context, record)
     elif sent.outcome is Outcome.RETRY:
-        await reply(update, context, staffing.retrying_notice(tr))
+        await reply(update, context, relay.retrying_notice(tr))
     else:
         await reply(update, context, notice)
 
@@ -215,7 +222,7 @@ async def note_command(update: Update, context: Context) -> None:
     replied = message.reply_to_message.message_id if message.reply_to_message else None
     text = " ".join(context.args or [])
     await reply(
-        update, context, await services.staffing.add_note(member, tr, chat.id, replied, text)
+        update, context, await services.relays.add_note(member, tr, chat.id, replied, text)
     )
 
 
@@ -226,7 +233,7 @@ async def notes_command(update: Update, context: Context) -> None:
     chat = update.effective_chat
     if chat is None:
         return
-    notes = await services.staffing.list_notes(member, tr, chat.id, _replied_to(update))
+    notes = await services.relays.list_notes(member, tr, chat.id, _replied_to(update))
     await reply(update, context, notes)
 
 
@@ -243,7 +250,7 @@ async def poster_command(update: Update, context: Context) -> None:
         return
     services = context.services
     tr, member = await context.staff(update)
-    answer = await services.staffing.poster(member, tr, context.args or [], context.bot.username)
+    answer = await services.posters.poster(member, tr, context.args or [], context.bot.username)
     await reply(update, context, answer)
 
 
@@ -252,8 +259,8 @@ async def cancel_event_command(update: Update, context: Context) -> None:
     services = context.services
     tr, member = await context.staff(update)
     args = context.args or []
-    if member is None or member.role != "coordinator":
-        await reply(update, context, staffing.coordinators_only(tr))
+    if not coordinates(member):
+        await reply(update, context, coordinators_only(tr))
         return
     if not args or not args[0].isdigit():
         await reply(update, context, staffing.cancel_event_usage(tr))

@@ -65,6 +65,19 @@ def test_no_test_or_benchmark_writes_sql() -> None:
     assert offenders == [], "set data up through bot/storage"
 
 
+def test_who_may_do_what_is_one_rule() -> None:
+    """Staff roles are read in bot/staff/access.py only (the schema names them too)."""
+    role = re.compile(r"""["'](coordinator|mediator)["']""")
+    offenders = [
+        str(path.relative_to(ROOT))
+        for folder in ("bot", "handlers")
+        for path in sorted((ROOT / folder).rglob("*.py"))
+        if path.name not in ("access.py", "migrations.py")
+        and role.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
+
+
 def test_handlers_are_registered_in_one_place() -> None:
     registering = [
         str(path.relative_to(ROOT))

@@ -20,6 +20,7 @@ from rapidfuzz import fuzz
 
 from bot.clock import Clock
 from bot.i18n import Translator
+from bot.staff import coordinates
 from bot.storage import Database, StaffRecord
 from bot.storage import content_loop as store
 from bot.territory import Pack
@@ -111,7 +112,7 @@ class ContentLoop:
     async def report(self, member: StaffRecord | None, tr: Translator) -> tuple[Reply, bytes]:
         """/sans_reponse, for coordinators: the groups of unanswered questions of the last
         30 days, the entries people found unhelpful, and the CSV of it all."""
-        if member is None or member.role != "coordinator":
+        if not coordinates(member):
             return Reply(tr._("Réservé à la coordination.")), b""
         since = self._today() - dt.timedelta(KEEP_DAYS)
         questions = await store.unanswered_since(self._db, since)

@@ -19,7 +19,7 @@ from bot.clock import Clock
 from bot.events.signup_steps import contact, list_name, particulars
 from bot.home import menu
 from bot.i18n import Translator
-from bot.staff import staffing
+from bot.staff import staff_only, staff_only_reply
 from bot.storage import Attendee, Database, EventRecord, StaffRecord
 from bot.storage import attendance as attendance_store
 from bot.storage import events as store
@@ -120,7 +120,7 @@ class Attendance:
     def _refused(self, member: StaffRecord | None, tr: Translator,
                  chat_id: int) -> Reply | None:  # fmt: skip
         if member is None:
-            return staffing.staff_only_reply(tr)
+            return staff_only_reply(tr)
         staff_chat = self.staff_chat_id
         if staff_chat is not None and chat_id != staff_chat:
             return Reply(tr._("Cette liste ne s'affiche que dans le groupe de l'équipe."))
@@ -260,7 +260,7 @@ class Attendance:
         """A button of the attendance message: ``pr:on|off.<registration>.<page>`` or
         ``pr:page.<event>.<page>``. Staff only, and from the event's local day on."""
         if member is None:
-            return Pressed(staffing.staff_only(tr), alert=True)
+            return Pressed(staff_only(tr), alert=True)
         action = actions.parse(data)
         parts = actions.split(action.argument) if action is not None else []
         if (

@@ -37,7 +37,7 @@ from bot.events.listing import promotion_notices
 from bot.i18n import Translator
 from bot.people import Person
 from bot.requests import Queue
-from bot.staff import event_refusal
+from bot.staff import coordinates, event_refusal
 from bot.storage import Database
 from bot.storage import event_edits as event_edits_store
 from bot.storage import events as store
@@ -71,7 +71,7 @@ class EventAdmin:
 
     async def is_coordinator(self, person: Person) -> bool:
         member = await self._queue.staff(person.pseudonym)
-        return member is not None and member.role == "coordinator"
+        return coordinates(member)
 
     # --- the draft ----------------------------------------------------------------------
 

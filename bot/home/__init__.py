@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from bot.home.posters import Payloads
+from bot.home.posters import Payloads, Posters
 
 __all__ = [
     "Payloads",
+    "Posters",
 ]

@@ -29,6 +29,10 @@ import math
 import re
 
 from bot.i18n import Translator
+from bot.staff import staff_only_reply
+from bot.storage import Database, StaffRecord
+from bot.storage import events as event_store
+from bot.territory import Pack
 from bot.ui import Document, Reply, esc
 
 CALLBACK = "r"
@@ -180,3 +184,43 @@ def poster(tr: Translator, title: str, url: str, png_name: str) -> Reply:
     # Captions are sent as plain text (no parse mode): the title is not HTML-escaped.
     caption = tr._("QR code à imprimer : {title}").format(title=title)
     return Reply(text, documents=(Document(png_name, qr_png(url), caption),))
+
+
+class Posters:
+    """/affiche: the posters staff print, each with its own counted link."""
+
+    def __init__(self, db: Database, pack: Pack, payloads: Payloads) -> None:
+        self._db = db
+        self._pack = pack
+        self._payloads = payloads
+
+    async def poster(self, member: StaffRecord | None, tr: Translator, args: list[str],
+        bot_username: str,
+    ) -> Reply:  # fmt: skip
+        """/affiche rappel | evenement <id> | permanence <id>: a link and a QR code to print."""
+        if member is None:
+            return staff_only_reply(tr)
+        usage = Reply(tr._("Écrivez /affiche rappel, /affiche evenement &lt;numéro&gt; ou "
+                           "/affiche permanence &lt;identifiant&gt;."))  # fmt: skip
+        what = args[0].lower() if args else ""
+        if what == "rappel":
+            payload = self._payloads.make("r", "")
+            title = tr._("Demander à être rappelé·e par un médiateur")
+        elif what in ("evenement", "event") and len(args) > 1 and args[1].isdigit():
+            event = await event_store.get_event(self._db, int(args[1]))
+            if event is None:
+                return usage
+            payload = self._payloads.make("e", str(event.id))
+            title = event.title(tr.language)
+        elif what == "permanence" and len(args) > 1:
+            permanence = next(
+                (p for p in self._pack.permanences.permanences if p.id == args[1]), None
+            )
+            if permanence is None:
+                return usage
+            payload = self._payloads.make("p", permanence.id)
+            title = permanence.title.get(tr.language)
+        else:
+            return usage
+        url = link(bot_username, payload)
+        return poster(tr, title, url, f"affiche-{what}.png")

@@ -41,6 +41,7 @@ from bot.permanences.change_notes import (
     refusal,
 )
 from bot.permanences.schedule import Occurrence, occurrences
+from bot.staff import coordinates
 from bot.storage import ADDED, CANCELLED, Database, DateChange, StaffRecord
 from bot.storage import permanences as store
 from bot.territory import PERMANENCE_TOPIC, Pack, Permanence
@@ -212,7 +213,7 @@ class PermanenceChanges:
     ) -> Outcome:
         """Cancel one date of a permanence (not past, not already cancelled); the
         subscribers around its quartier are told once, with ``note`` if one is given."""
-        if member.role != "coordinator":
+        if not coordinates(member):
             return Outcome(Reply(refusal(tr)))
         permanence = self._permanence(permanence_id)
         if permanence is None:
@@ -272,7 +273,7 @@ class PermanenceChanges:
     ) -> Outcome:
         """An extra date of a permanence, at its usual place, with its usual hours unless
         ``hours`` are given; announced once to the subscribers around its quartier."""
-        if member.role != "coordinator":
+        if not coordinates(member):
             return Outcome(Reply(refusal(tr)))
         permanence = self._permanence(permanence_id)
         if permanence is None:
@@ -329,7 +330,7 @@ class PermanenceChanges:
         where: Where | None = None,
     ) -> Outcome:
         """Undo a cancellation made from Telegram; the restoration is announced once."""
-        if member.role != "coordinator":
+        if not coordinates(member):
             return Outcome(Reply(refusal(tr)))
         permanence = self._permanence(permanence_id)
         if permanence is None:
@@ -383,7 +384,7 @@ class PermanenceChanges:
     ) -> Outcome:
         """``/permanence_annuler``: the dates to choose from, or
         ``/permanence_annuler <id> <JJ/MM[/AAAA]> [raison]`` directly."""
-        if member is None or member.role != "coordinator":
+        if not coordinates(member):
             return Outcome(Reply(refusal(tr)))
         if not args:
             return Outcome(await self.choices(tr))
@@ -403,7 +404,7 @@ class PermanenceChanges:
         self, member: StaffRecord | None, tr: Translator, args: list[str], where: Where | None
     ) -> Outcome:
         """``/permanence_ajouter <id> <JJ/MM[/AAAA]> [14h-17h]``."""
-        if member is None or member.role != "coordinator":
+        if not coordinates(member):
             return Outcome(Reply(refusal(tr)))
         usage = Reply(tr._("Écrivez /permanence_ajouter &lt;identifiant&gt; &lt;JJ/MM&gt; "
                            "[14h-17h] : sans horaires, ceux de la permanence. "
@@ -424,7 +425,7 @@ class PermanenceChanges:
         self, member: StaffRecord | None, tr: Translator, args: list[str], where: Where | None
     ) -> Outcome:
         """``/permanence_retablir <id> <JJ/MM[/AAAA]>``."""
-        if member is None or member.role != "coordinator":
+        if not coordinates(member):
             return Outcome(Reply(refusal(tr)))
         usage = Reply(tr._("Écrivez /permanence_retablir &lt;identifiant&gt; &lt;JJ/MM&gt;. "
                            "Permanences : {ids}").format(ids=esc(self._ids())))  # fmt: skip
@@ -440,7 +441,7 @@ class PermanenceChanges:
     ) -> Outcome:
         """A ``pm:`` button (its shape already checked with :func:`button_target`)."""
         target = button_target(argument)
-        if target is None or member.role != "coordinator":
+        if target is None or not coordinates(member):
             return Outcome(Reply(refusal(tr)))
         step, permanence_id, day = target
         if step == "pick":

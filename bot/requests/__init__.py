@@ -1,10 +1,11 @@
-"""Callback requests: asking for a human, the staff queue, escalation."""
+"""Callback requests: asking for a human, the staff queue, the relay and notes, escalation."""
 
 from __future__ import annotations
 
 from bot.requests.asking import Requests
 from bot.requests.escalation import Escalation
 from bot.requests.queue import OUTCOMES, Acted, Queue, age
+from bot.requests.relay import Relay, Relays
 from bot.requests.request_steps import (
     FLOW,
     MESSAGE_FLOW,
@@ -20,6 +21,8 @@ __all__ = [
     "Acted",
     "Escalation",
     "Queue",
+    "Relay",
+    "Relays",
     "RequestStep",
     "Requests",
     "age",

@@ -13,6 +13,7 @@ from bot import actions
 from bot.clock import Clock
 from bot.i18n import N_, Translator
 from bot.requests.request_steps import AVAILABILITY, subject_label
+from bot.staff import may_act_for, may_handle, teams_seen
 from bot.storage import Database, RequestRecord, StaffRecord
 from bot.storage import requests as store
 from bot.storage import staff as staff_store
@@ -66,8 +67,39 @@ class Queue:
         return await staff_store.get_staff(self._db, pseudonym)
 
     def team_name(self, team_id: str, tr: Translator) -> str:
-        team = next((t for t in self.pack.teams.teams if t.id == team_id), None)
-        return team.name.get(tr.language) if team else team_id
+        return self.pack.teams.name_of(team_id, tr.language)
+
+    async def open_list(self, member: StaffRecord, tr: Translator) -> Reply:
+        """/file: the open requests one may take (every team's, for coordinators)."""
+        team = teams_seen(member)
+        records = await store.open_requests(self._db, team)
+        if not records:
+            return Reply(tr._("Aucune demande en attente. 🎉"))
+        now = self._clock.now()
+        lines = [tr._("<b>Demandes ouvertes</b>")]
+        for r in records:
+            state = tr._("à prendre") if r.state == "open" else tr._("prise")
+            flag = "🔴 " if r.urgent else ""
+            lines.append(
+                f"{flag}<b>{r.reference}</b> · {esc(self.team_name(r.team, tr))} · "
+                f"{esc(subject_label(self.pack, tr, r.theme))} · {age(tr, r.created_at, now)}"
+                f" · {state}"
+            )
+        return Reply("\n".join(lines))
+
+    async def followups(self, member: StaffRecord, tr: Translator) -> Reply:
+        """/mes_suivis: the requests one holds."""
+        records = await store.claimed_by(self._db, member.pseudonym)
+        if not records:
+            return Reply(tr._("Vous ne suivez aucune demande en ce moment."))
+        now = self._clock.now()
+        lines = [tr._("<b>Vos suivis</b>")]
+        lines += [
+            f"<b>{r.reference}</b> · {esc(subject_label(self.pack, tr, r.theme))} · "
+            f"{age(tr, r.created_at, now)}"
+            for r in records
+        ]
+        return Reply("\n".join(lines))
 
     async def where_cards_go(
         self, team: str, default_chat: int | None
@@ -176,11 +208,7 @@ class Queue:
         record = await store.get_request(self._db, request_id)
         if record is None:
             return Acted(False, tr._("Cette demande n'existe plus."), None)
-        if (
-            staff.role != "coordinator"
-            and staff.team not in (None, record.team)
-            and action != "show"
-        ):
+        if action != "show" and not may_handle(staff, record.team):
             return Acted(False, tr._("Cette demande est pour une autre équipe."), record)
         if action == "claim":
             if await store.claim(self._db, request_id, staff.pseudonym, now):
@@ -211,11 +239,7 @@ class Queue:
         if action == "transfer" and value:
             if not any(t.id == value for t in self.pack.teams.teams):
                 return Acted(False, tr._("Équipe inconnue."), record)
-            if (
-                record.state == "claimed"
-                and record.claimed_by != staff.pseudonym
-                and staff.role != "coordinator"
-            ):
+            if record.state == "claimed" and not may_act_for(staff, record.claimed_by):
                 return Acted(
                     False, tr._("Seul·e la personne qui l'a prise peut la transférer."), record
                 )

@@ -89,6 +89,11 @@ class Teams(_Model):
 
     teams: tuple[Team, ...] = Field(min_length=1)
 
+    def name_of(self, team_id: str, language: str) -> str:
+        """A team's name in ``language``; its identifier when the pack no longer has it."""
+        team = next((t for t in self.teams if t.id == team_id), None)
+        return team.name.get(language) if team else team_id
+
 
 PROFILES: tuple[str, ...] = ("young", "resident", "parent")
 """Who is asking, when a pack routes by it: a young person, a resident, a parent."""

@@ -235,13 +235,13 @@ async def send(app: AnyApp, outgoing: Outgoing, *, attempt: int = 0) -> Sent:
     to_person = outgoing.pseudonym is not None
     if sent.outcome is Outcome.SENT:
         if outgoing.request_id is not None and not to_person and sent.message_id is not None:
-            await services.staffing.remember(outgoing.request_id, outgoing.chat_id,
+            await services.relays.remember(outgoing.request_id, outgoing.chat_id,
                                              sent.message_id)  # fmt: skip
     elif sent.outcome in (Outcome.BLOCKED, Outcome.UNREACHABLE):
         if outgoing.pseudonym is not None and sent.outcome is Outcome.BLOCKED:
             await services.people.blocked(outgoing.pseudonym)
         if outgoing.request_id is not None and to_person:
-            await services.staffing.unreachable(outgoing.request_id)
+            await services.relays.unreachable(outgoing.request_id)
         if not to_person:
             log.warning("the staff group refused a message (%s)", sent.outcome)
     elif sent.outcome is Outcome.RETRY:

@@ -1,0 +1,215 @@
+"""Talking through the bot: a person and the mediator who holds their request write to
+each other without either seeing the other's account; staff notes on a request; what
+the person is told when their request moves."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot import actions
+from bot.clock import Clock
+from bot.i18n import Translator
+from bot.people import write_to
+from bot.requests.queue import OUTCOMES, Queue
+from bot.staff import staff_only
+from bot.storage import Database, StaffRecord
+from bot.storage import requests as store
+from bot.storage import staff as staff_store
+from bot.ui import Button, Outgoing, Reply, esc
+
+_PERSON_EVENTS = ("claim", "close", "transfer")
+"""What a person is told of, about their request."""
+
+Relay = tuple[Outgoing, Reply]
+"""A message passed on through the bot, and what its sender is told."""
+
+
+def not_relayed(tr: Translator) -> Reply:
+    return Reply(tr._("Les photos, vidéos et messages vocaux ne sont pas transmis au médiateur. "
+                      "Écrivez-lui plutôt un message."))  # fmt: skip
+
+
+def retrying_notice(tr: Translator) -> Reply:
+    return Reply(tr._("⏳ Telegram ne répond pas : le message sera renvoyé dans un instant."))
+
+
+def text_only(tr: Translator) -> Reply:
+    return Reply(tr._("Seul le texte est transmis à la personne."))
+
+
+def unreachable_notice(tr: Translator) -> Reply:
+    return Reply(tr._("⚠️ Message non remis : la personne a bloqué le bot."))
+
+
+class Relays:
+    """The relay between a person and their mediator, and the notes on a request."""
+
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        queue: Queue,
+        translator: Callable[[str], Translator],
+        default_language: str,
+    ) -> None:
+        self._db = db
+        self._clock = clock
+        self._queue = queue
+        self._translator = translator
+        self._default_language = default_language
+
+    async def person_notice(self, request_id: int, event: str) -> Outgoing | None:
+        """What to tell the person when their request is taken, closed or transferred."""
+        record = await store.get_request(self._db, request_id)
+        if record is None or record.pseudonym is None or event not in _PERSON_EVENTS:
+            return None
+
+        def compose(tr: Translator) -> Reply:
+            if event == "claim":
+                if record.channel == "phone":
+                    text = tr._("👋 Un médiateur a pris votre demande {reference} en charge. "
+                                "Il vous appellera au moment que vous avez indiqué.")  # fmt: skip
+                else:
+                    text = tr._("👋 Un médiateur a pris votre demande {reference} en charge. "
+                                "Il va vous écrire ici.")  # fmt: skip
+            elif event == "close":
+                text = tr._("Votre demande {reference} est close. Merci de nous avoir écrit. "
+                            "Besoin d'aide à nouveau ? /rappel, ou le menu : /menu")  # fmt: skip
+                if record.outcome in OUTCOMES and record.outcome == "no_answer":
+                    text += "\n" + tr._("Nous n'avons pas réussi à vous joindre.")
+            else:
+                text = tr._("Votre demande {reference} a été confiée à une autre équipe, mieux "
+                            "placée pour vous aider. Vous n'avez rien à refaire.")  # fmt: skip
+            buttons = ((Button(tr._("📋 Mes demandes"), actions.menu("mine")),),)
+            return Reply(text.format(reference=record.reference), buttons)
+
+        return await write_to(self._db, record.pseudonym, self._default_language, self._translator,
+                              compose, request_id=record.id)  # fmt: skip
+
+    async def unreachable(self, request_id: int) -> None:
+        """The person blocked the bot: the request shows that they cannot be written to."""
+        record = await store.get_request(self._db, request_id)
+        if record is not None:
+            await self._queue.mark_unreachable(record)
+
+    async def from_mediator(
+        self,
+        member: StaffRecord | None,
+        tr: Translator,
+        chat_id: int,
+        replied_to: int,
+        text: str,
+    ) -> Relay | Reply | None:
+        """A reply to a card (or to a relayed message) in the staff group, for the person."""
+        record = await store.request_for_message(self._db, chat_id, replied_to)
+        if record is None:
+            return None  # a reply to something else: not ours to relay
+        if member is None:
+            return Reply(staff_only(tr))
+        if record.state != "claimed":
+            return Reply(tr._("Cette demande n'est pas en cours : rien n'a été transmis."))
+        if record.claimed_by != member.pseudonym:
+            return Reply(tr._("Seul·e la personne qui a pris la demande peut lui écrire."))
+        if record.pseudonym is None or record.unreachable:
+            return Reply(tr._("La personne n'est plus joignable par le bot."))
+        name = member.display_name if member.show_name else None
+
+        def compose(ptr: Translator) -> Reply:
+            sender = (
+                ptr._("Votre médiateur ({name})").format(name=esc(name))
+                if name
+                else ptr._("Votre médiateur")
+            )
+            return Reply(f"💬 <b>{sender}</b> · {record.reference}\n{esc(text[:3500])}")
+
+        outgoing = await write_to(self._db, record.pseudonym, self._default_language,
+                                  self._translator, compose, request_id=record.id)  # fmt: skip
+        if outgoing is None:
+            return Reply(tr._("La personne n'est plus joignable par le bot."))
+        await store.add_event(
+            self._db, record.id, "message_out", self._clock.now(), member.pseudonym
+        )
+        return outgoing, Reply(tr._("✓ Transmis."))
+
+    async def from_person(
+        self,
+        pseudonym: str,
+        tr: Translator,
+        text: str,
+        worrying: bool,
+        request_id: int | None = None,
+    ) -> Relay | None:
+        """A person's message while a mediator has their request (or one they chose to add to
+        a request of theirs): it goes to that request's card."""
+        if request_id is None:
+            record = await store.open_relay(self._db, pseudonym)
+        else:
+            record = await store.get_request(self._db, request_id)
+            if record is not None and (
+                record.pseudonym != pseudonym or record.state not in ("open", "claimed")
+            ):
+                record = None
+        if record is None or record.card_chat_id is None:
+            return None
+        staff_tr = self._translator(self._default_language)
+        flag = "🔴 " + staff_tr._("message préoccupant") + " · " if worrying else ""
+        body = (
+            f"{flag}💬 <b>{record.reference}</b> · {staff_tr._('la personne écrit')} :\n"
+            f"{esc(text[:3500])}"
+        )
+        await store.add_event(self._db, record.id, "message_in", self._clock.now(), "person")
+        notice = Reply(tr._("✓ Transmis à votre médiateur ({reference}).").format(
+            reference=record.reference))  # fmt: skip
+        outgoing = Outgoing(record.card_chat_id, self._default_language, Reply(body),
+                            thread_id=record.card_thread_id, reply_to=record.card_message_id,
+                            request_id=record.id)  # fmt: skip
+        return outgoing, notice
+
+    async def relay_open(self, pseudonym: str) -> bool:
+        return await store.open_relay(self._db, pseudonym) is not None
+
+    async def remember(self, request_id: int, chat_id: int, message_id: int) -> None:
+        """A relayed message landed in the staff group: a reply to it reaches the request."""
+        await store.remember_message(self._db, chat_id, message_id, request_id, self._clock.now())
+
+    async def _card_request(
+        self, chat_id: int, replied_to: int | None
+    ) -> store.RequestRecord | None:
+        if replied_to is None:
+            return None
+        return await store.request_for_message(self._db, chat_id, replied_to)
+
+    async def add_note(self, member: StaffRecord | None, tr: Translator, chat_id: int,
+        replied_to: int | None, text: str,
+    ) -> Reply:  # fmt: skip
+        """/note <text>, in reply to a card: an internal note, for staff eyes only."""
+        if member is None:
+            return Reply(staff_only(tr))
+        record = await self._card_request(chat_id, replied_to)
+        if record is None or not text.strip():
+            return Reply(tr._("Répondez à la carte d'une demande avec : /note votre texte"))
+        await store.add_event(self._db, record.id, "note", self._clock.now(), member.pseudonym,
+                              text.strip()[:1000])  # fmt: skip
+        return Reply(tr._("📝 Note ajoutée à {reference}.").format(reference=record.reference))
+
+    async def list_notes(self, member: StaffRecord | None, tr: Translator, chat_id: int,
+        replied_to: int | None,
+    ) -> Reply:  # fmt: skip
+        """/notes, in reply to a card: the request's internal notes."""
+        if member is None:
+            return Reply(staff_only(tr))
+        record = await self._card_request(chat_id, replied_to)
+        if record is None:
+            return Reply(tr._("Répondez à la carte d'une demande avec /notes."))
+        found = await store.notes(self._db, record.id)
+        if not found:
+            return Reply(
+                tr._("Pas encore de note pour {reference}.").format(reference=record.reference)
+            )
+        names = {m.pseudonym: m.display_name for m in await staff_store.list_staff(self._db)}
+        lines = [tr._("<b>Notes de {reference}</b>").format(reference=record.reference)]
+        lines += [
+            f"{tr.timestamp(at)} · {esc(names.get(actor or '', '?'))} : {esc(text)}"
+            for at, actor, text in found
+        ]
+        return Reply("\n".join(lines))
