@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 from telegram import Update
 
 from bot import actions
 from bot.broadcasts import Where
+from bot.i18n import Translator
 from bot.requests import Acted, relay
 from bot.staff import (
     coordinates,
@@ -18,6 +20,7 @@ from bot.staff import (
     staff_only_reply,
     staffing,
 )
+from bot.storage import StaffRecord
 from bot.ui import Document, Reply
 from handlers.requests import follow, refresh_card
 from handlers.runtime import delivery
@@ -92,26 +95,27 @@ async def _tell_person(context: Context, request_id: int, event: str) -> None:
 
 async def queue_command(update: Update, context: Context) -> None:
     """/file: the open requests of one's team (every team for coordinators)."""
-    if await _elsewhere(update, context):
-        return
-    services = context.services
-    tr, member = await context.staff(update)
-    if member is None:
-        await reply(update, context, staff_only_reply(tr))
-        return
-    await reply(update, context, await services.queue.open_list(member, tr))
+    await _staff_list(update, context, context.services.queue.open_list)
 
 
 async def my_followups(update: Update, context: Context) -> None:
     """/mes_suivis: the requests one has claimed."""
+    await _staff_list(update, context, context.services.queue.followups)
+
+
+async def _staff_list(
+    update: Update,
+    context: Context,
+    listing: Callable[[StaffRecord, Translator], Awaitable[Reply]],
+) -> None:
+    """A list for staff only, shown in the staff group only."""
     if await _elsewhere(update, context):
         return
-    services = context.services
     tr, member = await context.staff(update)
     if member is None:
         await reply(update, context, staff_only_reply(tr))
         return
-    await reply(update, context, await services.queue.followups(member, tr))
+    await reply(update, context, await listing(member, tr))
 
 
 async def add_staff(update: Update, context: Context) -> None:
