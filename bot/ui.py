@@ -56,6 +56,9 @@ class Reply:
     buttons: tuple[tuple[Button, ...], ...] = ()
     venues: tuple[Venue, ...] = ()
     documents: tuple[Document, ...] = ()
+    photos: tuple[Document, ...] = ()
+    """Pictures sent after the text, shown inline (a chart, a poster); the caption is
+    the document's."""
     edit: bool = False
     """Replace the message the pressed button belongs to, instead of sending a new one."""
     extra: tuple[Reply, ...] = field(default=())

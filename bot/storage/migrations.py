@@ -310,4 +310,35 @@ MIGRATIONS: tuple[Migration, ...] = (
             )""",
         ),
     ),
+    Migration(
+        9,
+        "closing well, canned replies, what the bot did",
+        (
+            # The one-tap rating a person gives when their request is closed: the only
+            # thing kept of their answer (no text), counted in the bilan.
+            "ALTER TABLE request ADD COLUMN rating TEXT"
+            " CHECK (rating IS NULL OR rating IN ('good', 'neutral', 'bad'))",
+            # Short replies a mediator sends in one tap, added by coordinators from the
+            # group (the pack's own are in its files). ``team`` NULL: every team.
+            """CREATE TABLE canned_reply (
+                id         INTEGER PRIMARY KEY,
+                team       TEXT,
+                language   TEXT NOT NULL,
+                title      TEXT NOT NULL,
+                text       TEXT NOT NULL,
+                created_by TEXT REFERENCES staff (pseudonym) ON DELETE SET NULL,
+                created_at TEXT NOT NULL
+            )""",
+            # What the bot itself did, counted per day: questions answered, suggestions,
+            # "I don't know" (by theme), crisis cards (by tier). Counts only, no text,
+            # nobody.
+            """CREATE TABLE usage_count (
+                day  TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                key  TEXT NOT NULL,
+                n    INTEGER NOT NULL DEFAULT 0,
+                PRIMARY KEY (day, kind, key)
+            ) WITHOUT ROWID""",
+        ),
+    ),
 )

@@ -104,6 +104,13 @@ async def reply(update: Update, context: Context, answer: Reply) -> None:
             caption=document.caption or None,
             message_thread_id=_thread(update),
         )
+    for picture in answer.photos:
+        await context.bot.send_photo(
+            chat.id,
+            picture.content,
+            caption=picture.caption or None,
+            message_thread_id=_thread(update),
+        )
     for extra in answer.extra:
         await reply(update, context, extra)
 
