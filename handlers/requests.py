@@ -9,7 +9,7 @@ from telegram import Update
 from telegram.ext import Application, ApplicationHandlerStop
 
 from bot import actions, answers
-from bot.requests import RequestStep, escalation
+from bot.requests import RequestStep, due
 from bot.storage import RequestRecord
 from bot.ui import Outgoing
 from handlers.runtime import jobs
@@ -213,11 +213,23 @@ async def _post_card(app: AnyApp, record: RequestRecord) -> None:
     await services.queue.set_card(record, chat_id, thread_id, sent.message_id)
 
 
+async def repost_card(context: Context, record: RequestRecord) -> None:
+    """Post a request's card again at the bottom of its topic; the former message says
+    where it went and still leads to the request when someone replies to it."""
+    old = (record.card_chat_id, record.card_message_id)
+    await _post_card(context.application, record)
+    services = context.services
+    fresh = await services.queue.request(record.id)
+    if old[0] is None or old[1] is None or fresh is None or fresh.card_message_id == old[1]:
+        return
+    tr = services.translator(services.default_language)
+    await services.queue.keep_old_card(record, old[0], old[1])
+    await update_message(context.bot, old[0], old[1], services.queue.moved_card(fresh, tr))
+
+
 def follow(context: Context, record: RequestRecord) -> None:
     """Keep the request's reminder job in step with its state."""
-    jobs.schedule_check(
-        context.application, record.id, escalation.due(context.services.pack, record)
-    )
+    jobs.schedule_check(context.application, record.id, due(context.services.pack, record))
 
 
 async def refresh_card(context: Context, record: RequestRecord) -> None:

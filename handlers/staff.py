@@ -22,7 +22,7 @@ from bot.staff import (
 )
 from bot.storage import StaffRecord
 from bot.ui import Document, Reply
-from handlers.requests import follow, refresh_card
+from handlers.requests import follow, refresh_card, repost_card
 from handlers.runtime import delivery
 from handlers.runtime.context import Context
 from handlers.runtime.render import Outcome, keyboard, reply, send
@@ -69,6 +69,10 @@ async def card_button(update: Update, context: Context) -> None:
     await query.answer(acted.notice or None, show_alert=bool(acted.notice))
     context.answered = True
     if record is None:
+        return
+    if name == "repost":
+        if acted.ok:
+            await repost_card(context, record)
         return
     if name in ("transfer", "close") and value is None and acted.ok and query.message:
         choices = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.requests.asking import Requests
 from bot.requests.escalation import Escalation
-from bot.requests.queue import OUTCOMES, Acted, Queue, age
+from bot.requests.queue import OUTCOMES, Acted, Queue
 from bot.requests.relay import Relay, Relays
 from bot.requests.request_steps import (
     FLOW,
@@ -13,6 +13,7 @@ from bot.requests.request_steps import (
     normalise_phone,
     subject_label,
 )
+from bot.requests.timing import age, due, overdue
 
 __all__ = [
     "FLOW",
@@ -26,6 +27,8 @@ __all__ = [
     "RequestStep",
     "Requests",
     "age",
+    "due",
     "normalise_phone",
+    "overdue",
     "subject_label",
 ]

@@ -9,23 +9,12 @@ from dataclasses import dataclass
 
 from bot.clock import Clock
 from bot.i18n import Translator
-from bot.requests.queue import age
 from bot.requests.request_steps import subject_label
+from bot.requests.timing import age, due
 from bot.storage import Database, RequestRecord
 from bot.storage import requests as store
-from bot.territory import Pack, add_working_minutes
+from bot.territory import Pack
 from bot.ui import Outgoing, Reply, esc
-
-
-def due(pack: Pack, record: RequestRecord) -> dt.datetime | None:
-    """When an open request must next be announced again (``None`` if it is not open)."""
-    if record.state != "open" or pack.routing is None:
-        return None
-    delays = pack.routing.delays
-    rounds = record.announcements + 1
-    if record.urgent:  # urgent requests do not wait for opening hours
-        return record.created_at + dt.timedelta(minutes=delays.urgent_minutes * rounds)
-    return add_working_minutes(pack, record.created_at, delays.normal_minutes * rounds)
 
 
 @dataclass(frozen=True)

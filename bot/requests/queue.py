@@ -6,13 +6,13 @@ the button or command that asked for it, and the card always shows the truth.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from bot import actions
 from bot.clock import Clock
 from bot.i18n import N_, Translator
-from bot.requests.request_steps import AVAILABILITY, subject_label
+from bot.requests.request_steps import AVAILABILITY, PROFILE_LABELS, subject_label
+from bot.requests.timing import age, overdue
 from bot.staff import may_act_for, may_handle, teams_seen
 from bot.storage import Database, RequestRecord, StaffRecord
 from bot.storage import requests as store
@@ -44,15 +44,21 @@ def note_help(tr: Translator) -> str:
     )
 
 
-def age(tr: Translator, since: dt.datetime, now: dt.datetime) -> str:
-    minutes = max(0, int((now - since).total_seconds() // 60))
-    if minutes < 60:
-        return tr.n_("{n} min", "{n} min", minutes).format(n=minutes)
-    hours = minutes // 60
-    if hours < 48:
-        return tr.n_("{n} h", "{n} h", hours).format(n=hours)
-    days = hours // 24
-    return tr.n_("{n} jour", "{n} jours", days).format(n=days)
+MAX_LISTED = 25
+"""Requests shown in /file or /mes_suivis (a message holds 4,096 characters)."""
+
+
+def card_link(record: RequestRecord) -> str | None:
+    """A link that opens the request's card in the staff group (a supergroup: its id
+    starts with -100), in its topic when it has one."""
+    if record.card_chat_id is None or record.card_message_id is None:
+        return None
+    chat = str(record.card_chat_id)
+    if not chat.startswith("-100"):
+        return None
+    if record.card_thread_id:
+        return f"https://t.me/c/{chat[4:]}/{record.card_thread_id}/{record.card_message_id}"
+    return f"https://t.me/c/{chat[4:]}/{record.card_message_id}"
 
 
 class Queue:
@@ -70,36 +76,48 @@ class Queue:
         return self.pack.teams.name_of(team_id, tr.language)
 
     async def open_list(self, member: StaffRecord, tr: Translator) -> Reply:
-        """/file: the open requests one may take (every team's, for coordinators)."""
-        team = teams_seen(member)
-        records = await store.open_requests(self._db, team)
+        """/file: the open requests one may take (every team's, for coordinators), the
+        urgent first, then the oldest; each links to its card."""
+        records = await store.open_requests(self._db, teams_seen(member))
+        return await self._listing(records, tr, tr._("<b>Demandes ouvertes</b>"),
+                                   tr._("Aucune demande en attente. 🎉"))  # fmt: skip
+
+    async def followups(self, member: StaffRecord, tr: Translator) -> Reply:
+        """/mes_suivis: the requests one holds, in the same order."""
+        records = await store.claimed_by(self._db, member.pseudonym)
+        empty = tr._("Vous ne suivez aucune demande en ce moment.")
+        return await self._listing(records, tr, tr._("<b>Vos suivis</b>"), empty)
+
+    async def _listing(
+        self, records: list[RequestRecord], tr: Translator, title: str, empty: str
+    ) -> Reply:
         if not records:
-            return Reply(tr._("Aucune demande en attente. 🎉"))
+            return Reply(empty)
         now = self._clock.now()
-        lines = [tr._("<b>Demandes ouvertes</b>")]
-        for r in records:
-            state = tr._("à prendre") if r.state == "open" else tr._("prise")
-            flag = "🔴 " if r.urgent else ""
+        ordered = sorted(records, key=lambda r: (not r.urgent, r.created_at))
+        shown = ordered[:MAX_LISTED]
+        holders = {m.pseudonym: m.display_name for m in await staff_store.list_staff(self._db)}
+        lines = [title]
+        for r in shown:
+            flag = ("🔴 " if r.urgent else "") + ("⏰ " if overdue(self.pack, r, now) else "")
+            if r.state == "open":
+                state = tr._("à prendre")
+            else:
+                state = tr._("prise par {name}").format(
+                    name=esc(holders.get(r.claimed_by or "", "?"))
+                )
+            reference = (f'<a href="{link}">{r.reference}</a>'
+                         if (link := card_link(r)) else f"<b>{r.reference}</b>")  # fmt: skip
             lines.append(
-                f"{flag}<b>{r.reference}</b> · {esc(self.team_name(r.team, tr))} · "
+                f"{flag}{reference} · {esc(self.team_name(r.team, tr))} · "
                 f"{esc(subject_label(self.pack, tr, r.theme))} · {age(tr, r.created_at, now)}"
                 f" · {state}"
             )
-        return Reply("\n".join(lines))
-
-    async def followups(self, member: StaffRecord, tr: Translator) -> Reply:
-        """/mes_suivis: the requests one holds."""
-        records = await store.claimed_by(self._db, member.pseudonym)
-        if not records:
-            return Reply(tr._("Vous ne suivez aucune demande en ce moment."))
-        now = self._clock.now()
-        lines = [tr._("<b>Vos suivis</b>")]
-        lines += [
-            f"<b>{r.reference}</b> · {esc(subject_label(self.pack, tr, r.theme))} · "
-            f"{age(tr, r.created_at, now)}"
-            for r in records
-        ]
-        return Reply("\n".join(lines))
+        if len(ordered) > len(shown):
+            lines.append(tr._("… et {n} de plus.").format(n=len(ordered) - len(shown)))
+        lines.append(tr._("📌 Un bouton remet la carte en bas de son sujet."))
+        buttons = [Button(f"📌 {r.reference}", actions.staff("repost", r.id)) for r in shown]
+        return Reply("\n".join(lines), rows(*buttons, per_row=3))
 
     async def where_cards_go(
         self, team: str, default_chat: int | None
@@ -139,6 +157,10 @@ class Queue:
             ),
             tr._("Depuis : {age}").format(age=age(tr, record.created_at, now)),
         ]
+        if record.profile in PROFILE_LABELS:
+            lines.insert(1, tr._("Qui : {who}").format(who=tr._(PROFILE_LABELS[record.profile])))
+        if record.state == "open" and overdue(self.pack, record, now):
+            lines.append(tr._("⏰ Attend depuis plus longtemps que le délai de l'équipe"))
         if record.channel == "phone":
             lines.append(tr._("Contact : 📞 téléphone (visible par qui prend la demande)"))
         else:
@@ -259,6 +281,10 @@ class Queue:
             return Acted(ok, notice, await store.get_request(self._db, request_id))
         if action == "note":
             return Acted(False, note_help(tr), record)
+        if action == "repost":
+            if record.state not in ("open", "claimed"):
+                return Acted(False, tr._("Cette demande n'est plus en cours."), record)
+            return Acted(True, tr._("La carte est remise en bas du sujet."), record)
         if action == "phone":
             if record.claimed_by != staff.pseudonym or not record.phone:
                 return Acted(
@@ -278,6 +304,15 @@ class Queue:
 
     async def mark_unreachable(self, record: RequestRecord) -> None:
         await store.mark_unreachable(self._db, record.id, self._clock.now())
+
+    async def keep_old_card(self, record: RequestRecord, chat_id: int, message_id: int) -> None:
+        """A card posted again: a reply to its former message still reaches the request."""
+        await store.remember_message(self._db, chat_id, message_id, record.id, self._clock.now())
+
+    def moved_card(self, record: RequestRecord, tr: Translator) -> Reply:
+        """What the former message of a card posted again says (no buttons)."""
+        return Reply(tr._("⬇️ {reference} : la carte est plus bas dans le sujet.").format(
+            reference=record.reference))  # fmt: skip
 
     async def request(self, request_id: int) -> RequestRecord | None:
         return await store.get_request(self._db, request_id)

@@ -9,7 +9,7 @@ from typing import Any
 from telegram.ext import Application
 
 from handlers.runtime.context import Context, services_of
-from handlers.runtime.render import send
+from handlers.runtime.render import send, update_message
 
 log = logging.getLogger(__name__)
 
@@ -77,4 +77,9 @@ async def check_unclaimed(context: Context) -> None:
         return
     for post in reminder.posts:
         await send(context.application, post)
-    schedule_check(context.application, reminder.record.id, reminder.next_due)
+    record = reminder.record
+    if record.card_chat_id is not None and record.card_message_id is not None:
+        # The card says it has waited past the team's delay.
+        card = await services.queue.card(record, tr)
+        await update_message(context.bot, record.card_chat_id, record.card_message_id, card)
+    schedule_check(context.application, record.id, reminder.next_due)
