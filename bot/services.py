@@ -14,7 +14,7 @@ from bot.i18n import Catalogs, Translator
 from bot.inbox import Inbox
 from bot.people import People, Pseudonymiser
 from bot.permanences import PermanenceChanges
-from bot.requests import Escalation, Queue, Relays, Requests
+from bot.requests import CannedReplies, Escalation, Queue, Relays, Requests
 from bot.staff import Staffing
 from bot.storage import Database
 from bot.territory import Pack
@@ -68,6 +68,7 @@ class Services:
             self.pseudonymise, settings.staff_chat_id,
         )  # fmt: skip
         self.posters = Posters(self.db, pack, self.payloads)
+        self.canned = CannedReplies(self.db, pack, self.clock)
         self.relays = Relays(
             self.db, self.clock, self.queue, self.translator, self.default_language
         )

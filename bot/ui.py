@@ -8,12 +8,23 @@ into it must go through :func:`esc`.
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
 
 
 def esc(value: object) -> str:
     """Escape a value for the HTML text of a reply."""
     return html.escape(str(value), quote=False)
+
+
+POPUP_LIMIT = 200
+"""Telegram shows at most 200 characters in the pop-up answering a button."""
+
+
+def popup(text: str) -> str:
+    """A reply's HTML text as a button's pop-up: plain text, 200 characters at most."""
+    plain = html.unescape(re.sub(r"<[^>]+>", "", text))
+    return plain if len(plain) <= POPUP_LIMIT else plain[: POPUP_LIMIT - 1] + "…"
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,8 @@ from bot.staff import (
     staff_only_reply,
     staffing,
 )
-from bot.storage import StaffRecord
-from bot.ui import Document, Reply
+from bot.storage import RequestRecord, StaffRecord
+from bot.ui import Document, Reply, popup
 from handlers.requests import follow, refresh_card, repost_card
 from handlers.runtime import delivery
 from handlers.runtime.context import Context
@@ -65,6 +65,9 @@ async def card_button(update: Update, context: Context) -> None:
     queue = services.queue
     acted: Acted = await queue.act(member, int(request_id), name, value, tr)
     record = acted.request
+    if name == "canned" and value is not None and acted.ok and record is not None:
+        await _send_canned(update, context, member, record, value)
+        return
     # One answer per press: the outcome's pop-up (who has it, the phone number) or none.
     await query.answer(acted.notice or None, show_alert=bool(acted.notice))
     context.answered = True
@@ -74,12 +77,13 @@ async def card_button(update: Update, context: Context) -> None:
         if acted.ok:
             await repost_card(context, record)
         return
-    if name in ("transfer", "close") and value is None and acted.ok and query.message:
-        choices = (
-            queue.transfer_choices(record, tr)
-            if name == "transfer"
-            else queue.outcome_choices(record, tr)
-        )
+    if name in ("transfer", "close", "canned") and value is None and acted.ok and query.message:
+        if name == "canned":
+            choices = await services.canned.choices(record, tr)
+        elif name == "transfer":
+            choices = queue.transfer_choices(record, tr)
+        else:
+            choices = queue.outcome_choices(record, tr)
         await query.edit_message_reply_markup(reply_markup=keyboard(choices))
         return
     await refresh_card(context, record)
@@ -87,6 +91,33 @@ async def card_button(update: Update, context: Context) -> None:
         follow(context, record)
     if acted.ok and name in ("claim", "close", "transfer"):
         await _tell_person(context, record.id, name)
+
+
+async def _send_canned(
+    update: Update, context: Context, member: StaffRecord, record: RequestRecord, key: str
+) -> None:
+    """A canned reply chosen on a card: it goes to the person through the relay, and the
+    card shows its usual buttons again."""
+    query = update.callback_query
+    assert query is not None
+    services = context.services
+    tr = services.translator(services.default_language)
+    words = await services.canned.words(record, member, key)
+    if words is None:
+        await query.answer(tr._("Cette réponse type n'existe plus."), show_alert=True)
+    else:
+        relayed = await services.relays.to_person(member, tr, record, words)
+        if isinstance(relayed, Reply):
+            await query.answer(popup(relayed.text), show_alert=True)
+        else:
+            sent = await send(context.application, relayed[0])
+            delivered = sent.outcome not in (Outcome.BLOCKED, Outcome.UNREACHABLE)
+            notice = relayed[1] if delivered else relay.unreachable_notice(tr)
+            await query.answer(popup(notice.text), show_alert=not delivered)
+    context.answered = True
+    fresh = await services.queue.request(record.id)
+    if fresh is not None:
+        await refresh_card(context, fresh)
 
 
 async def _tell_person(context: Context, request_id: int, event: str) -> None:
@@ -217,6 +248,27 @@ async def reply_to_card(update: Update, context: Context) -> None:
         await reply(update, context, relay.retrying_notice(tr))
     else:
         await reply(update, context, notice)
+
+
+async def canned_list_command(update: Update, context: Context) -> None:
+    """/reponses_types: the canned replies, the pack's and those added from the group."""
+    tr, member = await context.staff(update)
+    await reply(update, context, await context.services.canned.listing(member, tr))
+
+
+async def canned_add_command(update: Update, context: Context) -> None:
+    """/reponse_type_ajouter <équipe|toutes> Titre | texte (coordinators)."""
+    tr, member = await context.staff(update)
+    message = update.effective_message
+    text = (message.text or "").partition(" ")[2] if message else ""
+    await reply(update, context, await context.services.canned.add(member, tr, text))
+
+
+async def canned_remove_command(update: Update, context: Context) -> None:
+    """/reponse_type_retirer <n°> (coordinators)."""
+    tr, member = await context.staff(update)
+    answer = await context.services.canned.remove(member, tr, context.args or [])
+    await reply(update, context, answer)
 
 
 async def note_command(update: Update, context: Context) -> None:

@@ -365,7 +365,7 @@ async def test_they_talk_through_the_bot_without_learning_who_the_other_is(kb: H
     await nadia.press_data(f"s:claim.{record.id}", card)
 
     await nadia.send("Bonjour, je suis là pour vous.", reply_to=card)
-    assert "Votre médiateur" in youth.last_reply
+    assert "L'équipe de médiation ·" in youth.last_reply  # no name, no gender
     assert "Bonjour, je suis là pour vous." in youth.last_reply
     assert "Nadia" not in youth.last_reply  # first name only if she chose to show it
     assert "Transmis" in nadia.last_reply
@@ -558,9 +558,9 @@ async def test_a_mediator_may_choose_to_show_their_first_name(kb: Harness) -> No
     assert "/note" in nadia.alerts[-1]
     await nadia.press_data(f"s:claim.{card_request(card)}", card)
     await nadia.send("/prenom oui")
-    assert "Votre médiateur (Nadia)" in nadia.last_reply
+    assert "Nadia, de l'équipe de médiation" in nadia.last_reply
     await nadia.send("Bonjour !", reply_to=card)
-    assert "Votre médiateur (Nadia)" in youth.last_reply
+    assert "Nadia, de l'équipe de médiation" in youth.last_reply
 
 
 async def test_a_mediator_of_another_team_cannot_take_the_request(kb: Harness) -> None:

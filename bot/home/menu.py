@@ -184,6 +184,7 @@ _STAFF_COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("note", "note", N_("Une note interne, en réponse à la carte d'une demande")),
     ("notes", "notes", N_("Les notes d'une demande, en réponse à sa carte")),
     ("prenom", "show_name", N_("Montrer ou non mon prénom aux personnes (oui/non)")),
+    ("reponses_types", "canned_replies", N_("Les réponses types (ajout : coordination)")),
     ("inscrits", "attendees", N_("Les inscrit·e·s d'un événement")),
     ("presences", "attendance", N_("Noter qui est venu à un événement")),
     ("affiche", "poster", N_("Un lien et un QR code à imprimer")),

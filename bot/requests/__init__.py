@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.requests.asking import Requests
+from bot.requests.canned import CannedReplies
 from bot.requests.escalation import Escalation
 from bot.requests.queue import OUTCOMES, Acted, Queue
 from bot.requests.relay import Relay, Relays
@@ -20,6 +21,7 @@ __all__ = [
     "MESSAGE_FLOW",
     "OUTCOMES",
     "Acted",
+    "CannedReplies",
     "Escalation",
     "Queue",
     "Relay",

@@ -192,8 +192,9 @@ class Queue:
             )
         if record.state == "claimed":
             buttons = [
-                Button(tr._("↩️ Relâcher"), actions.staff("release", rid)),
+                Button(tr._("💬 Réponses types"), actions.staff("canned", rid)),
                 Button(tr._("✅ Clore"), actions.staff("close", rid)),
+                Button(tr._("↩️ Relâcher"), actions.staff("release", rid)),
                 Button(tr._("🔀 Transférer"), actions.staff("transfer", rid)),
                 Button(tr._("📝 Note"), actions.staff("note", rid)),
             ]
@@ -281,6 +282,14 @@ class Queue:
             return Acted(ok, notice, await store.get_request(self._db, request_id))
         if action == "note":
             return Acted(False, note_help(tr), record)
+        if action == "canned":
+            if record.state != "claimed" or record.claimed_by != staff.pseudonym:
+                return Acted(
+                    False,
+                    tr._("Seul·e la personne qui a pris la demande peut lui écrire."),
+                    record,
+                )
+            return Acted(True, "", record)
         if action == "repost":
             if record.state not in ("open", "claimed"):
                 return Acted(False, tr._("Cette demande n'est plus en cours."), record)

@@ -12,7 +12,7 @@ from bot.i18n import Translator
 from bot.people import write_to
 from bot.requests.queue import OUTCOMES, Queue
 from bot.staff import staff_only
-from bot.storage import Database, StaffRecord
+from bot.storage import Database, RequestRecord, StaffRecord
 from bot.storage import requests as store
 from bot.storage import staff as staff_store
 from bot.ui import Button, Outgoing, Reply, esc
@@ -39,6 +39,14 @@ def text_only(tr: Translator) -> Reply:
 
 def unreachable_notice(tr: Translator) -> Reply:
     return Reply(tr._("⚠️ Message non remis : la personne a bloqué le bot."))
+
+
+def sender(tr: Translator, name: str | None) -> str:
+    """Who writes, as the person reads it: the mediator's first name when they show it,
+    and the team (gender-neutral)."""
+    if name:
+        return tr._("{name}, de l'équipe de médiation").format(name=esc(name))
+    return tr._("L'équipe de médiation")
 
 
 class Relays:
@@ -104,6 +112,17 @@ class Relays:
         record = await store.request_for_message(self._db, chat_id, replied_to)
         if record is None:
             return None  # a reply to something else: not ours to relay
+        return await self.to_person(member, tr, record, lambda _: text)
+
+    async def to_person(
+        self,
+        member: StaffRecord | None,
+        tr: Translator,
+        record: RequestRecord,
+        words: Callable[[Translator], str],
+    ) -> Relay | Reply:
+        """A message from the mediator who holds ``record`` to its person; ``words`` are
+        written in the person's language."""
         if member is None:
             return Reply(staff_only(tr))
         if record.state != "claimed":
@@ -115,12 +134,8 @@ class Relays:
         name = member.display_name if member.show_name else None
 
         def compose(ptr: Translator) -> Reply:
-            sender = (
-                ptr._("Votre médiateur ({name})").format(name=esc(name))
-                if name
-                else ptr._("Votre médiateur")
-            )
-            return Reply(f"💬 <b>{sender}</b> · {record.reference}\n{esc(text[:3500])}")
+            text = words(ptr)
+            return Reply(f"💬 <b>{sender(ptr, name)}</b> · {record.reference}\n{esc(text[:3500])}")
 
         outgoing = await write_to(self._db, record.pseudonym, self._default_language,
                                   self._translator, compose, request_id=record.id)  # fmt: skip

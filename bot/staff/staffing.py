@@ -178,6 +178,6 @@ class Staffing:
         show = choice in ("oui", "yes")
         await staff_store.set_show_name(self.db, member.pseudonym, show)
         if show:
-            return Reply(tr._("Les personnes verront « Votre médiateur ({name}) ».").format(
-                name=esc(member.display_name)))  # fmt: skip
-        return Reply(tr._("Les personnes verront seulement « Votre médiateur »."))
+            shown = tr._("Les personnes verront « {name}, de l'équipe de médiation ».")
+            return Reply(shown.format(name=esc(member.display_name)))
+        return Reply(tr._("Les personnes verront seulement « L'équipe de médiation »."))

@@ -88,9 +88,12 @@ from bot.territory.opening import (
     next_opening,
 )
 from bot.territory.service import (
+    PLACEHOLDERS,
     PROFILES,
     SUBJECTS_EXTRA,
     Bailleur,
+    CannedReplies,
+    CannedReply,
     Delays,
     Places,
     Quartier,
@@ -100,6 +103,7 @@ from bot.territory.service import (
     Team,
     Teams,
     Territory,
+    check_placeholders,
 )
 
 __all__ = [
@@ -116,6 +120,7 @@ __all__ = [
     "MEETING",
     "NO_INTENT",
     "PERMANENCE_TOPIC",
+    "PLACEHOLDERS",
     "PROFILES",
     "SUBJECTS_EXTRA",
     "TOURNAMENT",
@@ -129,6 +134,8 @@ __all__ = [
     "Answer",
     "AnswerFile",
     "Bailleur",
+    "CannedReplies",
+    "CannedReply",
     "ContentError",
     "Crisis",
     "CrisisCategory",
@@ -169,6 +176,7 @@ __all__ = [
     "Weekday",
     "add_working_minutes",
     "amount",
+    "check_placeholders",
     "colliding_synonyms",
     "common_file",
     "content_root",

@@ -15,6 +15,7 @@ Files of a pack (all UTF-8 YAML):
 ``partners.yaml``   the places to go: institutions, associations, offices
 ``numbers.yaml``    emergency and listening numbers (only from FACTS.md)
 ``events.yaml``     optional: events declared in the pack, published at start
+``replies.yaml``    optional: canned replies mediators send in one tap
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from __future__ import annotations
 import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import (
@@ -50,7 +51,15 @@ from bot.territory.knowledge import (
     Themes,
     read_phrasings,
 )
-from bot.territory.service import SUBJECTS_EXTRA, Places, Quartier, Routing, Teams, Territory
+from bot.territory.service import (
+    SUBJECTS_EXTRA,
+    CannedReplies,
+    Places,
+    Quartier,
+    Routing,
+    Teams,
+    Territory,
+)
 
 
 @dataclass(frozen=True)
@@ -70,6 +79,7 @@ class Pack:
     routing: Routing | None = None
     permanences: Permanences = field(default_factory=Permanences)
     events: PackEvents = field(default_factory=PackEvents)
+    replies: CannedReplies = field(default_factory=CannedReplies)
     synonyms: Synonyms = field(default_factory=Synonyms)
     lexicon: Lexicon = field(default_factory=Lexicon)
     phrasings: tuple[Phrasing, ...] = ()
@@ -183,6 +193,14 @@ def _validate(path: Path, model: type[_Model], problems: list[str]) -> Any:
         return None
 
 
+_M = TypeVar("_M", bound=_Model)
+
+
+def _optional(path: Path, model: type[_M], problems: list[str]) -> _M:
+    """An optional file: validated when it is there, empty when it is not."""
+    return _validate(path, model, problems) if path.exists() else model()
+
+
 def _cross_check(pack: Pack) -> list[str]:
     """References between files: every id used must be defined, ids unique."""
     problems: list[str] = []
@@ -203,6 +221,13 @@ def _cross_check(pack: Pack) -> list[str]:
     )
     unique("places.yaml", "bailleur", [b.id for b in pack.places.bailleurs])
     unique("teams.yaml", "team", [t.id for t in pack.teams.teams])
+    unique("replies.yaml", "reply", [r.id for r in pack.replies.replies])
+    team_ids = {t.id for t in pack.teams.teams}
+    for reply in pack.replies.replies:
+        for team in reply.teams:
+            if team not in team_ids:
+                problems.append(f"{base / 'replies.yaml'}: reply {reply.id} → teams: "
+                                f"{team!r} is not defined in teams.yaml")  # fmt: skip
     unique("themes.yaml", "theme", [t.id for t in pack.themes.themes])
     unique("partners.yaml", "partner", [p.id for p in pack.partners.partners])
     unique("numbers.yaml", "number", [n.id for n in pack.numbers.numbers])
@@ -352,24 +377,13 @@ def load_pack(path: Path) -> Pack:
         if answer_file is not None:
             answers += [(answer_file.theme, entry) for entry in answer_file.entries]
     crisis = _validate(path / "crisis.yaml", Crisis, problems)
-    synonyms = (
-        _validate(path / "synonyms.yaml", Synonyms, problems)
-        if (path / "synonyms.yaml").exists()
-        else Synonyms()
-    )
+    synonyms = _optional(path / "synonyms.yaml", Synonyms, problems)
     lexicon = _validate(common_file(path, "lexicon.yaml"), Lexicon, problems)
     shared_crisis = _validate(common_file(path, "crisis.yaml"), SharedCrisis, problems)
     routing = _validate(path / "routing.yaml", Routing, problems)
-    permanences = (
-        _validate(path / "permanences.yaml", Permanences, problems)
-        if (path / "permanences.yaml").exists()
-        else Permanences()
-    )
-    events = (
-        _validate(path / "events.yaml", PackEvents, problems)
-        if (path / "events.yaml").exists()
-        else PackEvents()
-    )
+    permanences = _optional(path / "permanences.yaml", Permanences, problems)
+    events = _optional(path / "events.yaml", PackEvents, problems)
+    replies = _optional(path / "replies.yaml", CannedReplies, problems)
     if problems:
         raise ContentError(problems)
     entry_ids = {entry.id for _, entry in answers}
@@ -403,6 +417,7 @@ def load_pack(path: Path) -> Pack:
         routing=routing,
         permanences=permanences or Permanences(),
         events=events or PackEvents(),
+        replies=replies or CannedReplies(),
         synonyms=synonyms or Synonyms(),
         lexicon=lexicon,
     )

@@ -3,10 +3,12 @@ the teams, and how requests are routed to them."""
 
 from __future__ import annotations
 
+import string
 import zoneinfo
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     Field,
     field_validator,
     model_validator,
@@ -151,3 +153,50 @@ class Routing(_Model):
                 continue
             return rule.team
         return self.rules[-1].team
+
+
+PLACEHOLDERS = ("reference", "prenom")
+"""What a canned reply may say in braces: the request's reference, the mediator's first
+name (or "the mediation team" when they keep it hidden)."""
+
+
+def check_placeholders(value: str) -> str:
+    try:
+        names = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
+    except ValueError as exc:
+        raise ValueError(f"braces must be balanced ({exc})") from None
+    unknown = names - set(PLACEHOLDERS)
+    if unknown:
+        raise ValueError(
+            f"unknown placeholder(s) {', '.join(sorted(unknown))}: use {{reference}} or {{prenom}}"
+        )
+    return value
+
+
+class CannedText(Text):
+    """A canned reply's words, in French and English, with its placeholders checked."""
+
+    fr: Annotated[str, Field(min_length=1, max_length=1000), AfterValidator(check_placeholders)]
+    en: Annotated[str | None, Field(max_length=1000)] = None
+
+    @model_validator(mode="after")
+    def _english_placeholders(self) -> CannedText:
+        if self.en:
+            check_placeholders(self.en)
+        return self
+
+
+class CannedReply(_Model):
+    """A short reply a mediator sends in one tap from a request's card."""
+
+    id: Identifier
+    teams: tuple[Identifier, ...] = ()
+    """The teams that use it; none: every team."""
+    title: Text
+    text: CannedText
+
+
+class CannedReplies(_Model):
+    """``replies.yaml`` (optional): the pack's canned replies."""
+
+    replies: tuple[CannedReply, ...] = ()
