@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.requests.asking import Requests
+from bot.requests.asking import Requests, closed_notice
 from bot.requests.escalation import Escalation
 from bot.requests.queue import OUTCOMES, Acted, Queue, age
 from bot.requests.relay import Relay, Relays
@@ -26,6 +26,7 @@ __all__ = [
     "RequestStep",
     "Requests",
     "age",
+    "closed_notice",
     "normalise_phone",
     "subject_label",
 ]
