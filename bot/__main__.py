@@ -277,9 +277,10 @@ def _doctor(args: argparse.Namespace) -> int:
 def _console(settings: Settings, pack: Pack, language: str | None) -> int:
     from bot.services import Services
     from handlers.runtime.app import build_application
-    from handlers.runtime.console import run_console
+    from handlers.runtime.console import console_settings, run_console
     from handlers.runtime.offline import OfflineBotAPI
 
+    settings = console_settings(settings)  # the simulated staff group, unless one is named
     api = OfflineBotAPI()
     services = Services(settings, pack)
     app = build_application(services, request=api)

@@ -51,7 +51,7 @@ def setup_logging(level: str = "INFO", secrets: tuple[str, ...] = ()) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    cap_library_loggers()
+    cap_library_loggers(root.level)
 
 
 LIBRARY_CAPS: dict[str, int] = {
@@ -68,7 +68,9 @@ LIBRARY_CAPS: dict[str, int] = {
 }
 
 
-def cap_library_loggers() -> None:
-    """No log level ever writes a person's words or identifiers through a library."""
+def cap_library_loggers(floor: int = logging.NOTSET) -> None:
+    """No log level ever writes a person's words or identifiers through a library; and a
+    library says no more than ``floor`` lets the bot say (the console's WARNING keeps
+    python-telegram-bot's "Application started" off the terminal)."""
     for name, level in LIBRARY_CAPS.items():
-        logging.getLogger(name).setLevel(level)
+        logging.getLogger(name).setLevel(max(level, floor))

@@ -17,9 +17,14 @@ from handlers.runtime.offline import OfflineBotAPI
 from tests.harness import settings_for
 from tests.http_botapi import bot_api
 
+ROOT = Path(__file__).resolve().parents[1]
+
 
 def _env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if not k.startswith(("PASSERELLE_", "TELEGRAM_"))}
+    """The caller's environment without Passerelle's settings; ``bot`` is this checkout's,
+    whichever the virtual environment was installed from (a worktree shares it)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PASSERELLE_", "TELEGRAM_"))}
+    return {**env, "PYTHONPATH": str(ROOT)}
 
 
 def test_scripted_console_session(tmp_path: Path) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.requests.asking import Requests
+from bot.requests.asking import Requests, closed_notice
 from bot.requests.canned import CannedReplies
 from bot.requests.escalation import Escalation
 from bot.requests.queue import OUTCOMES, Acted, Queue
@@ -29,6 +29,7 @@ __all__ = [
     "RequestStep",
     "Requests",
     "age",
+    "closed_notice",
     "due",
     "normalise_phone",
     "overdue",

@@ -9,6 +9,7 @@ wants a call, with their explicit consent, for this request only.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from bot import actions
@@ -34,6 +35,14 @@ from bot.storage import Database, RequestRecord
 from bot.storage import requests as store
 from bot.territory import PROFILES, SUBJECTS_EXTRA, Pack, is_open, next_opening
 from bot.ui import Button, Reply, esc
+
+
+def closed_notice(tr: Translator, opening: dt.datetime) -> str:
+    """Out of opening hours, the line telling the person when the team will see a request
+    (the only line of the acknowledgement that depends on the hour)."""
+    return tr._(
+        "Le service est fermé en ce moment : l'équipe verra votre demande à partir du {moment}."
+    ).format(moment=tr.moment(opening))
 
 
 class Requests:
@@ -283,10 +292,7 @@ class Requests:
             )
         now = self._clock.now()
         if not is_open(pack, now):
-            lines.append(
-                tr._("Le service est fermé en ce moment : l'équipe verra votre demande à partir "
-                     "du {moment}.").format(moment=tr.moment(next_opening(pack, now)))
-            )  # fmt: skip
+            lines.append(closed_notice(tr, next_opening(pack, now)))
             if record.urgent:
                 numbers = ", ".join(
                     f"{n.number} ({n.label.get(tr.language)})" for n in pack.emergency_numbers()

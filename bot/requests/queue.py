@@ -326,5 +326,10 @@ class Queue:
     async def request(self, request_id: int) -> RequestRecord | None:
         return await store.get_request(self._db, request_id)
 
+    async def card_request(self, chat_id: int, message_id: int) -> RequestRecord | None:
+        """The request whose card is this message of the staff group (a relayed message of
+        the person is not a card)."""
+        return await store.request_by_card(self._db, chat_id, message_id)
+
     async def belongs_to_request(self, chat_id: int, message_id: int) -> bool:
         return await store.request_for_message(self._db, chat_id, message_id) is not None

@@ -105,6 +105,34 @@ class Staffing:
             tr._("{name} fait maintenant partie de l'équipe.").format(name=esc(first_name))
         )
 
+    def team_ids(self) -> list[str]:
+        """The pack's teams, as ``teams.yaml`` names them, in its order."""
+        return [t.id for t in self.pack.teams.teams]
+
+    async def member(self, telegram_id: int) -> StaffRecord | None:
+        """The staff member behind a Telegram account, or ``None``."""
+        return await staff_store.get_staff(self.db, self.pseudonymise(telegram_id))
+
+    async def enrol(self, telegram_id: int, name: str, role: str, team: str | None) -> StaffRecord:
+        """Register someone as staff without a coordinator's word in the group (the console's
+        ``:staff``). A mediator belongs to one of the pack's teams, a coordinator to none
+        (they see every team). Registering again changes nothing; another role or team
+        replaces the former one.
+
+        Raises ``ValueError`` for an unknown role, or a mediator without a known team."""
+        if role not in ROLES.values():
+            raise ValueError(f"unknown role {role!r}")
+        if role == MEDIATOR and team not in self.team_ids():
+            raise ValueError(f"unknown team {team!r}")
+        pseudonym = self.pseudonymise(telegram_id)
+        await staff_store.save_staff(
+            self.db, pseudonym, name[:40], role, team if role == MEDIATOR else None,
+            self.clock.now(), None,
+        )  # fmt: skip
+        member = await staff_store.get_staff(self.db, pseudonym)
+        assert member is not None
+        return member
+
     async def remove(
         self, member: StaffRecord | None, tr: Translator, telegram_id: int | None
     ) -> Reply:
