@@ -1,0 +1,170 @@
+"""The bilan as a message (``/stats``): the whole period in a screen or two, small counts
+masked, delays in working words."""
+
+from __future__ import annotations
+
+from babel.numbers import format_percent
+
+from bot.i18n import Translator
+from bot.staff.figures import Delays, Figures
+from bot.staff.wording import (
+    GROUPS,
+    P90_FROM,
+    SMALL,
+    TIERS,
+    duration,
+    label,
+    shown,
+    theme_label,
+    values,
+)
+from bot.storage import reports as storage
+from bot.storage import usage as usage_store
+from bot.territory import Pack
+from bot.ui import esc
+
+UNKNOWN = storage.UNKNOWN_QUARTIER
+
+
+def delay_lines(delays: Delays, tr: Translator) -> list[str]:
+    """A delay in words (plain text): "pas encore de données", too few requests, or the
+    median (and the 90th percentile from ten requests), said as a lower bound when
+    requests still waiting could move it, and how many are still waiting."""
+    if delays.count == 0 or delays.median is None:
+        return [tr._("pas encore de données")]
+    if delays.count < SMALL:
+        return [tr._("moins de 5 demandes : pas de délai publié")]
+    median = duration(delays.median, tr)
+    if delays.median_exact:
+        said = [tr._("médiane : {median}").format(median=median)]
+    else:
+        said = [tr._("médiane : au moins {median}").format(median=median)]
+    if delays.count >= P90_FROM and delays.p90 is not None:
+        if not delays.p90_exact:
+            said.append(tr._("au moins {p90} pour 9 demandes sur 10").format(
+                p90=duration(delays.p90, tr)))  # fmt: skip
+        elif delays.p90 < 1:
+            said.append(tr._("9 demandes sur 10 en moins d'une minute"))
+        else:
+            said.append(tr._("9 demandes sur 10 en {p90} au plus").format(
+                p90=duration(delays.p90, tr)))  # fmt: skip
+    count = shown(delays.count, tr)
+    if delays.waiting:
+        over = tr._(
+            "sur {count} demandes, dont {waiting} encore en attente "
+            "(comptées avec leur attente jusqu'ici)"
+        ).format(count=count, waiting=shown(delays.waiting, tr))
+    else:
+        over = tr._("sur {count} demandes").format(count=count)
+    return [" · ".join(said), over]
+
+
+def _counts(
+    pack: Pack, tr: Translator, dimension: str, counts: dict[str, int], total: int
+) -> list[str]:
+    order = values(pack, dimension, counts)
+    lines = []
+    # Largest first; the pack's order breaks ties so the list does not jump around.
+    for value in sorted(
+        (v for v in order if counts.get(v)), key=lambda v: (-counts[v], order.index(v))
+    ):
+        n = counts[value]
+        text = tr._("• {label} : {count}").format(label=label(pack, tr, dimension, value),
+                                                  count=shown(n, tr))  # fmt: skip
+        if n >= SMALL and total:
+            text += f" ({format_percent(n / total, locale=tr.locale)})"
+        lines.append(esc(text))
+    return lines
+
+
+def _by_theme(pack: Pack, tr: Translator, counts: dict[str, int]) -> str:
+    order = values(pack, "theme", counts)
+    keys = sorted(counts, key=lambda k: (-counts[k], order.index(k) if k in order else 99, k))
+    return " · ".join(f"{theme_label(pack, tr, k)} {shown(counts[k], tr)}" for k in keys)
+
+
+def _requests(figures: Figures, pack: Pack, tr: Translator) -> list[str]:
+    urgent = shown(figures.count("urgent", "urgent"), tr)
+    heading = tr._("<b>Demandes de rappel : {total}</b>, dont {urgent} urgentes")
+    lines = [heading.format(total=shown(figures.total, tr), urgent=urgent)]
+    if figures.total == 0:
+        return lines
+    per_month = " · ".join(
+        f"{tr.month(m.first_day, 'MMM')} {shown(m.total, tr)}" for m in figures.months
+    )
+    lines.append(esc(tr._("Par mois : {months}").format(months=per_month)))
+    for dimension in ("team", "theme", "quartier", "profile", "outcome"):
+        counts = figures.breakdown.get(dimension, {})
+        if set(counts) <= {UNKNOWN}:  # not asked in this territory: nothing to say
+            continue
+        lines += ["", f"<b>{esc(tr._(GROUPS[dimension]))}</b>"]
+        lines += _counts(pack, tr, dimension, counts, figures.total)
+    for title, delays in (
+        (tr._("Premier contact"), figures.time_to_claim),
+        (tr._("Clôture"), figures.time_to_close),
+    ):
+        lines += ["", f"<b>{esc(title)}</b>", *map(esc, delay_lines(delays, tr))]
+    ratings = figures.breakdown.get("rating", {})
+    if ratings:
+        said = " · ".join(
+            f"{label(pack, tr, 'rating', r)} {shown(ratings[r], tr)}"
+            for r in values(pack, "rating", ratings) if ratings.get(r)
+        )  # fmt: skip
+        lines += ["", f"<b>{esc(tr._(GROUPS['rating']))}</b>", esc(said)]
+    return lines
+
+
+def _bot(figures: Figures, pack: Pack, tr: Translator) -> list[str]:
+    answered = figures.used(usage_store.ANSWER)
+    suggested = figures.used(usage_store.SUGGESTION)
+    unknown = figures.used(usage_store.UNKNOWN)
+    asked = answered + suggested + unknown
+    lines = ["", tr._("<b>Questions posées au bot : {count}</b>").format(count=shown(asked, tr))]
+    for title, kind, n in (
+        (tr._("Réponses données"), usage_store.ANSWER, answered),
+        (tr._("Suggestions proposées"), usage_store.SUGGESTION, suggested),
+    ):
+        line = tr._("• {label} : {count}").format(label=title, count=shown(n, tr))
+        if n:
+            line += " — " + _by_theme(pack, tr, figures.usage.get(kind, {}))
+        lines.append(esc(line))
+    lines.append(esc(tr._("• {label} : {count}").format(
+        label=tr._("« Je ne sais pas »"), count=shown(unknown, tr))))  # fmt: skip
+    cards = " · ".join(
+        tr._("{label} : {count}").format(label=tr._(text),
+                                         count=shown(figures.used("crisis", tier), tr))
+        for tier, text in TIERS.items()
+    )  # fmt: skip
+    lines += ["", esc(cards)]
+    return lines
+
+
+def _events(figures: Figures, tr: Translator) -> list[str]:
+    e = figures.events
+    lines = ["", tr._("<b>Événements tenus : {count}</b>").format(count=shown(e.held, tr))]
+    if e.held:
+        lines.append(
+            esc(
+                tr._(
+                    "Inscriptions : {signups} · restées en liste d'attente : {waitlisted}"
+                ).format(signups=shown(e.signups, tr), waitlisted=shown(e.waitlisted, tr))
+            )
+        )
+        lines.append(esc(tr._(
+            "Présences : {present} présent·es, {absent} absent·es, {unmarked} non notées"
+        ).format(present=shown(e.present, tr), absent=shown(e.absent, tr),
+                 unmarked=shown(e.unmarked, tr))))  # fmt: skip
+    return lines
+
+
+def stats_text(figures: Figures, pack: Pack, tr: Translator) -> str:
+    """A summary of the period for the coordinators' chat (HTML): requests, delays,
+    ratings, what the bot did, events. Counts from 1 to 4 read ``< 5``."""
+    title = tr._("<b>Bilan {period}</b>").format(period=esc(tr.period(figures.start, figures.end)))
+    if figures.empty:
+        return "\n".join([title, tr._("Pas encore de données sur cette période.")])
+    lines = [title, ""]
+    lines += _requests(figures, pack, tr)
+    lines += _bot(figures, pack, tr)
+    lines += _events(figures, tr)
+    return "\n".join(lines)
