@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from bot.i18n import Translator
 from bot.staff.figures import Figures
-from bot.staff.wording import SMALL, duration, label, shown, values
+from bot.staff.wording import SMALL, label, median_words, shown, values
 from bot.storage import usage as usage_store
 from bot.territory import Pack
 
@@ -46,14 +46,9 @@ def _bare(axes: Axes) -> None:
 
 
 def _key_figures(figures: Figures, pack: Pack, tr: Translator) -> list[str]:
-    claim = figures.time_to_claim
-    if claim.count >= SMALL and claim.median is not None:
-        median = duration(claim.median, tr)
-        if not claim.median_exact:
-            median = tr._("au moins {median}").format(median=median)
-        contact = tr._("Premier contact : médiane {median}").format(median=median)
-    else:
-        contact = tr._("Premier contact : pas encore de données")
+    contact = tr._("Premier contact : {delay}").format(
+        delay=median_words(figures.time_to_claim, tr)
+    )
     return [
         tr._("{count} demandes de rappel").format(count=shown(figures.total, tr)),
         contact,
@@ -71,21 +66,25 @@ def _months(axes: Axes, figures: Figures, tr: Translator) -> None:
     months = figures.months
     counts = [m.total for m in months]
     x = list(range(len(months)))
-    pattern = "MMMMM" if len(months) <= 12 else "MMM yy"
-    ticks = [tr.month(m.first_day, pattern) for m in months]
+    few = len(months) <= 12
+    if few:  # J F M A…: the year is in the title
+        ticks = [tr.month(m.first_day, "MMMMM") for m in months]
+    else:  # the year under its first month, nothing else: no crowd of labels
+        ticks = [str(m.first_day.year) if i == 0 or m.first_day.month == 1 else ""
+                 for i, m in enumerate(months)]  # fmt: skip
     bars = axes.bar(x, [_height(n) for n in counts], color=[_colour(n) for n in counts],
                     width=0.72)  # fmt: skip
-    long = max(len(shown(n, tr)) for n in counts) > 3 or len(months) > 12
+    long = max(len(shown(n, tr)) for n in counts) > 3 or not few
     axes.bar_label(bars, labels=[shown(n, tr) if n else "" for n in counts], padding=3,
-                   fontsize=10 if long else 12, rotation=90 if long else 0, color=INK)  # fmt: skip
+                   fontsize=9 if long else 12, rotation=90 if long else 0, color=INK)  # fmt: skip
     axes.set_ylim(0, max(_height(n) for n in counts) * (1.45 if long else 1.25))
-    axes.set_xticks(x, ticks, fontsize=12 if len(months) <= 12 else 9,
-                    rotation=0 if len(months) <= 12 else 90)  # fmt: skip
-    axes.set_title(tr._("Demandes de rappel par mois"), loc="left", fontsize=14, color=INK)
+    axes.set_xlim(-0.6, len(months) - 0.4)
+    axes.set_xticks(x, ticks, fontsize=12, ha="center" if few else "left")
     _bare(axes)
 
 
 def _themes(axes: Axes, figures: Figures, pack: Pack, tr: Translator) -> None:
+    """One bar per theme, its name above it: the whole width for the words."""
     counts = figures.breakdown.get("theme", {})
     order = values(pack, "theme", counts)
     ranked = sorted(
@@ -95,17 +94,17 @@ def _themes(axes: Axes, figures: Figures, pack: Pack, tr: Translator) -> None:
     rest = sum(counts[t] for t in ranked[THEMES_SHOWN:])
     if rest:
         rows.append((tr._("Autres"), rest))
-    y = list(range(len(rows)))[::-1]  # the largest on top
-    bars = axes.barh(y, [_height(n) for _, n in rows], color=[_colour(n) for _, n in rows],
-                     height=0.66)  # fmt: skip
-    axes.bar_label(bars, labels=[shown(n, tr) for _, n in rows], padding=4, fontsize=12,
-                   color=INK)  # fmt: skip
-    axes.set_yticks(y, [textwrap.shorten(name, 22, placeholder="…") for name, _ in rows],
-                    fontsize=12)  # fmt: skip
-    axes.set_xlim(0, max(_height(n) for _, n in rows) * 1.3)
-    axes.set_title(tr._("Demandes par thème"), loc="left", fontsize=14, color=INK)
-    axes.spines[["top", "right", "bottom"]].set_visible(False)
-    axes.tick_params(bottom=False, labelbottom=False, length=0)
+    widest = max(max(_height(n) for _, n in rows), 2.0 * SMALL)
+    for i, (name, n) in enumerate(rows):
+        y = -i  # the largest on top
+        axes.barh(y, _height(n), color=_colour(n), height=0.4, left=0)
+        axes.text(0, y + 0.26, textwrap.shorten(name, 40, placeholder="…"), fontsize=12,
+                  color=INK, va="bottom")  # fmt: skip
+        axes.text(_height(n) + widest * 0.02, y, shown(n, tr), fontsize=12, color=INK,
+                  va="center")  # fmt: skip
+    axes.set_xlim(0, widest * 1.15)
+    axes.set_ylim(-THEMES_SHOWN - 1 + 0.6, 0.75)  # the same thickness whatever the count
+    axes.set_axis_off()
 
 
 def chart(figures: Figures, pack: Pack, tr: Translator) -> Figure:
@@ -131,10 +130,12 @@ def chart(figures: Figures, pack: Pack, tr: Translator) -> Figure:
         figure.text(0.5, 0.35, tr._("Aucune demande de rappel sur cette période."),
                     fontsize=14, color=MUTED, ha="center", va="center")  # fmt: skip
         return figure
-    months = figure.add_axes((0.05, 0.36, 0.9, 0.24))
-    _months(months, figures, tr)
-    themes = figure.add_axes((0.36, 0.04, 0.58, 0.25))
-    _themes(themes, figures, pack, tr)
+    figure.text(0.05, 0.69, tr._("Demandes de rappel par mois"), fontsize=14, color=INK,
+                fontweight="bold", va="top")  # fmt: skip
+    _months(figure.add_axes((0.05, 0.47, 0.9, 0.18)), figures, tr)
+    figure.text(0.05, 0.405, tr._("Demandes par thème"), fontsize=14, color=INK,
+                fontweight="bold", va="top")  # fmt: skip
+    _themes(figure.add_axes((0.05, 0.015, 0.88, 0.34)), figures, pack, tr)
     return figure
 
 

@@ -11,9 +11,10 @@ from bot.staff.wording import (
     GROUPS,
     P90_FROM,
     SMALL,
-    TIERS,
+    TIER_WORDS,
     duration,
     label,
+    median_words,
     shown,
     theme_label,
     values,
@@ -30,15 +31,9 @@ def delay_lines(delays: Delays, tr: Translator) -> list[str]:
     """A delay in words (plain text): "pas encore de données", too few requests, or the
     median (and the 90th percentile from ten requests), said as a lower bound when
     requests still waiting could move it, and how many are still waiting."""
-    if delays.count == 0 or delays.median is None:
-        return [tr._("pas encore de données")]
+    said = [median_words(delays, tr)]
     if delays.count < SMALL:
-        return [tr._("moins de 5 demandes : pas de délai publié")]
-    median = duration(delays.median, tr)
-    if delays.median_exact:
-        said = [tr._("médiane : {median}").format(median=median)]
-    else:
-        said = [tr._("médiane : au moins {median}").format(median=median)]
+        return said
     if delays.count >= P90_FROM and delays.p90 is not None:
         if not delays.p90_exact:
             said.append(tr._("au moins {p90} pour 9 demandes sur 10").format(
@@ -84,9 +79,12 @@ def _by_theme(pack: Pack, tr: Translator, counts: dict[str, int]) -> str:
 
 
 def _requests(figures: Figures, pack: Pack, tr: Translator) -> list[str]:
-    urgent = shown(figures.count("urgent", "urgent"), tr)
-    heading = tr._("<b>Demandes de rappel : {total}</b>, dont {urgent} urgentes")
-    lines = [heading.format(total=shown(figures.total, tr), urgent=urgent)]
+    total, urgent = figures.total, figures.count("urgent", "urgent")
+    if urgent:
+        heading = tr._("<b>Demandes de rappel : {total}</b>, dont {urgent} urgentes")
+    else:
+        heading = tr._("<b>Demandes de rappel : {total}</b>")
+    lines = [heading.format(total=esc(shown(total, tr)), urgent=esc(shown(urgent, tr)))]
     if figures.total == 0:
         return lines
     per_month = " · ".join(
@@ -119,29 +117,37 @@ def _bot(figures: Figures, pack: Pack, tr: Translator) -> list[str]:
     suggested = figures.used(usage_store.SUGGESTION)
     unknown = figures.used(usage_store.UNKNOWN)
     asked = answered + suggested + unknown
-    lines = ["", tr._("<b>Questions posées au bot : {count}</b>").format(count=shown(asked, tr))]
-    for title, kind, n in (
-        (tr._("Réponses données"), usage_store.ANSWER, answered),
-        (tr._("Suggestions proposées"), usage_store.SUGGESTION, suggested),
-    ):
-        line = tr._("• {label} : {count}").format(label=title, count=shown(n, tr))
-        if n:
-            line += " — " + _by_theme(pack, tr, figures.usage.get(kind, {}))
+    heading = tr._("<b>Questions posées au bot : {count}</b>")
+    lines = ["", heading.format(count=esc(shown(asked, tr)))]
+    if asked:
+        for title, kind, n in (
+            (tr._("Réponses données"), usage_store.ANSWER, answered),
+            (tr._("Suggestions proposées"), usage_store.SUGGESTION, suggested),
+        ):
+            line = tr._("• {label} : {count}").format(label=title, count=shown(n, tr))
+            if n:
+                line += " — " + _by_theme(pack, tr, figures.usage.get(kind, {}))
+            lines.append(esc(line))
+        line = tr._("• {label} : {count}").format(
+            label=tr._("« Je ne sais pas »"), count=shown(unknown, tr)
+        )
         lines.append(esc(line))
-    lines.append(esc(tr._("• {label} : {count}").format(
-        label=tr._("« Je ne sais pas »"), count=shown(unknown, tr))))  # fmt: skip
-    cards = " · ".join(
-        tr._("{label} : {count}").format(label=tr._(text),
-                                         count=shown(figures.used("crisis", tier), tr))
-        for tier, text in TIERS.items()
-    )  # fmt: skip
-    lines += ["", esc(cards)]
+    cards = figures.used(usage_store.CRISIS)
+    heading = tr._("<b>Cartes de crise montrées : {count}</b>")
+    lines += ["", heading.format(count=esc(shown(cards, tr)))]
+    if cards:
+        for tier, text in TIER_WORDS.items():
+            line = tr._("• {label} : {count}").format(
+                label=tr._(text), count=shown(figures.used(usage_store.CRISIS, tier), tr)
+            )
+            lines.append(esc(line))
     return lines
 
 
 def _events(figures: Figures, tr: Translator) -> list[str]:
     e = figures.events
-    lines = ["", tr._("<b>Événements tenus : {count}</b>").format(count=shown(e.held, tr))]
+    heading = tr._("<b>Événements tenus : {count}</b>")
+    lines = ["", heading.format(count=esc(shown(e.held, tr)))]
     if e.held:
         lines.append(
             esc(

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from babel.numbers import format_decimal
 
 from bot.i18n import N_, Translator
+from bot.staff.figures import Delays
 from bot.storage import reports as storage
 from bot.storage import usage as usage_store
 from bot.territory import PROFILES, SUBJECTS_EXTRA, Pack
@@ -57,6 +58,11 @@ TIERS: dict[str, str] = {
     "concern": N_("Cartes de crise de vigilance"),
 }
 """The two tiers of crisis cards: danger now, or a check that the person is safe."""
+TIER_WORDS: dict[str, str] = {
+    "urgent": N_("Urgentes (danger immédiat)"),
+    "concern": N_("De vigilance (sécurité demandée)"),
+}
+"""The same, under the heading "Cartes de crise montrées"."""
 GROUPS: dict[str, str] = {
     "team": N_("Par équipe"),
     "theme": N_("Par thème"),
@@ -159,3 +165,17 @@ def duration(minutes: float, tr: Translator) -> str:
             return tr._("{hours} h").format(hours=hours)
         return tr._("{hours} h {minutes}").format(hours=hours, minutes=f"{rest:02d}")
     return tr._("{days} jours").format(days=round(minutes / (24 * 60)))
+
+
+def median_words(delays: Delays, tr: Translator) -> str:
+    """``médiane 2 h 10``; ``médiane d'au moins 2 h 10`` when requests still waiting
+    could raise it; ``pas encore de données``; or, over 1 to 4 requests, no delay at all
+    (a percentile of one request is that request's delay)."""
+    if delays.count == 0 or delays.median is None:
+        return tr._("pas encore de données")
+    if delays.count < SMALL:
+        return tr._("trop peu de demandes (moins de 5)")
+    median = duration(delays.median, tr)
+    if delays.median_exact:
+        return tr._("médiane {median}").format(median=median)
+    return tr._("médiane d'au moins {median}").format(median=median)
