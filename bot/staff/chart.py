@@ -45,7 +45,7 @@ def _bare(axes: Axes) -> None:
     axes.tick_params(left=False, labelleft=False, length=0)
 
 
-def _key_figures(figures: Figures, pack: Pack, tr: Translator) -> list[str]:
+def _key_figures(figures: Figures, tr: Translator) -> list[str]:
     contact = tr._("Premier contact : {delay}").format(
         delay=median_words(figures.time_to_claim, tr)
     )
@@ -124,7 +124,7 @@ def chart(figures: Figures, pack: Pack, tr: Translator) -> Figure:
         figure.text(0.5, 0.5, tr._("Pas encore de données sur cette période."), fontsize=15,
                     color=MUTED, ha="center", va="center")  # fmt: skip
         return figure
-    key = "\n".join(_key_figures(figures, pack, tr))
+    key = "\n".join(_key_figures(figures, tr))
     figure.text(0.05, top - 0.05, key, fontsize=13, color=INK, va="top", linespacing=1.5)
     if figures.total == 0:
         figure.text(0.5, 0.35, tr._("Aucune demande de rappel sur cette période."),

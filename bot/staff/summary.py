@@ -87,8 +87,9 @@ def _requests(figures: Figures, pack: Pack, tr: Translator) -> list[str]:
     lines = [heading.format(total=esc(shown(total, tr)), urgent=esc(shown(urgent, tr)))]
     if figures.total == 0:
         return lines
+    pattern = "MMM" if len(figures.months) <= 12 else "MMM yy"  # "janv." or "janv. 26"
     per_month = " · ".join(
-        f"{tr.month(m.first_day, 'MMM')} {shown(m.total, tr)}" for m in figures.months
+        f"{tr.month(m.first_day, pattern)} {shown(m.total, tr)}" for m in figures.months
     )
     lines.append(esc(tr._("Par mois : {months}").format(months=per_month)))
     for dimension in ("team", "theme", "quartier", "profile", "outcome"):
