@@ -87,6 +87,30 @@ class Translator:
             moment = self.local(moment).date()
         return format_date(moment, "EEEE d MMMM", locale=self.locale)
 
+    def date(self, day: dt.date, *, year: bool = True) -> str:
+        """``1er janvier 2026``, ``31 décembre 2026`` / ``1 January 2026``."""
+        pattern = "MMMM y" if year else "MMMM"
+        return f"{self._day_of_month(day)} {format_date(day, pattern, locale=self.locale)}"
+
+    def _day_of_month(self, day: dt.date) -> str:
+        # French writes the first of the month as an ordinal: "1er janvier".
+        return "1er" if self.language == "fr" and day.day == 1 else str(day.day)
+
+    def period(self, start: dt.date, end: dt.date) -> str:
+        """``du 1er janvier au 31 décembre 2026``, ``du 1er au 31 mars 2026``, ``du 15 mars
+        2025 au 14 mars 2026`` / ``from 1 January to 31 December 2026``: the year once."""
+        if start.year != end.year:
+            first = self.date(start)
+        elif start.month != end.month:
+            first = self.date(start, year=False)
+        else:
+            first = self._day_of_month(start)
+        return self._("du {start} au {end}").format(start=first, end=self.date(end))
+
+    def month(self, day: dt.date, pattern: str = "MMMM y") -> str:
+        """``janvier 2026`` (``pattern``: Babel's, e.g. ``MMM`` for ``janv.``)."""
+        return format_date(day, pattern, locale=self.locale)
+
     def hour(self, moment: dt.datetime | dt.time) -> str:
         """``14 h``, ``14 h 30`` / ``2 PM``, ``2:30 PM``."""
         when = self.local(moment).time() if isinstance(moment, dt.datetime) else moment

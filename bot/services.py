@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from bot.answers import ContentLoop, KnowledgeBase
+from bot.answers import ContentLoop, KnowledgeBase, Usage
 from bot.broadcasts import Broadcasts, Subscriptions
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
@@ -45,6 +45,7 @@ class Services:
         self.people = People(self.db, self.pseudonymise, self.clock, self.default_language)
         self.inbox = Inbox(self.db, self.clock)
         self.content_loop = ContentLoop(self.db, pack, self.clock)
+        self.usage = Usage(self.db, pack, self.clock)
         self.requests = Requests(self.db, pack, self.people, self.clock)
         self.queue = Queue(self.db, pack, self.clock)
         self.escalation = Escalation(self.db, pack, self.clock, settings.staff_chat_id)

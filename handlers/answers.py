@@ -30,6 +30,7 @@ async def question(update: Update, context: Context) -> None:
     replies = answers.respond(knowledge.pack, session.tr, understood)
     for answer in replies:
         await reply(update, context, answer)
+    await context.services.usage.question(understood)
     if understood.signal is None and answers.unanswered(replies, session.tr):
         await context.services.content_loop.unanswered(message.text, session.tr.language)
 

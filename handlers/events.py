@@ -90,6 +90,7 @@ async def signup_input(update: Update, context: Context) -> None:
     signal = services.knowledge.detect_crisis(message.text) if message.text else None
     if signal is not None:  # a human resource first; the question stays where it was
         await reply(update, context, answers.crisis(services.pack, session.tr, signal))
+        await services.usage.crisis_card(signal.tier)
         return
     step = await services.events.signup.answer_text(session.person, session.tr, message.text)
     await _show_signup(update, context, step)

@@ -81,6 +81,7 @@ async def crisis_button(update: Update, context: Context) -> None:
     if choice in ("d", "o"):
         card = answers.urgent_card(pack, tr, category, about_other=choice == "o")
         await reply(update, context, card)
+        await context.services.usage.crisis_card("urgent")
     elif choice == "t":
         await reply(update, context, answers.need_to_talk(pack, tr, category))
     elif choice == "q":
@@ -130,6 +131,7 @@ async def step_text(update: Update, context: Context) -> None:
     signal = services.knowledge.detect_crisis(message.text)
     if signal is not None:
         await reply(update, context, answers.crisis(services.pack, session.tr, signal))
+        await services.usage.crisis_card(signal.tier)
     if building:
         result = await services.requests.answer_text(
             session.person, session.tr, message.text, urgent=signal is not None and signal.urgent

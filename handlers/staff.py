@@ -202,9 +202,9 @@ async def stats_command(update: Update, context: Context) -> None:
     tr, member = await context.staff(update)
     bilan = await services.staffing.stats(member, tr, context.args or [])
     shown = bilan.reply
-    if bilan.csv:
-        files = (Document("bilan.csv", bilan.csv), Document("bilan.png", bilan.png))
-        shown = replace(shown, documents=files)
+    if bilan.csv:  # the chart as a photo, seen at once; the table as a file
+        csv, png = Document("bilan.csv", bilan.csv), Document("bilan.png", bilan.png)
+        shown = replace(shown, documents=(csv,), photos=(png,))
     await reply(update, context, shown)
 
 

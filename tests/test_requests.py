@@ -290,8 +290,10 @@ async def test_stats_count_the_closed_request_for_coordinators_only(kb: Harness)
     assert "réservés à la coordination" in nadia.last_reply
     calls = await coordinator.send("/stats")
     documents = [c for c in calls if c.method == "sendDocument"]
-    assert [list(c.files) for c in documents] == [["document"], ["document"]]
-    png = documents[1].files["document"]
+    photos = [c for c in calls if c.method == "sendPhoto"]  # the chart, seen at once
+    assert [list(c.files) for c in documents] == [["document"]]
+    assert [list(c.files) for c in photos] == [["photo"]]
+    png = photos[0].files["photo"]
     assert png.startswith(b"\x89PNG")
     csv_text = documents[0].files["document"].decode("utf-8-sig")
     assert "Lina" not in csv_text and record.reference not in csv_text

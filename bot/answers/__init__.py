@@ -58,6 +58,7 @@ from bot.answers.replies import (
     urgent_notice,
     where_to_go,
 )
+from bot.answers.usage import Usage
 
 __all__ = [
     "ANSWER_CONFIDENCE",
@@ -85,6 +86,7 @@ __all__ = [
     "Group",
     "KnowledgeBase",
     "Understanding",
+    "Usage",
     "Verdict",
     "answer",
     "check_in",

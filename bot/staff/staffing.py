@@ -25,7 +25,9 @@ class Bilan:
 
     reply: Reply
     csv: bytes = b""
+    """UTF-8 with a byte-order mark, as a spreadsheet opens it."""
     png: bytes = b""
+    """Sent as a photo: seen at once, without opening a file."""
 
 
 def _period(args: list[str], today: dt.date) -> tuple[dt.date, dt.date] | None:
@@ -186,11 +188,12 @@ class Staffing:
             return Bilan(
                 Reply(tr._("Écrivez /stats, /stats 2026 ou /stats 2026-01-01 2026-06-30."))
             )
-        figures = await reports.monthly_figures(self.db, self.pack, *period)
+        now = self.clock.now()
+        figures = await reports.monthly_figures(self.db, self.pack, *period, now=now)
         text = reports.stats_text(figures, self.pack, tr)
         csv_text = reports.figures_csv(figures, self.pack, tr)
         png = await asyncio.to_thread(reports.figures_chart_png, figures, self.pack, tr)
-        return Bilan(Reply(text), ("\ufeff" + csv_text).encode("utf-8"), png)
+        return Bilan(Reply(text), reports.csv_bytes(csv_text), png)
 
     async def show_name(
         self, member: StaffRecord | None, tr: Translator, args: list[str]

@@ -403,6 +403,10 @@ class PastRequest:
     claimed_at: dt.datetime | None = None
     closed_at: dt.datetime | None = None
     source: str = "history"
+    profile: str | None = None
+    """Who asked: ``young``, ``resident``, ``parent``, or ``None`` (not asked)."""
+    rating: str | None = None
+    """The one-tap rating given at closing: ``good``, ``neutral``, ``bad`` or ``None``."""
 
 
 async def insert_past_requests(db: Database, requests: list[PastRequest]) -> None:
@@ -417,11 +421,13 @@ async def insert_past_requests(db: Database, requests: list[PastRequest]) -> Non
         await tx.executemany(
             "INSERT INTO request (reference, pseudonym, team, theme, quartier, urgent, channel,"
             " phone, description, source, state, created_at, first_claimed_at, claimed_at,"
-            " closed_at, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " closed_at, outcome, profile, rating)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (r.reference, r.pseudonym, r.team, r.theme, r.quartier, int(r.urgent), r.channel,
                  r.phone, r.description, r.source, r.state, to_db_time(r.created_at),
-                 stamp(r.claimed_at), stamp(r.claimed_at), stamp(r.closed_at), r.outcome)
+                 stamp(r.claimed_at), stamp(r.claimed_at), stamp(r.closed_at), r.outcome,
+                 r.profile, r.rating)
                 for r in requests
             ],
         )  # fmt: skip
