@@ -21,7 +21,7 @@ MEDIATOR = "h"
 REQUEST = "r"
 """A step of a callback request: ``r:<step>.<value>``."""
 MY_REQUEST = "mr"
-"""The person's own request: ``mr:cancel.<id>``."""
+"""The person's own request: ``mr:cancel.<id>``, ``mr:write.<id>``, ``mr:rate.<id>.<rating>``."""
 EVENT = "ev"
 """An event: ``ev:show.<id>``, ``ev:join.<id>``, ``ev:leave.<registration>``."""
 SUBSCRIPTION = "ab"
@@ -138,8 +138,8 @@ def request_step(step: str, value: str) -> str:
     return f"{REQUEST}:{step}.{value}"
 
 
-def my_request(action: str, request_id: int) -> str:
-    return f"{MY_REQUEST}:{action}.{request_id}"
+def my_request(action: str, request_id: int, value: str | None = None) -> str:
+    return f"{MY_REQUEST}:{action}.{request_id}" + (f".{value}" if value else "")
 
 
 def event(action: str, identifier: int) -> str:

@@ -160,9 +160,16 @@ async def my_request_button(update: Update, context: Context) -> None:
     if action is None:
         return
     parts = actions.split(action.argument)
-    if parts[0] not in ("cancel", "write") or not parts[1].isdigit():
+    if parts[0] not in ("cancel", "write", "rate") or not parts[1].isdigit():
         return
     session = await context.session(update)
+    if parts[0] == "rate":
+        rating = parts[2] if len(parts) > 2 else ""
+        answer = await context.services.requests.rate(
+            session.person, session.tr, int(parts[1]), rating
+        )
+        await reply(update, context, answer)
+        return
     if parts[0] == "write":
         await reply(
             update, context,

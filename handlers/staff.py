@@ -89,8 +89,9 @@ async def card_button(update: Update, context: Context) -> None:
     await refresh_card(context, record)
     if acted.ok:
         follow(context, record)
-    if acted.ok and name in ("claim", "close", "transfer"):
-        await _tell_person(context, record.id, name)
+    told = {"claim": "claim", "transfer": "transfer", "closenow": "close"}.get(name)
+    if acted.ok and told is not None:
+        await _tell_person(context, record.id, told)
 
 
 async def _send_canned(
@@ -120,10 +121,17 @@ async def _send_canned(
         await refresh_card(context, fresh)
 
 
-async def _tell_person(context: Context, request_id: int, event: str) -> None:
-    """The person learns their request was taken, closed or passed on."""
+async def _tell_person(
+    context: Context,
+    request_id: int,
+    event: str,
+    word: str | None = None,
+    member: StaffRecord | None = None,
+) -> None:
+    """The person learns their request was taken, closed (with the mediator's word, if
+    any) or passed on."""
     services = context.services
-    notice = await services.relays.person_notice(request_id, event)
+    notice = await services.relays.person_notice(request_id, event, word=word, member=member)
     if notice is not None:
         await send(context.application, notice)
 
@@ -229,6 +237,8 @@ async def reply_to_card(update: Update, context: Context) -> None:
         if await services.queue.belongs_to_request(chat.id, message.reply_to_message.message_id):
             await reply(update, context, relay.text_only(tr))
         return
+    if member is not None and await _close_with_word(update, context, member, message.text):
+        return
     relayed = await services.relays.from_mediator(
         member, tr, chat.id, message.reply_to_message.message_id, message.text
     )
@@ -269,6 +279,31 @@ async def canned_remove_command(update: Update, context: Context) -> None:
     tr, member = await context.staff(update)
     answer = await context.services.canned.remove(member, tr, context.args or [])
     await reply(update, context, answer)
+
+
+async def _close_with_word(
+    update: Update, context: Context, member: StaffRecord, word: str
+) -> bool:
+    """A reply to a card whose close the holder is preparing: the request closes, and the
+    reply goes to the person with the close (it is not kept)."""
+    message = update.effective_message
+    chat = update.effective_chat
+    if message is None or chat is None or message.reply_to_message is None:
+        return False
+    services = context.services
+    record = await services.queue.card_request(chat.id, message.reply_to_message.message_id)
+    if record is None or record.claimed_by != member.pseudonym:
+        return False
+    if services.queue.closing(record) is None:
+        return False
+    tr = services.translator(services.default_language)
+    acted = await services.queue.close_prepared(member, record, tr)
+    await reply(update, context, Reply(acted.notice))
+    if acted.ok and acted.request is not None:
+        await refresh_card(context, acted.request)
+        follow(context, acted.request)
+        await _tell_person(context, record.id, "close", word, member)
+    return True
 
 
 async def note_command(update: Update, context: Context) -> None:

@@ -38,7 +38,7 @@ async def test_browse_theme_topic_answer_back_and_menu_in_one_message(bot: Harne
     assert entry.title.fr in sam.last_buttons
     await sam.press(entry.title.fr)
     assert entry.title.fr in sam.last_reply
-    assert "Parler à un médiateur" in " ".join(sam.last_buttons)
+    assert "Parler à un·e médiateur·rice" in " ".join(sam.last_buttons)
     await sam.press("Retour")
     assert entry.title.fr in sam.last_buttons
     await sam.press("Menu principal")

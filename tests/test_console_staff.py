@@ -130,7 +130,9 @@ async def test_a_card_posted_while_you_are_the_person_is_claimed_by_its_number(
         assert "[1] ✋ Je prends" in out
         out = await c.type("1")
         assert "Pris en charge par Lea" in out
-        assert any("Un médiateur a pris votre demande" in text for text in c.sent_to(SAM))
+        assert any(
+            "est prise en charge par l'équipe de médiation" in text for text in c.sent_to(SAM)
+        )
         claimed = await c.services.queue.followups(await _member(c), c.services.translator("fr"))
         assert reference in claimed.text
 

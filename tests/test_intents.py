@@ -45,7 +45,7 @@ async def test_rudeness_gets_a_short_kind_boundary(bot: Harness) -> None:
     sam = bot.person("Sam")
     await sam.send("t nul ferme la")
     assert "respect" in sam.last_reply
-    assert "🙋 Parler à un médiateur" in sam.last_buttons
+    assert "🙋 Parler à un·e médiateur·rice" in sam.last_buttons
 
 
 async def test_a_crisis_comes_before_any_intent(bot: Harness) -> None:

@@ -118,6 +118,7 @@ async def test_a_closed_request_is_not_posted_again(kb: Harness) -> None:
     [card] = cards(kb)
     await nadia.press_data(f"s:claim.{record.id}", card)
     await nadia.press_data(f"s:close.{record.id}.contacted", card)
+    await nadia.press_data(f"s:closenow.{record.id}", card)
     before = dict(kb.api.messages)
     await nadia.press_data(f"s:repost.{record.id}", card)
     assert any("plus en cours" in a for a in nadia.alerts)

@@ -102,16 +102,17 @@ async def test_the_whole_story_of_an_anonymous_request(kb: Harness) -> None:
     assert f"Pris en charge par {winner}" in str(
         kb.api.messages[(STAFF_CHAT, card["message_id"])]["text"]
     )
-    assert "a pris votre demande" in youth.last_reply
+    assert "est prise en charge par l'équipe" in youth.last_reply
 
     # The winner closes it with an outcome; the person is told how to come back.
     holder = nadia if winner == "Nadia" else omar
     await holder.press_data(f"s:close.{record.id}", message)
     await holder.press_data(f"s:close.{record.id}.contacted", message)
+    await holder.press_data(f"s:closenow.{record.id}", message)
     closed = await store.get_request(kb.services.db, record.id)
     assert closed is not None
     assert (closed.state, closed.outcome) == ("closed", "contacted")
-    assert "est close" in youth.last_reply and "/rappel" in youth.last_reply
+    assert "est close" in youth.last_reply and "📞 Nouvelle demande" in youth.last_buttons
     assert "Clos" in str(kb.api.messages[(STAFF_CHAT, card["message_id"])]["text"])
 
 
@@ -216,7 +217,7 @@ async def test_my_requests_and_cancel(kb: Harness) -> None:
     youth = kb.person("Lina")
     await ask_anonymously(youth, "Santé")
     await youth.send("/mes_demandes")
-    assert "en attente d'un médiateur" in youth.last_reply
+    assert "en attente d'un·e médiateur·rice" in youth.last_reply
     await youth.press("Annuler R-")
     assert "est annulée" in youth.last_reply
     assert "Annulé par la personne" in str(cards(kb)[0]["text"])
@@ -286,6 +287,7 @@ async def test_stats_count_the_closed_request_for_coordinators_only(kb: Harness)
     await kb.advance(dt.timedelta(minutes=30))
     await nadia.press_data(f"s:claim.{record.id}", card)
     await nadia.press_data(f"s:close.{record.id}.oriented", card)
+    await nadia.press_data(f"s:closenow.{record.id}", card)
     await nadia.send("/stats")
     assert "réservés à la coordination" in nadia.last_reply
     calls = await coordinator.send("/stats")
@@ -377,7 +379,7 @@ async def test_they_talk_through_the_bot_without_learning_who_the_other_is(kb: H
     assert "la personne écrit" in relayed.text and "rdv" in relayed.text
     assert "Lina" not in relayed.text and str(youth.id) not in relayed.text
     assert relayed.params["reply_parameters"]["message_id"] == card["message_id"]
-    assert "Transmis à votre médiateur" in youth.last_reply
+    assert "Transmis à la personne qui suit votre demande" in youth.last_reply
 
     # Nadia can answer the relayed message itself; Omar cannot write to her person.
     await nadia.send("Je vous appelle demain ?", reply_to=relayed.result)
@@ -394,6 +396,7 @@ async def test_they_talk_through_the_bot_without_learning_who_the_other_is(kb: H
 
     # Closing ends the relay: her next words are a question for the bot again.
     await nadia.press_data(f"s:close.{record.id}.contacted", card)
+    await nadia.press_data(f"s:closenow.{record.id}", card)
     await youth.send("comment avoir la pilule")
     assert "Contraception" in youth.last_reply
 

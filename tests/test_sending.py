@@ -69,11 +69,11 @@ async def _claimed_request(kb: Harness, *, fault: str | None = None) -> tuple[in
 
 async def test_a_notice_that_never_reached_telegram_is_sent_again_later(kb: Harness) -> None:
     request_id, chat_id = await _claimed_request(kb, fault="network")
-    assert _told(kb, chat_id, "a pris votre demande") == []
+    assert _told(kb, chat_id, "est prise en charge par l'équipe") == []
     await kb.advance(dt.timedelta(seconds=15))
-    assert len(_told(kb, chat_id, "a pris votre demande")) == 1
+    assert len(_told(kb, chat_id, "est prise en charge par l'équipe")) == 1
     await kb.advance(dt.timedelta(minutes=5))
-    assert len(_told(kb, chat_id, "a pris votre demande")) == 1  # once, not again
+    assert len(_told(kb, chat_id, "est prise en charge par l'équipe")) == 1  # once, not again
     record = await store.get_request(kb.services.db, request_id)
     assert record is not None and record.state == "claimed" and not record.unreachable
 
@@ -81,7 +81,7 @@ async def test_a_notice_that_never_reached_telegram_is_sent_again_later(kb: Harn
 async def test_a_notice_that_may_have_arrived_is_never_sent_twice(kb: Harness) -> None:
     request_id, chat_id = await _claimed_request(kb, fault="timeout")
     await kb.advance(dt.timedelta(minutes=5))
-    assert len(_told(kb, chat_id, "a pris votre demande")) == 1
+    assert len(_told(kb, chat_id, "est prise en charge par l'équipe")) == 1
     record = await store.get_request(kb.services.db, request_id)
     assert record is not None and not record.unreachable
 
@@ -90,7 +90,7 @@ async def test_a_notice_given_up_after_three_attempts(kb: Harness) -> None:
     _, chat_id = await _claimed_request(kb, fault="network")
     kb.api.faults += ["network", "network"]
     await kb.advance(dt.timedelta(minutes=10))
-    assert _told(kb, chat_id, "a pris votre demande") == []
+    assert _told(kb, chat_id, "est prise en charge par l'équipe") == []
     assert kb.api.faults == []  # tried three times in all, then left
 
 
@@ -128,7 +128,7 @@ async def test_a_relayed_message_sent_again_later_can_still_be_answered(kb: Harn
     nadia, youth = claimed.nadia, claimed.youth
     kb.api.faults.append("network")
     await youth.send("je peux passer jeudi")
-    assert re.search(r"Transmis à (?:votre|ton) médiateur", youth.last_reply)
+    assert re.search(r"Transmis à la personne qui suit (?:votre|ta) demande", youth.last_reply)
     await kb.advance(dt.timedelta(seconds=15))
     [relayed] = [
         m

@@ -89,5 +89,8 @@ def boundary(tr: Translator) -> Reply:
             "Je suis un assistant, là pour aider avec respect. Si vous avez une question, "
             "ou besoin de parler à quelqu'un de l'équipe, je suis là."
         ),
-        ((Button(tr._("🙋 Parler à un médiateur"), actions.mediator(None)),), _menu_row(tr)),
+        (
+            (Button(tr._("🙋 Parler à un·e médiateur·rice"), actions.mediator(None)),),
+            _menu_row(tr),
+        ),
     )

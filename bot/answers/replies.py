@@ -17,7 +17,7 @@ def _menu_row(tr: Translator) -> tuple[Button, ...]:
 
 
 def _mediator_button(tr: Translator, about: str | None = None) -> Button:
-    return Button(tr._("🙋 Parler à un médiateur"), actions.mediator(about))
+    return Button(tr._("🙋 Parler à un·e médiateur·rice"), actions.mediator(about))
 
 
 def _emergency_button(tr: Translator) -> Button:
@@ -127,7 +127,7 @@ def dont_know(tr: Translator, offered: str | None = None) -> Reply:
     text = tr._(
         "Je n'ai pas de réponse à cette question. Je connais la santé, le logement, "
         "l'école et l'emploi, les droits et la vie du quartier. Vous pouvez reformuler, "
-        "choisir un thème, ou demander à un médiateur."
+        "choisir un thème, ou demander à un·e médiateur·rice."
     )
     keyboard = (
         *([(intents.offer_button(tr, offered),)] if offered is not None else []),
@@ -164,7 +164,7 @@ def where_to_go(
     partners.sort(key=lambda p: p.quartier != quartier_id or quartier_id is None)
     header = f"📍 <b>{esc(theme.name.get(tr.language))}</b>"
     body = "\n\n".join(partner_text(p, tr) for p in partners) or tr._(
-        "Aucun lieu n'est encore indiqué pour ce thème : demandez à un médiateur."
+        "Aucun lieu n'est encore indiqué pour ce thème : demandez à un·e médiateur·rice."
     )
     keyboard = (
         (_mediator_button(tr),),
@@ -227,7 +227,10 @@ def urgent_card(
     if listening:
         lines += ["", tr._("💬 <b>Pour en parler, tout de suite :</b>")]
         lines += [_number_line(n, tr) for n in listening]
-    lines += ["", tr._("Un médiateur peut aussi vous contacter vite, ici ou par téléphone.")]
+    lines += [
+        "",
+        tr._("Un·e médiateur·rice peut aussi vous contacter vite, ici ou par téléphone."),
+    ]
     keyboard = (
         (Button(tr._("🙋 Être contacté·e vite"), actions.crisis("c", category.id)),),
         (Button(tr._("🚨 Tous les numéros"), actions.menu("urgence")),),
@@ -273,9 +276,11 @@ def need_to_talk(pack: Pack, tr: Translator, category: CrisisCategory) -> Reply:
     lines = [tr._("Vous pouvez en parler, maintenant, à des personnes formées pour écouter :")]
     lines += [_number_line(n, tr) for n in _listening(pack, category)]
     lines += ["", _call_first(pack, tr, category, about_other=False), ""]
-    lines.append(tr._("Et un médiateur de l'équipe peut vous répondre, ici ou par téléphone."))
+    lines.append(
+        tr._("Et un·e médiateur·rice de l'équipe peut vous répondre, ici ou par téléphone.")
+    )
     keyboard = (
-        (Button(tr._("🙋 Parler à un médiateur"), actions.crisis("c", category.id)),),
+        (Button(tr._("🙋 Parler à un·e médiateur·rice"), actions.crisis("c", category.id)),),
         (Button(tr._("🚨 Tous les numéros"), actions.menu("urgence")),),
     )
     return Reply("\n".join(lines), keyboard)  # a new message: the card stays on screen

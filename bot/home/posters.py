@@ -205,7 +205,7 @@ class Posters:
         what = args[0].lower() if args else ""
         if what == "rappel":
             payload = self._payloads.make("r", "")
-            title = tr._("Demander à être rappelé·e par un médiateur")
+            title = tr._("Demander à être rappelé·e par un·e médiateur·rice")
         elif what in ("evenement", "event") and len(args) > 1 and args[1].isdigit():
             event = await event_store.get_event(self._db, int(args[1]))
             if event is None:

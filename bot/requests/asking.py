@@ -275,9 +275,11 @@ class Requests:
             tr._("Votre demande est transmise à l'équipe « {team} ».").format(team=esc(team_name)),
         ]
         if record.channel == "phone":
-            lines.append(tr._("Un médiateur vous appellera au moment que vous avez choisi."))
+            lines.append(
+                tr._("Un·e médiateur·rice vous appellera au moment que vous avez choisi.")
+            )
         else:
-            lines.append(tr._("Un médiateur vous répondra ici, dans cette conversation."))
+            lines.append(tr._("Un·e médiateur·rice vous répondra ici, dans cette conversation."))
         delays = pack.routing.delays if pack.routing else None
         if record.urgent:
             lines.append(tr._("Votre demande est marquée urgente : l'équipe la voit en premier."))
@@ -323,16 +325,16 @@ class Requests:
         records = await store.requests_of_person(self._db, person.pseudonym)
         if not records:
             text = tr._(
-                "Vous n'avez pas de demande en cours. Pour parler à un médiateur : /rappel"
+                "Vous n'avez pas de demande en cours. Pour parler à un·e médiateur·rice : /rappel"
             )
             return Reply(text, ((Button(tr._("🏠 Menu principal"), actions.menu("main")),),))
         lines = [tr._("<b>Vos demandes en cours</b>")]
         buttons: list[tuple[Button, ...]] = []
         for record in records:
             status = (
-                tr._("prise en charge par un médiateur")
+                tr._("prise en charge par un·e médiateur·rice")
                 if record.state == "claimed"
-                else tr._("en attente d'un médiateur")
+                else tr._("en attente d'un·e médiateur·rice")
             )
             lines.append(
                 tr._("{reference} · {subject} · envoyée le {date} · {status}").format(
@@ -400,3 +402,20 @@ class Requests:
         text = tr._("La demande {reference} est annulée. Vous pouvez en faire une autre "
                     "quand vous voulez : /rappel").format(reference=record.reference)  # fmt: skip
         return Reply(text, edit=True), await store.get_request(self._db, request_id)
+
+    async def rate(self, person: Person, tr: Translator, request_id: int, rating: str) -> Reply:
+        """😊 / 😐 / 🙁 under a closed request: the first tap is kept (and counted in the
+        bilan), nothing else; the rating buttons go, asking again stays."""
+        again = (
+            (
+                Button(tr._("📞 Nouvelle demande"), actions.menu("callback")),
+                Button(tr._("📋 Mes demandes"), actions.menu("mine")),
+            ),
+        )
+        if rating not in ("good", "neutral", "bad"):
+            return Reply(tr._("Ce bouton n'est plus valable."), again, edit=True)
+        if await store.rate(self._db, request_id, person.pseudonym, rating):
+            return Reply(tr._("Merci pour votre avis ! Il aide l'équipe à s'améliorer."), again,
+                         edit=True)  # fmt: skip
+        return Reply(tr._("Votre avis sur cette demande est déjà noté. Merci !"), again,
+                     edit=True)  # fmt: skip

@@ -6,6 +6,7 @@ the button or command that asked for it, and the card always shows the truth.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from bot import actions
@@ -43,6 +44,9 @@ def note_help(tr: Translator) -> str:
         "/notes (en réponse) les affiche."
     )
 
+
+CLOSING_IDLE = dt.timedelta(hours=1)
+"""How long a close being prepared waits for a word for the person."""
 
 MAX_LISTED = 25
 """Requests shown in /file or /mes_suivis (a message holds 4,096 characters)."""
@@ -178,6 +182,10 @@ class Queue:
             lines.append(crisis)
         if record.unreachable:
             lines.append(tr._("⚠️ La personne n'est plus joignable par le bot."))
+        if self.closing(record) is not None:
+            lines.append(tr._("✍️ Clôture ({outcome}) : répondez à cette carte avec un mot pour "
+                              "la personne, ou touchez « Clore sans mot ».").format(
+                outcome=tr._(OUTCOMES[record.closing_outcome or ""])))  # fmt: skip
         lines.append(state_line)
         return Reply("\n".join(lines), self._buttons(record, tr))
 
@@ -188,6 +196,12 @@ class Queue:
                 Button(tr._("✋ Je prends"), actions.staff("claim", rid)),
                 Button(tr._("🔀 Transférer"), actions.staff("transfer", rid)),
                 Button(tr._("📝 Note"), actions.staff("note", rid)),
+                per_row=2,
+            )
+        if record.state == "claimed" and self.closing(record) is not None:
+            return rows(
+                Button(tr._("✅ Clore sans mot"), actions.staff("closenow", rid)),
+                Button(tr._("⬅️ Retour"), actions.staff("show", rid)),
                 per_row=2,
             )
         if record.state == "claimed":
@@ -273,13 +287,20 @@ class Queue:
             outcome = value.replace("-", "_")
             if outcome not in OUTCOMES:
                 return Acted(False, tr._("Résultat inconnu."), record)
-            ok = await store.close(self._db, request_id, outcome, staff.pseudonym, now)
-            notice = (
-                tr._("Demande close.")
-                if ok
-                else tr._("Seul·e la personne qui l'a prise peut la clore.")
+            if not await store.prepare_close(self._db, request_id, outcome, staff.pseudonym, now):
+                return Acted(
+                    False, tr._("Seul·e la personne qui l'a prise peut la clore."), record
+                )
+            notice = tr._(
+                "Un mot pour la personne ? Répondez à la carte avec votre message : il "
+                "partira avec la clôture. Sinon, touchez « Clore sans mot »."
             )
-            return Acted(ok, notice, await store.get_request(self._db, request_id))
+            return Acted(True, notice, await store.get_request(self._db, request_id))
+        if action == "closenow":
+            return await self.close_prepared(staff, record, tr)
+        if action == "show" and record.closing_outcome and record.claimed_by == staff.pseudonym:
+            await store.prepare_close(self._db, request_id, None, staff.pseudonym, now)
+            return Acted(True, "", await store.get_request(self._db, request_id))
         if action == "note":
             return Acted(False, note_help(tr), record)
         if action == "canned":
@@ -301,6 +322,30 @@ class Queue:
                 )
             return Acted(True, tr._("Téléphone : {phone}").format(phone=record.phone), record)
         return Acted(True, "", record)
+
+    def closing(self, record: RequestRecord) -> str | None:
+        """The outcome of a close being prepared, while it still waits for a word."""
+        if record.state != "claimed" or record.closing_outcome not in OUTCOMES:
+            return None
+        if record.closing_at is None or self._clock.now() - record.closing_at > CLOSING_IDLE:
+            return None
+        return record.closing_outcome
+
+    async def close_prepared(
+        self, staff: StaffRecord, record: RequestRecord, tr: Translator
+    ) -> Acted:
+        """Close with the outcome the holder chose (a word for the person may go with it)."""
+        outcome = self.closing(record)
+        if outcome is None:
+            return Acted(False, tr._("Choisissez d'abord le résultat : touchez « ✅ Clore »."),
+                         record)  # fmt: skip
+        ok = await store.close(self._db, record.id, outcome, staff.pseudonym, self._clock.now())
+        notice = (
+            tr._("Demande close.")
+            if ok
+            else tr._("Seul·e la personne qui l'a prise peut la clore.")
+        )
+        return Acted(ok, notice, await store.get_request(self._db, record.id))
 
     async def without_card(self) -> list[RequestRecord]:
         """Open requests whose card was never posted."""

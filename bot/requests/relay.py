@@ -10,7 +10,7 @@ from bot import actions
 from bot.clock import Clock
 from bot.i18n import Translator
 from bot.people import write_to
-from bot.requests.queue import OUTCOMES, Queue
+from bot.requests.queue import Queue
 from bot.staff import staff_only
 from bot.storage import Database, RequestRecord, StaffRecord
 from bot.storage import requests as store
@@ -41,6 +41,38 @@ def unreachable_notice(tr: Translator) -> Reply:
     return Reply(tr._("⚠️ Message non remis : la personne a bloqué le bot."))
 
 
+RATINGS = {"good": "😊", "neutral": "😐", "bad": "🙁"}
+"""The one-tap rating a person gives to their closed request (kept, and counted)."""
+
+
+def media_notice(tr: Translator) -> str:
+    """Said before anyone sends a picture: who will see it."""
+    return tr._("Vous pouvez aussi envoyer ici des photos, des captures d'écran, des documents "
+                "ou des messages vocaux : la personne de l'équipe qui suit votre demande les "
+                "verra. Le bot ne les garde pas.")  # fmt: skip
+
+
+def closing_notice(
+    tr: Translator, record: RequestRecord, word: str | None, name: str | None
+) -> Reply:
+    """The close, as the person reads it: the mediator's word, a rating, asking again."""
+    lines = [tr._("✅ Votre demande {reference} est close. Merci de nous avoir écrit.").format(
+        reference=record.reference)]  # fmt: skip
+    if record.outcome == "no_answer":
+        lines.append(tr._("Nous n'avons pas réussi à vous joindre."))
+    if word:
+        lines += ["", f"💬 <b>{sender(tr, name)}</b> :", esc(word[:1000])]
+    lines += ["", tr._("Cet échange vous a-t-il été utile ?")]
+    rating = tuple(
+        Button(face, actions.my_request("rate", record.id, key)) for key, face in RATINGS.items()
+    )
+    again = (
+        Button(tr._("📞 Nouvelle demande"), actions.menu("callback")),
+        Button(tr._("📋 Mes demandes"), actions.menu("mine")),
+    )
+    return Reply("\n".join(lines), (rating, again))
+
+
 def sender(tr: Translator, name: str | None) -> str:
     """Who writes, as the person reads it: the mediator's first name when they show it,
     and the team (gender-neutral)."""
@@ -66,30 +98,39 @@ class Relays:
         self._translator = translator
         self._default_language = default_language
 
-    async def person_notice(self, request_id: int, event: str) -> Outgoing | None:
-        """What to tell the person when their request is taken, closed or transferred."""
+    async def person_notice(
+        self,
+        request_id: int,
+        event: str,
+        *,
+        word: str | None = None,
+        member: StaffRecord | None = None,
+    ) -> Outgoing | None:
+        """What to tell the person when their request is taken, closed or transferred; a
+        close brings the mediator's closing ``word`` (never kept), a one-tap rating and a
+        way to ask again. Gender-neutral throughout."""
         record = await store.get_request(self._db, request_id)
         if record is None or record.pseudonym is None or event not in _PERSON_EVENTS:
             return None
+        name = member.display_name if member is not None and member.show_name else None
 
         def compose(tr: Translator) -> Reply:
+            mine = Button(tr._("📋 Mes demandes"), actions.menu("mine"))
             if event == "claim":
                 if record.channel == "phone":
-                    text = tr._("👋 Un médiateur a pris votre demande {reference} en charge. "
-                                "Il vous appellera au moment que vous avez indiqué.")  # fmt: skip
+                    text = tr._("👋 Votre demande {reference} est prise en charge par l'équipe de "
+                                "médiation : on vous appelle au moment que vous avez "
+                                "indiqué.")  # fmt: skip
                 else:
-                    text = tr._("👋 Un médiateur a pris votre demande {reference} en charge. "
-                                "Il va vous écrire ici.")  # fmt: skip
+                    text = tr._("👋 Votre demande {reference} est prise en charge par l'équipe de "
+                                "médiation : on vous écrit ici très vite.")  # fmt: skip
+                text += "\n" + media_notice(tr)
             elif event == "close":
-                text = tr._("Votre demande {reference} est close. Merci de nous avoir écrit. "
-                            "Besoin d'aide à nouveau ? /rappel, ou le menu : /menu")  # fmt: skip
-                if record.outcome in OUTCOMES and record.outcome == "no_answer":
-                    text += "\n" + tr._("Nous n'avons pas réussi à vous joindre.")
+                return closing_notice(tr, record, word, name)
             else:
                 text = tr._("Votre demande {reference} a été confiée à une autre équipe, mieux "
                             "placée pour vous aider. Vous n'avez rien à refaire.")  # fmt: skip
-            buttons = ((Button(tr._("📋 Mes demandes"), actions.menu("mine")),),)
-            return Reply(text.format(reference=record.reference), buttons)
+            return Reply(text.format(reference=record.reference), ((mine,),))
 
         return await write_to(self._db, record.pseudonym, self._default_language, self._translator,
                               compose, request_id=record.id)  # fmt: skip
@@ -173,8 +214,8 @@ class Relays:
             f"{esc(text[:3500])}"
         )
         await store.add_event(self._db, record.id, "message_in", self._clock.now(), "person")
-        notice = Reply(tr._("✓ Transmis à votre médiateur ({reference}).").format(
-            reference=record.reference))  # fmt: skip
+        words = tr._("✓ Transmis à la personne qui suit votre demande ({reference}).")
+        notice = Reply(words.format(reference=record.reference))
         outgoing = Outgoing(record.card_chat_id, self._default_language, Reply(body),
                             thread_id=record.card_thread_id, reply_to=record.card_message_id,
                             request_id=record.id)  # fmt: skip

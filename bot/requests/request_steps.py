@@ -102,7 +102,7 @@ def ask_step(
             for s in subjects
         ]
         text = tr._(
-            "📞 <b>Parler à un médiateur</b>\nC'est à quel sujet ? Vous restez anonyme : "
+            "📞 <b>Parler à un·e médiateur·rice</b>\nC'est à quel sujet ? Vous restez anonyme : "
             "je ne vous demanderai ni votre nom ni votre numéro, sauf si vous voulez être "
             "appelé·e."
         )
@@ -138,8 +138,8 @@ def ask_step(
     if step == "consent":
         text = tr._(
             "Votre numéro {phone} servira uniquement à vous rappeler pour cette demande. "
-            "Il ne sera montré qu'au médiateur qui la prend en charge, et effacé quand "
-            "elle sera close. D'accord ?"
+            "Il ne sera montré qu'à la personne de l'équipe qui la prend en charge, et effacé "
+            "quand elle sera close. D'accord ?"
         ).format(phone=f"<b>{esc(data.get('phone', ''))}</b>")
         agree = rows(
             Button(tr._("✅ J'accepte"), actions.request_step("consent", "yes")),

@@ -341,4 +341,14 @@ MIGRATIONS: tuple[Migration, ...] = (
             ) WITHOUT ROWID""",
         ),
     ),
+    Migration(
+        10,
+        "closing in two steps",
+        (
+            # A close being prepared on a card: the outcome chosen and by whom, while the
+            # mediator may still add a word for the person (the word itself is never kept).
+            "ALTER TABLE request ADD COLUMN closing_outcome TEXT",
+            "ALTER TABLE request ADD COLUMN closing_at TEXT",
+        ),
+    ),
 )

@@ -48,13 +48,17 @@ class RequestRecord:
     card_chat_id: int | None
     card_thread_id: int | None
     card_message_id: int | None
+    closing_outcome: str | None = None
+    """The outcome chosen for a close still being prepared by the holder."""
+    closing_at: dt.datetime | None = None
+    rating: str | None = None
 
 
 _COLUMNS = (
     "id, reference, pseudonym, team, theme, profile, quartier, urgent, channel, phone, "
     "availability, description, source, state, claimed_by, created_at, first_claimed_at, "
     "claimed_at, closed_at, outcome, unreachable, announcements, escalated_at, card_chat_id, "
-    "card_thread_id, card_message_id"
+    "card_thread_id, card_message_id, closing_outcome, closing_at, rating"
 )
 
 
@@ -90,6 +94,9 @@ def _record(row: aiosqlite.Row) -> RequestRecord:
         card_chat_id=row["card_chat_id"],
         card_thread_id=row["card_thread_id"],
         card_message_id=row["card_message_id"],
+        closing_outcome=row["closing_outcome"],
+        closing_at=_time(row["closing_at"]),
+        rating=row["rating"],
     )
 
 
@@ -254,13 +261,37 @@ async def close(db: Database, request_id: int, outcome: str, staff: str, now: dt
     """Close a claimed request with an outcome; the phone number goes with it."""
     async with db.transaction() as tx:
         changed = await tx.execute(
-            "UPDATE request SET state = 'closed', outcome = ?, closed_at = ?, phone = NULL"
+            "UPDATE request SET state = 'closed', outcome = ?, closed_at = ?, phone = NULL,"
+            " closing_outcome = NULL, closing_at = NULL"
             " WHERE id = ? AND state = 'claimed' AND claimed_by = ?",
             (outcome, to_db_time(now), request_id, staff),
         )
         if changed:
             await _event(tx, request_id, "closed", now, staff, outcome)
         return changed == 1
+
+
+async def prepare_close(
+    db: Database, request_id: int, outcome: str | None, staff: str, now: dt.datetime
+) -> bool:
+    """The holder chose an outcome (``None``: changed their mind); the close waits for a
+    word for the person or for "close without a word"."""
+    changed = await db.execute(
+        "UPDATE request SET closing_outcome = ?, closing_at = ?"
+        " WHERE id = ? AND state = 'claimed' AND claimed_by = ?",
+        (outcome, None if outcome is None else to_db_time(now), request_id, staff),
+    )
+    return changed == 1
+
+
+async def rate(db: Database, request_id: int, pseudonym: str, rating: str) -> bool:
+    """The person's one-tap rating of their closed request; the first one counts."""
+    changed = await db.execute(
+        "UPDATE request SET rating = ? WHERE id = ? AND pseudonym = ? AND state = 'closed'"
+        " AND rating IS NULL",
+        (rating, request_id, pseudonym),
+    )
+    return changed == 1
 
 
 async def cancel(db: Database, request_id: int, pseudonym: str, now: dt.datetime) -> bool:
