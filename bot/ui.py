@@ -93,6 +93,7 @@ class Outgoing:
     written in. ``thread_id`` and ``reply_to`` place it in a topic, under a card.
     ``request_id`` ties a relayed message to its request: a mediator's reply to it
     reaches the request, and a person who blocked the bot leaves it unreachable.
+    ``copy_of`` passes a person's or a mediator's own message on, with Telegram's copy.
     """
 
     chat_id: int
@@ -103,3 +104,6 @@ class Outgoing:
     reply_to: int | None = None
     photo: str | None = None
     request_id: int | None = None
+    copy_of: tuple[int, int] | None = None
+    """(chat, message) of a message to pass on as it is (a photo, a voice note: the bot
+    never downloads nor keeps it), with ``reply.text`` as its caption."""

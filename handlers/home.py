@@ -9,6 +9,7 @@ from bot import actions, permanences
 from bot.home import emergency, menu, navigation
 from bot.requests import relay
 from handlers import permanences as permanence_handlers
+from handlers import requests
 from handlers.broadcasts import show_subscriptions
 from handlers.events import list_events, my_registrations
 from handlers.requests import my_requests, start_request
@@ -97,7 +98,11 @@ def _kind_of(update: Update) -> str:
 
 
 async def unsupported_content(update: Update, context: Context) -> None:
+    """Anything but text in a private chat: a photo, a document or a voice note goes to the
+    mediator who follows the person's request; otherwise a kind word."""
     session = await context.session(update)
+    if await requests.relay_media(update, context):
+        return
     if await context.services.relays.relay_open(session.person.pseudonym):
         await reply(update, context, relay.not_relayed(session.tr))
         return

@@ -14,7 +14,7 @@ from bot.storage import RequestRecord
 from bot.ui import Outgoing
 from handlers.runtime import jobs
 from handlers.runtime.context import Context, services_of
-from handlers.runtime.render import AnyApp, reply, send, update_message
+from handlers.runtime.render import AnyApp, media_kind, reply, send, update_message
 
 log = logging.getLogger(__name__)
 
@@ -148,6 +148,37 @@ async def step_text(update: Update, context: Context) -> None:
             await send(context.application, outgoing)
             await reply(update, context, notice)
     raise ApplicationHandlerStop
+
+
+async def relay_media(update: Update, context: Context) -> bool:
+    """A photo, a document or a voice note while a mediator follows the person's request
+    (or while they add to a request of theirs): copied to the request's card, never kept.
+    Whether it was one of those."""
+    message = update.effective_message
+    kind = media_kind(message)
+    chat = update.effective_chat
+    if message is None or kind is None or chat is None:
+        return False
+    session = await context.session(update)
+    services = context.services
+    if await services.requests.in_progress(session.person):
+        return False  # a request being built asks for words
+    writing_to = await services.requests.pending_message(session.person)
+    caption = message.caption or ""
+    signal = services.knowledge.detect_crisis(caption) if caption else None
+    if signal is not None:
+        await reply(update, context, answers.crisis(services.pack, session.tr, signal))
+        await services.usage.crisis_card(signal.tier)
+    relayed = await services.relays.from_person(
+        session.person.pseudonym, session.tr, caption, signal is not None,
+        request_id=writing_to, media=(kind, chat.id, message.message_id),
+    )  # fmt: skip
+    if relayed is None:
+        return False
+    outgoing, notice = relayed
+    await send(context.application, outgoing)
+    await reply(update, context, notice)
+    return True
 
 
 async def my_requests(update: Update, context: Context) -> None:

@@ -11,7 +11,7 @@ from telegram import Update
 from bot import actions
 from bot.broadcasts import Where
 from bot.i18n import Translator
-from bot.requests import Acted, relay
+from bot.requests import Acted, Relay, relay
 from bot.staff import (
     coordinates,
     coordinators_only,
@@ -25,7 +25,7 @@ from bot.ui import Document, Reply, popup
 from handlers.requests import follow, refresh_card, repost_card
 from handlers.runtime import delivery
 from handlers.runtime.context import Context
-from handlers.runtime.render import Outcome, keyboard, reply, send
+from handlers.runtime.render import Outcome, keyboard, media_kind, reply, send
 
 log = logging.getLogger(__name__)
 
@@ -234,16 +234,35 @@ async def reply_to_card(update: Update, context: Context) -> None:
     services = context.services
     tr, member = await context.staff(update)
     if not message.text:
-        if await services.queue.belongs_to_request(chat.id, message.reply_to_message.message_id):
+        if not await services.queue.belongs_to_request(
+            chat.id, message.reply_to_message.message_id
+        ):
+            return
+        kind = media_kind(message)
+        if kind is None:
             await reply(update, context, relay.text_only(tr))
+            return
+        relayed = await services.relays.from_mediator(
+            member, tr, chat.id, message.reply_to_message.message_id, message.caption or "",
+            media=message.message_id,
+        )  # fmt: skip
+        if relayed is not None:
+            await _deliver_to_person(update, context, relayed)
         return
     if member is not None and await _close_with_word(update, context, member, message.text):
         return
     relayed = await services.relays.from_mediator(
         member, tr, chat.id, message.reply_to_message.message_id, message.text
     )
-    if relayed is None:
-        return
+    if relayed is not None:
+        await _deliver_to_person(update, context, relayed)
+
+
+async def _deliver_to_person(update: Update, context: Context, relayed: Relay | Reply) -> None:
+    """A mediator's message (or photo) for the person: sent, and the mediator told how it
+    went; a refusal, or a person gone, shows on the card."""
+    services = context.services
+    tr = services.translator(services.default_language)
     if isinstance(relayed, Reply):
         await reply(update, context, relayed)
         return

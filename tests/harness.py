@@ -99,8 +99,10 @@ class Person:
     async def send(self, text: str, **kwargs: Any) -> list[Call]:
         return await self.h.deliver(self.h.factory.text(self.user, text, chat=self.chat, **kwargs))
 
-    async def send_media(self, kind: str) -> list[Call]:
-        return await self.h.deliver(self.h.factory.media(self.user, kind))
+    async def send_media(self, kind: str, **kwargs: Any) -> list[Call]:
+        """A photo, a voice note, a sticker… (``caption``, ``reply_to`` as in Telegram)."""
+        update = self.h.factory.media(self.user, kind, chat=self.chat, **kwargs)
+        return await self.h.deliver(update)
 
     async def edit(self, text: str) -> list[Call]:
         return await self.h.deliver(self.h.factory.edited(self.user, text))

@@ -388,8 +388,10 @@ async def test_they_talk_through_the_bot_without_learning_who_the_other_is(kb: H
     assert "Seul·e la personne qui a pris la demande" in omar.last_reply
     assert "Coucou" not in youth.last_reply
 
-    await youth.send_media("voice")
+    await youth.send_media("sticker")
     assert "ne sont pas transmis" in youth.last_reply
+    await youth.send_media("voice")  # voice notes are copied to the card's thread
+    assert "Transmis à la personne qui suit votre demande" in youth.last_reply
     events = await kb.services.db.all("SELECT kind, detail FROM request_event")
     assert ("message_in", None) in [tuple(e) for e in events]
     assert all("rdv" not in str(tuple(e)) for e in events)  # counted, never stored

@@ -17,6 +17,7 @@ from bot.clock import Clock
 from bot.conversations import Conversations
 from bot.i18n import Translator
 from bot.people import People, Person
+from bot.requests.relay import media_notice
 from bot.requests.request_steps import (
     AVAILABILITY,
     FLOW,
@@ -377,7 +378,7 @@ class Requests:
         )
         text = tr._("Écrivez votre message pour {reference}, il sera transmis à l'équipe. "
                     "(Pour annuler : /menu)").format(reference=record.reference)  # fmt: skip
-        return Reply(text, edit=True)
+        return Reply(f"{text}\n{media_notice(tr)}", edit=True)
 
     async def pending_message(self, person: Person) -> int | None:
         """The request the person's next text is for, if they asked to write to one."""

@@ -5,10 +5,11 @@ the person is told when their request moves."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from bot import actions
 from bot.clock import Clock
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from bot.people import write_to
 from bot.requests.queue import Queue
 from bot.staff import staff_only
@@ -25,8 +26,10 @@ Relay = tuple[Outgoing, Reply]
 
 
 def not_relayed(tr: Translator) -> Reply:
-    return Reply(tr._("Les photos, vidéos et messages vocaux ne sont pas transmis au médiateur. "
-                      "Écrivez-lui plutôt un message."))  # fmt: skip
+    """A sticker, a position or a contact while someone follows the request."""
+    return Reply(tr._("Les autocollants, les positions et les contacts ne sont pas transmis. "
+                      "Écrivez plutôt un message, ou envoyez une photo ou une capture "
+                      "d'écran."))  # fmt: skip
 
 
 def retrying_notice(tr: Translator) -> Reply:
@@ -34,12 +37,25 @@ def retrying_notice(tr: Translator) -> Reply:
 
 
 def text_only(tr: Translator) -> Reply:
-    return Reply(tr._("Seul le texte est transmis à la personne."))
+    """A sticker, a position or a contact in reply to a card."""
+    return Reply(tr._("Seuls le texte, les photos, les documents et les messages vocaux sont "
+                      "transmis à la personne."))  # fmt: skip
 
 
 def unreachable_notice(tr: Translator) -> Reply:
     return Reply(tr._("⚠️ Message non remis : la personne a bloqué le bot."))
 
+
+MEDIA_LABELS: dict[str, str] = {
+    "photo": N_("une photo"),
+    "document": N_("un document"),
+    "voice": N_("un message vocal"),
+    "audio": N_("un fichier audio"),
+    "video": N_("une vidéo"),
+    "video_note": N_("une vidéo"),
+    "animation": N_("une animation"),
+}
+"""What the staff group is told a person sent (the thing itself follows, copied)."""
 
 RATINGS = {"good": "😊", "neutral": "😐", "bad": "🙁"}
 """The one-tap rating a person gives to their closed request (kept, and counted)."""
@@ -148,12 +164,14 @@ class Relays:
         chat_id: int,
         replied_to: int,
         text: str,
+        media: int | None = None,
     ) -> Relay | Reply | None:
         """A reply to a card (or to a relayed message) in the staff group, for the person."""
         record = await store.request_for_message(self._db, chat_id, replied_to)
         if record is None:
             return None  # a reply to something else: not ours to relay
-        return await self.to_person(member, tr, record, lambda _: text)
+        copy_of = None if media is None else (chat_id, media)
+        return await self.to_person(member, tr, record, lambda _: text, copy_of)
 
     async def to_person(
         self,
@@ -161,9 +179,11 @@ class Relays:
         tr: Translator,
         record: RequestRecord,
         words: Callable[[Translator], str],
+        copy_of: tuple[int, int] | None = None,
     ) -> Relay | Reply:
         """A message from the mediator who holds ``record`` to its person; ``words`` are
-        written in the person's language."""
+        written in the person's language. ``copy_of`` (chat, message) passes the mediator's
+        own photo, document or voice note on, with ``words`` as its caption."""
         if member is None:
             return Reply(staff_only(tr))
         if record.state != "claimed":
@@ -175,17 +195,17 @@ class Relays:
         name = member.display_name if member.show_name else None
 
         def compose(ptr: Translator) -> Reply:
-            text = words(ptr)
-            return Reply(f"💬 <b>{sender(ptr, name)}</b> · {record.reference}\n{esc(text[:3500])}")
+            text = words(ptr)[: 800 if copy_of else 3500]
+            head = f"💬 <b>{sender(ptr, name)}</b> · {record.reference}"
+            return Reply(f"{head}\n{esc(text)}" if text else head)
 
         outgoing = await write_to(self._db, record.pseudonym, self._default_language,
                                   self._translator, compose, request_id=record.id)  # fmt: skip
         if outgoing is None:
             return Reply(tr._("La personne n'est plus joignable par le bot."))
-        await store.add_event(
-            self._db, record.id, "message_out", self._clock.now(), member.pseudonym
-        )
-        return outgoing, Reply(tr._("✓ Transmis."))
+        kind = "message_out" if copy_of is None else "media_out"
+        await store.add_event(self._db, record.id, kind, self._clock.now(), member.pseudonym)
+        return replace(outgoing, copy_of=copy_of), Reply(tr._("✓ Transmis."))
 
     async def from_person(
         self,
@@ -194,9 +214,13 @@ class Relays:
         text: str,
         worrying: bool,
         request_id: int | None = None,
+        *,
+        media: tuple[str, int, int] | None = None,
     ) -> Relay | None:
         """A person's message while a mediator has their request (or one they chose to add to
-        a request of theirs): it goes to that request's card."""
+        a request of theirs): it goes to that request's card. ``media`` (kind, chat,
+        message) passes a photo, a document or a voice note on as it is, ``text`` being
+        its caption."""
         if request_id is None:
             record = await store.open_relay(self._db, pseudonym)
         else:
@@ -209,16 +233,23 @@ class Relays:
             return None
         staff_tr = self._translator(self._default_language)
         flag = "🔴 " + staff_tr._("message préoccupant") + " · " if worrying else ""
-        body = (
-            f"{flag}💬 <b>{record.reference}</b> · {staff_tr._('la personne écrit')} :\n"
-            f"{esc(text[:3500])}"
-        )
-        await store.add_event(self._db, record.id, "message_in", self._clock.now(), "person")
+        if media is None:
+            head = f"{flag}💬 <b>{record.reference}</b> · {staff_tr._('la personne écrit')} :"
+            body = f"{head}\n{esc(text[:3500])}"
+        else:
+            sends = staff_tr._("la personne envoie {what}").format(
+                what=staff_tr._(MEDIA_LABELS.get(media[0], MEDIA_LABELS["document"]))
+            )
+            body = f"{flag}📎 <b>{record.reference}</b> · {sends}" + (
+                f"\n{esc(text[:800])}" if text else "")  # fmt: skip
+        kind = "message_in" if media is None else "media_in"
+        await store.add_event(self._db, record.id, kind, self._clock.now(), "person")
         words = tr._("✓ Transmis à la personne qui suit votre demande ({reference}).")
         notice = Reply(words.format(reference=record.reference))
         outgoing = Outgoing(record.card_chat_id, self._default_language, Reply(body),
                             thread_id=record.card_thread_id, reply_to=record.card_message_id,
-                            request_id=record.id)  # fmt: skip
+                            request_id=record.id,
+                            copy_of=None if media is None else (media[1], media[2]))  # fmt: skip
         return outgoing, notice
 
     async def relay_open(self, pseudonym: str) -> bool:

@@ -133,6 +133,8 @@ def refusal(method: str, params: dict[str, Any]) -> str | None:
                 return "Bad Request: BUTTON_DATA_INVALID"
     if method == "answerCallbackQuery" and len(str(params.get("text") or "")) > MAX_ALERT:
         return "Bad Request: MESSAGE_TOO_LONG"
+    if method == "copyMessage" and not (params.get("from_chat_id") and params.get("message_id")):
+        return "Bad Request: message to copy not found"
     for key, limit, too_long in (
         ("text", MAX_TEXT, "Bad Request: message is too long"),
         ("caption", MAX_CAPTION, "Bad Request: message caption is too long"),
@@ -155,7 +157,7 @@ def refusal(method: str, params: dict[str, Any]) -> str | None:
 
 _WITH = {
     "text": ("sendMessage", "editMessageText"),
-    "caption": ("sendPhoto", "sendDocument", "editMessageCaption"),
+    "caption": ("sendPhoto", "sendDocument", "editMessageCaption", "copyMessage"),
 }
 
 
@@ -433,6 +435,12 @@ class OfflineBotAPI(BaseRequest):
                 document={"file_id": "doc", "file_unique_id": "doc"},
                 caption=params.get("caption", ""),
             )
+        if method == "copyMessage":
+            # Telegram answers with the new message's id only (a MessageId).
+            copied = self._message(params, caption=params.get("caption", ""),
+                                   copy_of=[int(params["from_chat_id"]),
+                                            int(params["message_id"])])  # fmt: skip
+            return {"message_id": copied["message_id"]}
         if method == "sendPhoto":
             return self._message(
                 params,
@@ -547,9 +555,21 @@ class UpdateFactory:
             message["is_topic_message"] = True
         return self._update(message=message)
 
-    def media(self, user: dict[str, Any], kind: str) -> Update:
+    def media(
+        self,
+        user: dict[str, Any],
+        kind: str,
+        *,
+        chat: dict[str, Any] | None = None,
+        reply_to: dict[str, Any] | None = None,
+        caption: str | None = None,
+    ) -> Update:
         """A sticker, photo, voice note, document… (content is irrelevant to the bot)."""
-        message = self._base_message(user, None)
+        message = self._base_message(user, chat)
+        if reply_to is not None:
+            message["reply_to_message"] = reply_to
+        if caption is not None:
+            message["caption"] = caption
         file = {"file_id": f"{kind}-id", "file_unique_id": f"{kind}-uid"}
         samples: dict[str, Any] = {
             "sticker": {**file, "type": "regular", "width": 512, "height": 512,

@@ -19,6 +19,7 @@ from telegram import (
     InlineKeyboardMarkup,
     LinkPreviewOptions,
     Message,
+    MessageId,
     ReplyParameters,
     Update,
 )
@@ -172,6 +173,17 @@ class Sent:
         return self.outcome is Outcome.SENT
 
 
+MEDIA_KINDS = ("photo", "document", "voice", "audio", "video", "video_note", "animation")
+"""What a person and their mediator may pass on to each other (copied, never kept)."""
+
+
+def media_kind(message: Message | None) -> str | None:
+    """Which of :data:`MEDIA_KINDS` a message holds, if any (a sticker is not one)."""
+    if message is None:
+        return None
+    return next((kind for kind in MEDIA_KINDS if getattr(message, kind, None)), None)
+
+
 RETRY_DELAYS = (10.0, 60.0)
 """Seconds before each new attempt at a message that never reached Telegram; after the
 last, it is given up (and logged)."""
@@ -197,8 +209,13 @@ async def transmit(bot: Bot, outgoing: Outgoing) -> Sent:
         ),
     }
     try:
-        message: Message
-        if outgoing.photo:
+        message: Message | MessageId
+        if outgoing.copy_of is not None:
+            message = await bot.copy_message(
+                outgoing.chat_id, outgoing.copy_of[0], outgoing.copy_of[1],
+                caption=answer.text or None, **placing,
+            )  # fmt: skip
+        elif outgoing.photo:
             message = await bot.send_photo(
                 outgoing.chat_id, outgoing.photo, caption=answer.text, **placing
             )
