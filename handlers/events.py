@@ -40,12 +40,17 @@ async def event_button(update: Update, context: Context) -> None:
     if action is None:
         return
     name, identifier = actions.split(action.argument)[:2]
-    if name not in ("show", "join", "leave") or not identifier.isdigit():
+    if name not in ("show", "join", "leave", "leaveask") or not identifier.isdigit():
         return
     session = await context.session(update)
     events = context.services.events
     if name == "show":
-        await reply(update, context, await events.detail(session.tr, int(identifier)))
+        await reply(
+            update, context, await events.detail(session.tr, int(identifier), session.person)
+        )
+    elif name == "leaveask":  # giving a place back is confirmed first
+        await reply(update, context, await events.ask_leave(session.person, session.tr,
+                                                            int(identifier)))  # fmt: skip
     elif name == "join":  # the questions begin; the place is taken at their end
         for answer in (await events.join(session.person, session.tr, int(identifier))).replies:
             await reply(update, context, answer)

@@ -128,7 +128,10 @@ async def test_a_coordinator_publishes_a_tournament_and_a_resident_sees_it(
     sam = h.person("Sam")
     await sam.send("/evenements")
     await sam.press("Tournoi de foot")
-    assert "Terrain municipal" in sam.last_reply and "16 places libres" in sam.last_reply
+    assert (
+        "Terrain municipal" in sam.last_reply
+        and "16 équipes peuvent encore s'inscrire" in sam.last_reply
+    )
     await h.advance(dt.timedelta(seconds=5))  # the announcement goes out, with its photo
     [announced] = [c for c in h.calls("sendPhoto") if c.chat_id == fan.id]
     assert "Nouveau : Tournoi de foot des jeunes" in announced.text

@@ -50,6 +50,7 @@ async def test_when_full_a_waiting_list_and_a_freed_place_goes_to_the_first(bot:
     assert "liste d'attente, en position 1" in second.last_reply
     await first.send("/mes_inscriptions")
     await first.press("Me désinscrire")
+    await first.press("Oui, libérer ma place")
     assert "place est libérée" in first.last_reply
     assert "une place s'est libérée" in second.last_reply
     await second.press("Je ne peux pas venir")

@@ -150,6 +150,7 @@ async def test_a_promoted_person_who_blocked_the_bot_is_noted_as_such(kb: Harnes
     kb.api.blocked.add(second.chat["id"])
     await first.send("/mes_inscriptions")
     await first.press("Me désinscrire")
+    await first.press("Oui, libérer ma place")
     assert "place est libérée" in first.last_reply
     pseudonym = kb.services.pseudonymise(second.id)
     assert await people_store.reach(kb.services.db, pseudonym) is None  # not written to again

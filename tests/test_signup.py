@@ -151,6 +151,7 @@ async def test_a_tournament_team_gives_a_phone_number_checked_for_the_territory(
     assert "équipe Les Lions, U15" in coach.last_reply
     # Withdrawing erases the number; erasing oneself erases the registration.
     await coach.press("Me désinscrire")
+    await coach.press("Oui, libérer ma place")
     [row] = await registrations(kb)
     assert row["state"] == "cancelled" and "phone" not in row["details"]
     await kb.services.people.forget(await kb.services.people.visit(coach.id, "fr"))

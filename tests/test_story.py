@@ -140,6 +140,7 @@ async def test_the_story_of_a_workshop_in_paris(
         leaver = placed[3]
         await leaver.send("/mes_inscriptions")
         await leaver.press("Me désinscrire")
+        await leaver.press("Oui, libérer ma place")
         assert "une place s'est libérée" in first_in_line.last_reply
         assert "une place s'est libérée" not in waiting[2].last_reply
         assert (await event_store.counts(h.services.db, event_id))["confirmed"] == 10

@@ -16,7 +16,7 @@ from bot.people import People, Person, write_to
 from bot.storage import Database, SignUp
 from bot.storage import attendance as attendance_store
 from bot.storage import events as store
-from bot.territory import Pack
+from bot.territory import Pack, left, unit_of
 from bot.ui import Button, Outgoing, Reply, esc
 
 
@@ -42,6 +42,13 @@ async def promotion_notices(
         if notice is not None:
             notices.append(notice)
     return tuple(notices)
+
+
+def mine_text(tr: Translator, registration: store.MyRegistration) -> str:
+    """Where the person stands: registered, or their rank on the waiting list."""
+    if registration.state == "confirmed":
+        return tr._("✅ vous êtes inscrit·e")
+    return tr._("⏳ liste d'attente, position {n}").format(n=registration.position)
 
 
 class Events:
@@ -123,7 +130,9 @@ class Events:
             and event.starts_at > self._clock.now()
         )
 
-    async def detail(self, tr: Translator, event_id: int) -> Reply:
+    async def detail(self, tr: Translator, event_id: int, person: Person | None = None) -> Reply:
+        """An event's page: when (both ends), where, what is left in the event's own unit
+        (stands, teams, places), its categories, and where the reader stands."""
         event = await store.get_event(self._db, event_id)
         if event is None:
             return Reply(tr._("Cet événement n'existe plus."), (self._home(tr),), edit=True)
@@ -132,45 +141,76 @@ class Events:
         description = event.description(tr.language)
         if description:
             lines.append(esc(description))
+        if event.categories:
+            lines.append(tr._("Catégories : {list}").format(list=esc(", ".join(event.categories))))
         taken = (await store.counts(self._db, event.id)).get("confirmed", 0)
         if event.capacity is not None:
             free = max(0, event.capacity - taken)
-            lines.append(tr.n_("{n} place libre", "{n} places libres", free).format(n=free)
-                         if free else tr._("Complet : liste d'attente"))  # fmt: skip
+            unit = unit_of(event.kind, event.unit)
+            lines.append(left(tr, unit, free) if free else tr._("Complet : liste d'attente"))
         if event.deadline is not None:
             lines.append(tr._("Inscriptions jusqu'au {moment}").format(
                 moment=tr.moment(event.deadline)))  # fmt: skip
+        mine = await self._standing(person, event.id) if person is not None else None
         buttons: list[tuple[Button, ...]] = []
         if event.state == "cancelled":
             lines.append(tr._("❌ Cet événement est annulé."))
+        elif mine is not None:
+            lines.append(mine_text(tr, mine))
+            buttons.append((Button(tr._("📋 Mes inscriptions"), actions.menu("registrations")),))
         else:
             buttons.append((Button(tr._("✅ Je m'inscris"), actions.event("join", event.id)),))
         buttons.append((Button(tr._("⬅️ Retour"), actions.menu("events")), *self._home(tr)))
         return Reply("\n".join(lines), tuple(buttons), edit=True)
+
+    async def _standing(self, person: Person, event_id: int) -> store.MyRegistration | None:
+        registrations = await store.registrations_of(
+            self._db, person.pseudonym, self._clock.now(), with_cancelled=True
+        )
+        return next((r for r in registrations if r.event.id == event_id), None)
 
     async def join(self, person: Person, tr: Translator, event_id: int) -> SignUpStep:
         """Pressing "Je m'inscris": the kind's questions begin; the place is taken at the end."""
         return await self.signup.start(person, tr, event_id)
 
     async def mine(self, person: Person, tr: Translator) -> Reply:
-        registrations = await store.registrations_of(self._db, person.pseudonym, self._clock.now())
+        registrations = await store.registrations_of(
+            self._db, person.pseudonym, self._clock.now(), with_cancelled=True
+        )
         if not registrations:
             return Reply(tr._("Vous n'êtes inscrit·e à aucun événement à venir."),
                          (self._home(tr),))  # fmt: skip
         lines = [tr._("<b>Vos inscriptions</b>")]
         buttons = []
         for r in registrations:
-            state = (tr._("inscrit·e") if r.state == "confirmed"
-                     else tr._("liste d'attente, position {n}").format(n=r.position))  # fmt: skip
+            if r.event.state == "cancelled":  # said so, and nothing to press
+                lines.append(f"{when_text(r.event, tr)} · {esc(r.event.title(tr.language))} · "
+                             + tr._("❌ annulé"))  # fmt: skip
+                continue
             held = await attendance_store.registration_details(self._db, r.registration_id)
             lines.append(
-                f"{when_text(r.event, tr)} · {esc(r.event.title(tr.language))} · {state}"
-                f" · {esc(registration_summary(tr, r.event, held))}"
+                f"{when_text(r.event, tr)} · {esc(r.event.title(tr.language))} · "
+                f"{mine_text(tr, r)} · {esc(registration_summary(tr, r.event, held))}"
             )
             buttons.append((Button(tr._("✖️ Me désinscrire : {title}").format(
                 title=r.event.title(tr.language))[:60],
-                actions.event("leave", r.registration_id)),))  # fmt: skip
+                actions.event("leaveask", r.registration_id)),))  # fmt: skip
         return Reply("\n".join(lines), (*buttons, self._home(tr)))
+
+    async def ask_leave(self, person: Person, tr: Translator, registration_id: int) -> Reply:
+        """ "Me désinscrire": the place is given back only once confirmed."""
+        registrations = await store.registrations_of(self._db, person.pseudonym,
+                                                     self._clock.now())  # fmt: skip
+        mine = next((r for r in registrations if r.registration_id == registration_id), None)
+        if mine is None:
+            return Reply(tr._("Cette inscription n'existe plus."), (self._home(tr),), edit=True)
+        question = tr._("Libérer votre place à « {title} » ({when}) ? Quelqu'un d'autre pourra la "
+                        "prendre.").format(title=esc(mine.event.title(tr.language)),
+                                           when=when_text(mine.event, tr))  # fmt: skip
+        return Reply(question, ((
+            Button(tr._("Oui, libérer ma place"), actions.event("leave", registration_id)),
+            Button(tr._("Non, je garde ma place"), actions.menu("registrations")),
+        ),), edit=True)  # fmt: skip
 
     async def leave(
         self, person: Person, tr: Translator, registration_id: int

@@ -15,10 +15,14 @@ from bot.ui import Button, Document, Reply, esc
 
 
 def when_text(event: EventRecord, tr: Translator) -> str:
-    """An event's day and hours, in one phrase."""
-    if event.ends_at is not None and event.ends_at.date() == event.starts_at.date():
-        return f"{tr.day(event.starts_at)}, {tr.hours(event.starts_at, event.ends_at)}"
-    return tr.moment(event.starts_at)
+    """An event's day and hours, in one phrase; an event over several days gives both
+    ends."""
+    start, end = event.starts_at, event.ends_at
+    if end is not None and end.astimezone(tr.tz).date() == start.astimezone(tr.tz).date():
+        return f"{tr.day(start)}, {tr.hours(start, end)}"
+    if end is not None:
+        return tr._("du {start} au {end}").format(start=tr.moment(start), end=tr.moment(end))
+    return tr.moment(start)
 
 
 async def take_place(

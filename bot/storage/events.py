@@ -227,16 +227,19 @@ class MyRegistration:
     position: int | None
 
 
-async def registrations_of(db: Database, pseudonym: str, now: dt.datetime) -> list[MyRegistration]:
-    """The person's active registrations to events still to come."""
+async def registrations_of(
+    db: Database, pseudonym: str, now: dt.datetime, *, with_cancelled: bool = False
+) -> list[MyRegistration]:
+    """The person's active registrations to events still to come (and, with
+    ``with_cancelled``, to those cancelled since)."""
     # Column names come from the fixed list above, never from input.
     columns = ", ".join(f"e.{c.strip()}" for c in _EVENT_COLUMNS.split(","))
     rows = await db.all(
         f"SELECT r.id AS rid, r.state AS rstate, {columns}"  # noqa: S608
         " FROM registration r JOIN event e ON e.id = r.event_id"
         " WHERE r.pseudonym = ? AND r.state IN ('confirmed', 'waitlisted') AND e.starts_at > ?"
-        " ORDER BY e.starts_at",
-        (pseudonym, to_db_time(now)),
+        " AND (e.state != 'cancelled' OR ?) ORDER BY e.starts_at",
+        (pseudonym, to_db_time(now), int(with_cancelled)),
     )
     out = []
     for row in rows:

@@ -54,6 +54,7 @@ from bot.territory.kinds import (
     amount,
     kind,
     label,
+    left,
     unit_of,
 )
 from bot.territory.knowledge import (
@@ -186,6 +187,7 @@ __all__ = [
     "is_open",
     "kind",
     "label",
+    "left",
     "load_pack",
     "merge_crisis",
     "next_opening",

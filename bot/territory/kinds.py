@@ -107,3 +107,16 @@ def amount(tr: Translator, unit: str, n: int) -> str:
     if unit == UNIT_TEAMS:
         return tr.n_("{n} équipe", "{n} équipes", n).format(n=n)
     return tr.n_("{n} personne", "{n} personnes", n).format(n=n)
+
+
+def left(tr: Translator, unit: str, n: int) -> str:
+    """What is still free, in the event's own unit: ``3 stands libres``, ``2 équipes
+    peuvent encore s'inscrire``, ``12 places libres``."""
+    if unit == UNIT_STANDS:
+        return tr.n_("{n} stand libre", "{n} stands libres", n).format(n=n)
+    if unit == UNIT_METRES:
+        return tr.n_("{n} mètre de stand libre", "{n} mètres de stand libres", n).format(n=n)
+    if unit == UNIT_TEAMS:
+        return tr.n_("{n} équipe peut encore s'inscrire", "{n} équipes peuvent encore s'inscrire",
+                     n).format(n=n)  # fmt: skip
+    return tr.n_("{n} place libre", "{n} places libres", n).format(n=n)
