@@ -27,6 +27,8 @@ EVENT = "ev"
 SUBSCRIPTION = "ab"
 """A choice of /abonnements: ``ab:t.<topic>``, ``ab:z.quartier|all``, ``ab:stop.all``."""
 EVENT_ADMIN = "ea"
+EVENT_CANCEL = "ec"
+"""Cancelling an event: ``ec:yes.<event>``, ``ec:no.<event>``, ``ec:undo.<event>.<broadcast>``."""
 """A step of a coordinator publishing or editing an event: ``ea:<step>.<value>``."""
 STAFF = "s"
 """A staff action on a card: ``s:<action>.<id>[.<value>]``."""
@@ -198,7 +200,7 @@ def parse(data: str | None) -> Action | None:
         return None
     kind, argument = match.groups()
     if kind in (REQUEST, MY_REQUEST, STAFF, EVENT, SUBSCRIPTION, SIGNUP, PRESENCE, PERMANENCE,
-                EVENT_ADMIN, CRISIS, FEEDBACK):  # fmt: skip
+                EVENT_ADMIN, EVENT_CANCEL, CRISIS, FEEDBACK):  # fmt: skip
         return Action(kind, argument) if _COMPOUND.match(argument) else None
     if kind in (QUARTIER, THEME, ANSWER, WHERE, MEDIATOR):
         return Action(kind, argument) if _PACK_IDS.match(argument) else None
@@ -211,3 +213,7 @@ def parse(data: str | None) -> Action | None:
 def permanence(step: str, permanence_id: str, day: str) -> str:
     """``pm:<step>.<permanence id>.<YYYYMMDD>`` (see :mod:`bot.permanences.changes`)."""
     return f"{PERMANENCE}:{step}.{permanence_id}.{day}"
+
+
+def event_cancel(step: str, event_id: int, broadcast_id: int | None = None) -> str:
+    return f"{EVENT_CANCEL}:{step}.{event_id}" + (f".{broadcast_id}" if broadcast_id else "")

@@ -10,6 +10,7 @@ from telegram import Update
 
 from bot import actions
 from bot.broadcasts import Where
+from bot.events import UNDO_MINUTES
 from bot.i18n import Translator
 from bot.requests import Acted, Relay, relay
 from bot.staff import (
@@ -23,7 +24,7 @@ from bot.staff import (
 from bot.storage import RequestRecord, StaffRecord
 from bot.ui import Document, Reply, popup
 from handlers.requests import follow, refresh_card, repost_card
-from handlers.runtime import delivery
+from handlers.runtime import delivery, jobs
 from handlers.runtime.context import Context
 from handlers.runtime.render import Outcome, keyboard, media_kind, reply, send
 
@@ -369,8 +370,8 @@ async def poster_command(update: Update, context: Context) -> None:
 
 
 async def cancel_event_command(update: Update, context: Context) -> None:
-    """/annuler_evenement <numéro>: coordinators cancel an event; people are told once."""
-    services = context.services
+    """/annuler_evenement <numéro> <raison>: coordinators cancel an event, after seeing
+    whom it will tell and what; it can be undone until the notices go."""
     tr, member = await context.staff(update)
     args = context.args or []
     if not coordinates(member):
@@ -379,12 +380,43 @@ async def cancel_event_command(update: Update, context: Context) -> None:
     if not args or not args[0].isdigit():
         await reply(update, context, staffing.cancel_event_usage(tr))
         return
-    chat, message = update.effective_chat, update.effective_message
-    assert chat is not None
-    thread = message.message_thread_id if message and message.is_topic_message else None
-    # Told through a broadcast: resumable after a restart, and once whatever happens.
-    answer, told = await services.event_changes.cancel(
-        tr, int(args[0]), by=member.pseudonym, progress=Where(chat.id, thread)
+    message = update.effective_message
+    reason = (message.text or "").split(maxsplit=2)[2:] if message else []
+    answer = await context.services.event_changes.ask_cancel(
+        tr, int(args[0]), reason[0] if reason else ""
     )
     await reply(update, context, answer)
-    await delivery.launch(context.application, told)
+
+
+async def event_cancel_button(update: Update, context: Context) -> None:
+    """Confirming a cancellation, keeping the event, or undoing the cancellation."""
+    tr, member = await context.staff(update)
+    query = update.callback_query
+    if not coordinates(member):
+        if query is not None:
+            await query.answer(popup(coordinators_only(tr).text), show_alert=True)
+        context.answered = True
+        return
+    action = await context.pressed(update, actions.EVENT_CANCEL)
+    if action is None:
+        return
+    parts = actions.split(action.argument)
+    if not parts[1].isdigit():
+        return
+    event_id, changes = int(parts[1]), context.services.event_changes
+    if parts[0] == "no":
+        await reply(update, context, await changes.keep(tr, event_id))
+    elif parts[0] == "yes":
+        chat, message = update.effective_chat, update.effective_message
+        assert chat is not None
+        thread = message.message_thread_id if message and message.is_topic_message else None
+        # Told through a broadcast: resumable after a restart, and once whatever happens.
+        answer, told = await changes.cancel(
+            tr, event_id, by=member.pseudonym, progress=Where(chat.id, thread)
+        )
+        await reply(update, context, answer)
+        await delivery.launch(context.application, told, delay=UNDO_MINUTES * 60)
+    elif parts[0] == "undo" and len(parts) > 2 and parts[2].isdigit():
+        delivery.hold(context.application, int(parts[2]))
+        await reply(update, context, await changes.undo(tr, event_id, int(parts[2])))
+        await jobs.schedule_reminders(context.application, event_id)

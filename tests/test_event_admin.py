@@ -382,11 +382,12 @@ async def test_a_coordinator_cancels_privately_and_people_are_told_once(kb: Harn
     ana = h.person("Ana")
     await _sign_up(ana)
     claire = await _staff(h)
-    await claire.send(f"/annuler_evenement {event_id}")
-    assert "1 personne prévenue" in claire.last_reply
-    await claire.send(f"/cancel_event {event_id}")
+    await claire.send(f"/annuler_evenement {event_id} Salle indisponible")
+    await claire.press("Oui, annuler")
+    assert "1 personne sera prévenue dans 5 minutes" in claire.last_reply
+    await claire.send(f"/cancel_event {event_id} encore")
     assert "déjà annulé" in claire.last_reply
-    await h.advance(dt.timedelta(seconds=5))
+    await h.advance(dt.timedelta(minutes=5, seconds=5))
     told = [c for c in h.calls("sendMessage") if c.chat_id == ana.id and "est annulé" in c.text]
     assert len(told) == 1
 

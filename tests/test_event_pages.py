@@ -9,7 +9,8 @@ import re
 
 from bot.storage import event_edits as event_edits_store
 from bot.storage import events as store
-from tests.harness import Harness, answer_sign_up
+from bot.storage import staff as staff_store
+from tests.harness import Harness, Person, answer_sign_up
 from tests.test_events import _workshop
 from tests.test_signup import make_event
 
@@ -81,3 +82,66 @@ async def test_a_cancelled_event_shows_as_cancelled_without_buttons(bot: Harness
     await ana.send("/mes_inscriptions")
     assert "Atelier santé" in ana.last_reply and "❌ annulé" in ana.last_reply
     assert not any("Me désinscrire" in b for b in ana.last_buttons)
+
+
+async def _cancellable(bot: Harness) -> tuple[int, Person, Person]:
+    event_id = await _workshop(bot)
+    ana = bot.person("Ana")
+    await ana.send("/evenements")
+    await ana.press("Atelier santé")
+    await ana.press("Je m'inscris")
+    await answer_sign_up(ana)
+    claire = bot.person("Claire")
+    claire.chat = {"id": -100555, "type": "supergroup", "title": "Équipe"}
+    await staff_store.save_staff(bot.services.db, bot.services.pseudonymise(claire.id),
+                                 "Claire", "coordinator", None, bot.clock.now(), None)  # fmt: skip
+    return event_id, ana, claire
+
+
+def _told(bot: Harness, ana: Person) -> list[str]:
+    return [c.text for c in bot.calls("sendMessage") if c.chat_id == ana.id and "annulé" in c.text]
+
+
+async def test_cancelling_asks_a_reason_then_a_confirmation(bot: Harness) -> None:
+    event_id, ana, claire = await _cancellable(bot)
+    await claire.send(f"/annuler_evenement {event_id}")
+    assert re.search(r"Écri(?:vez|s) la raison", claire.last_reply)
+    await claire.send(f"/annuler_evenement {event_id} Salle inondée")
+    assert "1 personne inscrite ou en attente recevra" in claire.last_reply
+    assert "Raison : Salle inondée" in claire.last_reply  # the message, as it will be sent
+    await claire.press("Garder l'événement")
+    event = await store.get_event(bot.services.db, event_id)
+    assert event is not None and event.state == "published"
+    await bot.advance(dt.timedelta(minutes=10))
+    assert _told(bot, ana) == []
+
+
+async def test_a_cancellation_is_undone_before_the_notices_go(bot: Harness) -> None:
+    event_id, ana, claire = await _cancellable(bot)
+    await claire.send(f"/annuler_evenement {event_id} Salle inondée")
+    await claire.press("Oui, annuler")
+    event = await store.get_event(bot.services.db, event_id)
+    assert event is not None and event.state == "cancelled"
+    await bot.advance(dt.timedelta(minutes=2))
+    await claire.press("Ne pas annuler")
+    assert "maintenu" in claire.last_reply
+    event = await store.get_event(bot.services.db, event_id)
+    assert event is not None and event.state == "published"
+    await bot.advance(dt.timedelta(minutes=10))
+    assert _told(bot, ana) == []  # nobody was told
+    # Cancelled again later: this time it goes, once, with its reason.
+    await claire.send(f"/annuler_evenement {event_id} Finalement annulé")
+    await claire.press("Oui, annuler")
+    await bot.advance(dt.timedelta(minutes=6))
+    assert len(_told(bot, ana)) == 1 and "Finalement annulé" in _told(bot, ana)[0]
+    await claire.press("Ne pas annuler")
+    assert "Trop tard" in claire.last_reply
+
+
+async def test_only_a_coordinator_confirms_a_cancellation(bot: Harness) -> None:
+    event_id, _, claire = await _cancellable(bot)
+    await claire.send(f"/annuler_evenement {event_id} Salle inondée")
+    sam = bot.person("Sam")
+    await sam.press_data(f"ec:yes.{event_id}")
+    event = await store.get_event(bot.services.db, event_id)
+    assert event is not None and event.state == "published"

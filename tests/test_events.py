@@ -96,11 +96,13 @@ async def test_a_cancelled_event_tells_everyone_once_and_refuses_sign_ups(bot: H
                                        bot.clock.now(), None)  # fmt: skip
     await nadia.send(f"/annuler_evenement {event_id}")
     assert "Réservé à la coordination" in nadia.last_reply
-    await claire.send(f"/annuler_evenement {event_id}")
-    assert "2 personnes prévenues" in claire.last_reply
-    await bot.advance(dt.timedelta(seconds=5))  # the broadcast is sent
+    await claire.send(f"/annuler_evenement {event_id} Pluie annoncée")
+    await claire.press("Oui, annuler")
+    assert "2 personnes seront prévenues dans 5 minutes" in claire.last_reply
+    await bot.advance(dt.timedelta(minutes=5, seconds=5))  # the broadcast is sent
     assert "est annulé" in ana.last_reply and "est annulé" in ben.last_reply
-    await claire.send(f"/annuler_evenement {event_id}")
+    assert "Raison : Pluie annoncée" in ana.last_reply
+    await claire.send(f"/annuler_evenement {event_id} encore")
     assert "déjà annulé" in claire.last_reply
     told = [c for c in bot.calls("sendMessage") if c.chat_id == ana.id and "est annulé" in c.text]
     assert len(told) == 1

@@ -145,7 +145,8 @@ async def test_a_pack_event_is_edited_in_its_file_but_may_be_cancelled_from_tele
         )
         await claire.send("/modifier_evenement 1")
         assert "events.yaml" in claire.last_reply
-        await claire.send("/annuler_evenement 1")
+        await claire.send("/annuler_evenement 1 Intervenant absent")
+        await claire.press("Oui, annuler")
         assert "Événement annulé" in claire.last_reply
     async with harness_for(pack, tmp_path) as h:  # the file still says it is on
         event = await event_edits_store.event_by_pack_key(h.services.db, "atelier-sante")

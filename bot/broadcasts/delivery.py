@@ -149,6 +149,14 @@ class Broadcasts:
 
     # --- sending (driven by handlers/broadcasts.py) ---------------------------------------
 
+    async def registered_count(self, event_id: int) -> int:
+        """How many people an event's notices would reach (registered or waiting)."""
+        return await store.count_registered(self._db, event_id)
+
+    async def withdraw(self, broadcast_id: int) -> bool:
+        """Drop a broadcast before anything left (an undone cancellation)."""
+        return await store.withdraw(self._db, broadcast_id)
+
     async def running(self) -> list[int]:
         """Broadcasts not finished: resumed at every start."""
         return await store.running_broadcasts(self._db)

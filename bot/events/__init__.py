@@ -4,7 +4,7 @@ reminders."""
 from __future__ import annotations
 
 from bot.events.attendance import Attendance
-from bot.events.edit_notices import EventChanges
+from bot.events.edit_notices import UNDO_MINUTES, EventChanges
 from bot.events.event_form import PublishingStep
 from bot.events.listing import Events, promotion_notices
 from bot.events.pack_sync import PackSync
@@ -13,6 +13,7 @@ from bot.events.reminders import Reminders
 from bot.events.signup_steps import SignUpStep
 
 __all__ = [
+    "UNDO_MINUTES",
     "Attendance",
     "EventAdmin",
     "EventChanges",

@@ -51,16 +51,17 @@ def moved_compose(before: EventRecord | None, after: EventRecord) -> Compose:
     return compose
 
 
-def cancelled_compose(event: EventRecord) -> Compose:
-    """The message to those registered when an event is cancelled."""
+def cancelled_compose(event: EventRecord, reason: str | None = None) -> Compose:
+    """The message to those registered when an event is cancelled (with its reason)."""
 
     def compose(tr: Translator) -> Reply:
-        return Reply(
-            tr._(
-                "❌ « {title} » ({moment}) est annulé. Nous sommes désolés. "
-                "Les autres événements : /evenements"
-            ).format(title=esc(event.title(tr.language)), moment=tr.moment(event.starts_at))
-        )
+        text = tr._(
+            "❌ « {title} » ({moment}) est annulé. Nous sommes désolés. "
+            "Les autres événements : /evenements"
+        ).format(title=esc(event.title(tr.language)), moment=tr.moment(event.starts_at))
+        if reason:
+            text += "\n" + tr._("Raison : {reason}").format(reason=esc(reason))
+        return Reply(text)
 
     return compose
 
@@ -87,17 +88,24 @@ async def tell_cancelled(
     broadcasts: Broadcasts,
     event: EventRecord,
     *,
+    reason: str | None = None,
     by: str | None = None,
     progress: Where | None = None,
+    attempt: str = "",
 ) -> int | None:
-    """Tell everyone registered or waiting that the event is cancelled; once."""
+    """Tell everyone registered or waiting that the event is cancelled; once per
+    cancellation (``attempt`` tells an undone one from the next)."""
     return await broadcasts.to_registered(
-        f"event:{event.id}:cancelled",
+        f"event:{event.id}:cancelled{attempt}",
         event_id=event.id,
-        compose=cancelled_compose(event),
+        compose=cancelled_compose(event, reason),
         by=by,
         progress=progress,
     )
+
+
+UNDO_MINUTES = 5
+"""How long a cancellation can be undone before those registered are told."""
 
 
 class EventChanges:
@@ -109,24 +117,67 @@ class EventChanges:
         self._clock = clock
         self._broadcasts = broadcasts
 
+    async def ask_cancel(self, tr: Translator, event_id: int, reason: str) -> Reply:
+        """``/annuler_evenement <n> <raison>``: the reason is kept, and the coordinator sees
+        whom it will tell and what, before confirming."""
+        event = await store.get_event(self._db, event_id)
+        if event is None:
+            return Reply(tr._("Cet événement n'existe plus."))
+        if event.state != "published":
+            return Reply(tr._("Cet événement était déjà annulé."))
+        reason = " ".join(reason.split())[:300]
+        if not reason:
+            return Reply(tr._("Écrivez la raison après le numéro, elle sera dite aux "
+                              "inscrit·es : /annuler_evenement {n} Pluie annoncée").format(
+                n=event.id))  # fmt: skip
+        await store.set_cancel_reason(self._db, event_id, reason)
+        told = await self._broadcasts.registered_count(event_id)
+        preview = cancelled_compose(event, reason)(tr).text
+        question = tr.n_(
+            "Annuler « {title} » ? {n} personne inscrite ou en attente recevra :",
+            "Annuler « {title} » ? {n} personnes inscrites ou en attente recevront :",
+            told,
+        ).format(title=esc(event.title(tr.language)), n=told)
+        return Reply(f"{question}\n\n{preview}", ((
+            Button(tr._("❌ Oui, annuler l'événement"), actions.event_cancel("yes", event_id)),
+            Button(tr._("Garder l'événement"), actions.event_cancel("no", event_id)),
+        ),))  # fmt: skip
+
+    async def keep(self, tr: Translator, event_id: int) -> Reply:
+        await store.set_cancel_reason(self._db, event_id, None)
+        return Reply(tr._("Rien n'a changé : l'événement est maintenu."), edit=True)
+
     async def cancel(
         self, tr: Translator, event_id: int, *, by: str | None, progress: Where | None
     ) -> tuple[Reply, int | None]:
-        """A coordinator cancels an event: everyone registered or waiting is told, once
-        (a broadcast, resumable). Returns the reply and the broadcast to launch."""
+        """A coordinator confirmed: the event is cancelled and everyone registered or
+        waiting will be told, once (a broadcast, resumable, launched after a short wait
+        during which it can be undone). Returns the reply and the broadcast."""
         event = await store.get_event(self._db, event_id)
         if event is None:
-            return Reply(tr._("Cet événement n'existe plus.")), None
+            return Reply(tr._("Cet événement n'existe plus."), edit=True), None
+        reason = await store.cancel_reason(self._db, event_id)
         told = await store.cancel_event(self._db, event_id)
         if told is None:
-            return Reply(tr._("Cet événement était déjà annulé.")), None
-        broadcast = await tell_cancelled(self._broadcasts, event, by=by, progress=progress)
+            return Reply(tr._("Cet événement était déjà annulé."), edit=True), None
+        attempt = f":{int(self._clock.now().timestamp())}"
+        broadcast = await tell_cancelled(self._broadcasts, event, reason=reason, by=by,
+                                         progress=progress, attempt=attempt)  # fmt: skip
         done = tr.n_(
-            "Événement annulé ; {n} personne prévenue.",
-            "Événement annulé ; {n} personnes prévenues.",
+            "Événement annulé ; {n} personne sera prévenue dans {minutes} minutes.",
+            "Événement annulé ; {n} personnes seront prévenues dans {minutes} minutes.",
             len(told),
-        ).format(n=len(told))
-        return Reply(done), broadcast
+        ).format(n=len(told), minutes=UNDO_MINUTES)
+        undo = Button(tr._("↩️ Ne pas annuler"), actions.event_cancel("undo", event_id, broadcast))
+        return Reply(done, ((undo,),) if broadcast else (), edit=True), broadcast
+
+    async def undo(self, tr: Translator, event_id: int, broadcast_id: int) -> Reply:
+        """Back before anyone was told: the event is published again."""
+        if not await self._broadcasts.withdraw(broadcast_id):
+            return Reply(tr._("Trop tard : les personnes inscrites ont déjà été prévenues."),
+                         edit=True)  # fmt: skip
+        await store.restore_event(self._db, event_id, self._clock.now())
+        return Reply(tr._("L'événement est maintenu ; personne n'a été prévenu."), edit=True)
 
     async def tell_untold_moves(self) -> tuple[int, ...]:
         """At start: a move saved just before a crash, whose message was not created yet,

@@ -155,6 +155,9 @@ class Events:
         buttons: list[tuple[Button, ...]] = []
         if event.state == "cancelled":
             lines.append(tr._("❌ Cet événement est annulé."))
+            reason = await store.cancel_reason(self._db, event.id)
+            if reason:
+                lines.append(tr._("Raison : {reason}").format(reason=esc(reason)))
         elif mine is not None:
             lines.append(mine_text(tr, mine))
             buttons.append((Button(tr._("📋 Mes inscriptions"), actions.menu("registrations")),))

@@ -47,7 +47,12 @@ def _period(args: list[str], today: dt.date) -> tuple[dt.date, dt.date] | None:
 
 
 def cancel_event_usage(tr: Translator) -> Reply:
-    return Reply(tr._("Écrivez /annuler_evenement &lt;numéro de l'événement&gt;."))
+    return Reply(
+        tr._(
+            "Écrivez /annuler_evenement &lt;numéro de l'événement&gt; &lt;raison&gt; : "
+            "la raison est dite aux inscrit·es."
+        )
+    )
 
 
 class Staffing:

@@ -288,3 +288,24 @@ async def progress(db: Database, broadcast_id: int) -> dict[str, int]:
         (broadcast_id,),
     )
     return {r["state"]: int(r["n"]) for r in rows}
+
+
+async def withdraw(db: Database, broadcast_id: int) -> bool:
+    """Drop a broadcast nobody has been sent yet (an undone cancellation); ``False`` once
+    anything left."""
+    changed = await db.execute(
+        "DELETE FROM broadcast WHERE id = ? AND state = 'running' AND NOT EXISTS ("
+        "SELECT 1 FROM broadcast_delivery WHERE broadcast_id = ? AND state != 'pending')",
+        (broadcast_id, broadcast_id),
+    )
+    return changed == 1
+
+
+async def count_registered(db: Database, event_id: int) -> int:
+    """People registered or waiting for an event whom the bot may write to."""
+    return int(await db.value(
+        "SELECT COUNT(DISTINCT r.pseudonym) FROM registration r"
+        " JOIN person_chat c ON c.pseudonym = r.pseudonym AND c.blocked_at IS NULL"
+        " WHERE r.event_id = ? AND r.state IN ('confirmed', 'waitlisted')",
+        (event_id,),
+    ))  # fmt: skip

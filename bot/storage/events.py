@@ -293,6 +293,31 @@ async def cancel_event(db: Database, event_id: int) -> list[tuple[str, int]] | N
         return [(row["pseudonym"], int(row["chat_id"])) for row in rows]
 
 
+async def set_cancel_reason(db: Database, event_id: int, reason: str | None) -> bool:
+    """The reason a coordinator gives for cancelling a published event (before they
+    confirm); ``None`` clears it."""
+    changed = await db.execute(
+        "UPDATE event SET cancel_reason = ? WHERE id = ? AND state = 'published'",
+        (reason, event_id),
+    )
+    return changed == 1
+
+
+async def cancel_reason(db: Database, event_id: int) -> str | None:
+    value = await db.value("SELECT cancel_reason FROM event WHERE id = ?", (event_id,))
+    return None if value is None else str(value)
+
+
+async def restore_event(db: Database, event_id: int, now: dt.datetime) -> bool:
+    """Undo a cancellation (nobody was told yet): the event is published again."""
+    changed = await db.execute(
+        "UPDATE event SET state = 'published', cancel_reason = NULL"
+        " WHERE id = ? AND state = 'cancelled' AND starts_at > ?",
+        (event_id, to_db_time(now)),
+    )
+    return changed == 1
+
+
 async def erase_past_contacts(db: Database, ended_before: dt.datetime) -> int:
     """A team's phone number is kept for the event only: erased once it is over."""
     return await db.execute(

@@ -351,4 +351,13 @@ MIGRATIONS: tuple[Migration, ...] = (
             "ALTER TABLE request ADD COLUMN closing_at TEXT",
         ),
     ),
+    Migration(
+        14,
+        "an event's cancellation reason",
+        (
+            # Typed by the coordinator who cancels an event, told to those registered and
+            # shown on its page; kept while the cancellation waits for confirmation too.
+            "ALTER TABLE event ADD COLUMN cancel_reason TEXT",
+        ),
+    ),
 )

@@ -175,6 +175,7 @@ def register(app: PassApp) -> None:
     button(actions.STAFF, staff.card_button)
     button(actions.EVENT, events.event_button)
     button(actions.EVENT_ADMIN, events.step_button)
+    button(actions.EVENT_CANCEL, staff.event_cancel_button)
     button(actions.SIGNUP, events.signup_button)
     button(actions.PRESENCE, events.presence_button)
     button(actions.PERMANENCE, permanences.permanence_button)

@@ -93,16 +93,28 @@ def job_name(broadcast_id: int) -> str:
     return f"broadcast:{broadcast_id}"
 
 
-async def launch(app: AnyApp, broadcast_id: int | None) -> None:
-    """Start sending a broadcast just created (``None``: nothing was created)."""
+async def launch(app: AnyApp, broadcast_id: int | None, *, delay: float = 0) -> None:
+    """Start sending a broadcast just created (``None``: nothing was created), at once or
+    after ``delay`` seconds (while it can still be withdrawn)."""
     if broadcast_id is None or app.job_queue is None:
         return
     if app.job_queue.get_jobs_by_name(job_name(broadcast_id)):
         return
     if broadcast_id in app.bot_data.setdefault(_ACTIVE_KEY, set()):
         return
-    app.job_queue.run_once(send_broadcast, when=0, data=broadcast_id,
+    app.job_queue.run_once(send_broadcast, when=delay, data=broadcast_id,
                            name=job_name(broadcast_id))  # fmt: skip
+
+
+def hold(app: AnyApp, broadcast_id: int) -> bool:
+    """Stop a broadcast's launch that has not run yet; ``False`` if it is already sending
+    (or was launched at a restart, without waiting)."""
+    if app.job_queue is None or broadcast_id in app.bot_data.setdefault(_ACTIVE_KEY, set()):
+        return False
+    jobs = app.job_queue.get_jobs_by_name(job_name(broadcast_id))
+    for job in jobs:
+        job.schedule_removal()
+    return bool(jobs)
 
 
 async def rebuild(app: AnyApp) -> None:
