@@ -11,6 +11,8 @@ import html
 import re
 from dataclasses import dataclass, field
 
+from bot.text import tokens
+
 
 def esc(value: object) -> str:
     """Escape a value for the HTML text of a reply."""
@@ -74,6 +76,17 @@ class Reply:
     """Replace the message the pressed button belongs to, instead of sending a new one."""
     extra: tuple[Reply, ...] = field(default=())
     """Further messages to send after this one."""
+
+
+def typed_button(shown: Reply, text: str | None) -> Button | None:
+    """The button of ``shown`` whose label the person typed instead of pressing it
+    ("Jusqu'au début", "jusqu au debut", "✅ Oui"): same words, case, accents and emoji
+    aside; ``None`` when no label matches exactly one button."""
+    words = tokens(text or "")
+    if not words:
+        return None
+    found = [b for row in shown.buttons for b in row if b.url is None and tokens(b.label) == words]
+    return found[0] if len(found) == 1 else None
 
 
 def rows(*buttons: Button, per_row: int = 1) -> tuple[tuple[Button, ...], ...]:

@@ -97,7 +97,10 @@ async def signup_input(update: Update, context: Context) -> None:
         await reply(update, context, answers.crisis(services.pack, session.tr, signal))
         await services.usage.crisis_card(signal.tier)
         return
-    step = await services.events.signup.answer_text(session.person, session.tr, message.text)
+    chat = update.effective_chat
+    step = await services.events.signup.answer_text(
+        session.person, session.tr, message.text, chat.id if chat else 0
+    )
     await _show_signup(update, context, step)
 
 
@@ -182,7 +185,10 @@ async def step_input(update: Update, context: Context) -> None:
         )
         result = await admin.answer_photo(session.person, session.tr, largest.file_id)
     elif message.text:
-        result = await admin.answer_text(session.person, session.tr, message.text)
+        chat = update.effective_chat
+        result = await admin.answer_text(
+            session.person, session.tr, message.text, chat.id if chat else 0
+        )
     else:
         result = await admin.answer_other(session.person, session.tr)
     await _show(update, context, result)

@@ -145,3 +145,35 @@ async def test_only_a_coordinator_confirms_a_cancellation(bot: Harness) -> None:
     await sam.press_data(f"ec:yes.{event_id}")
     event = await store.get_event(bot.services.db, event_id)
     assert event is not None and event.state == "published"
+
+
+async def _form_until_the_end(bot: Harness) -> Person:
+    claire = bot.person("Claire")
+    await staff_store.save_staff(bot.services.db, bot.services.pseudonymise(claire.id),
+                                 "Claire", "coordinator", None, bot.clock.now(), None)  # fmt: skip
+    await claire.send("/nouvel_evenement")
+    await claire.send("braderie solidaire")  # the button's label, typed
+    await claire.send("Braderie de printemps")
+    await claire.press("Passer")  # no English title
+    await claire.send("samedi 12 décembre 8h")
+    assert "À quelle heure se termine" in claire.last_reply
+    return claire
+
+
+async def test_an_end_far_after_the_start_is_confirmed_first(bot: Harness) -> None:
+    claire = await _form_until_the_end(bot)
+    await claire.send("13/12 8h")  # 24 hours later: a typo for 18h?
+    assert re.search(r"24 heures après le début : c'est bien ça", claire.last_reply)
+    await claire.press("Non, corriger la fin")
+    assert "À quelle heure se termine" in claire.last_reply
+    await claire.send("18h")
+    assert "Où a-t-il lieu" in claire.last_reply  # ten hours: no question
+    await claire.send("Place du marché")
+    assert "quartier" in claire.last_reply.lower()
+
+
+async def test_typed_button_labels_work_as_the_buttons(bot: Harness) -> None:
+    claire = await _form_until_the_end(bot)
+    assert "Quel type" not in claire.last_reply  # "braderie" typed chose the kind
+    await claire.send("Pas d'heure de fin")
+    assert "Où a-t-il lieu" in claire.last_reply

@@ -27,14 +27,8 @@ from bot.ui import Button, Outgoing, Reply, esc, rows
 
 FLOW = conversations.EVENT_ADMIN
 
-
-MAX_TITLE = 80
-
-MAX_PLACE = 120
-
-MAX_DESCRIPTION = 800
-
-MAX_DATE_TEXT = 60
+MAX_TITLE, MAX_PLACE, MAX_DESCRIPTION, MAX_DATE_TEXT = 80, 120, 800, 60
+"""The longest title, place, description and typed date, in characters."""
 
 MAX_AHEAD = dt.timedelta(days=730)
 """Further than two years ahead is taken for a typo in the year."""
@@ -42,16 +36,17 @@ MAX_AHEAD = dt.timedelta(days=730)
 MAX_LENGTH = dt.timedelta(days=31)
 """The longest an event may last (an end further away is a typo)."""
 
-NONE = "-"
-"""A button's value for "skip", "none", "no limit", "the whole territory"."""
-
-KEEP = "keep"
+NONE, KEEP = "-", "keep"
+"""Buttons' values for "skip, none, no limit, the whole territory" and "keep as it is"."""
 
 # The steps, in order; each is also the key of its answer in the draft.
 STEPS: tuple[str, ...] = (
-    "kind", "title", "titleen", "starts", "ends", "place", "quartier", "unit", "capacity",
-    "categories", "deadline", "descr", "descren", "photo",
+    "kind", "title", "titleen", "starts", "ends", "endsok", "place", "quartier", "unit",
+    "capacity", "categories", "deadline", "descr", "descren", "photo",
 )  # fmt: skip
+
+LONG_EVENT = dt.timedelta(hours=12)
+"""An end further than this after the start is confirmed first ("endsok")."""
 
 TEXT_STEPS = frozenset(("title", "titleen", "starts", "ends", "place", "capacity",
                         "categories", "deadline", "descr", "descren"))  # fmt: skip
@@ -118,7 +113,13 @@ class EventForm:
             if (s != "unit" or kind == BRADERIE)
             and (s != "categories" or kind == TOURNAMENT)
             and (s != "descren" or data.get("descr"))
+            and (s != "endsok" or self.long(data))
         ]
+
+    def long(self, data: dict[str, Any]) -> bool:
+        """Whether the event ends more than 12 hours after it starts (to be confirmed)."""
+        starts, ends = _moment(data, "starts"), _moment(data, "ends")
+        return starts is not None and ends is not None and ends - starts > LONG_EVENT
 
     def example_day(self) -> dt.datetime:
         """A Saturday two weeks or more ahead, at 14 h: an example that is always valid."""
@@ -168,6 +169,14 @@ class EventForm:
                 "heure s'il dure plusieurs jours."
             )
             return Reply(intro + text, (skip(tr._("Pas d'heure de fin")), out))
+        if step == "endsok":
+            starts, ends = _moment(data, "starts"), _moment(data, "ends") or self.example_day()
+            hours = int((ends - (starts or ends)).total_seconds() // 3600)
+            text = tr._("Il se termine {moment}, {hours} heures après le début : c'est bien "
+                        "ça ?").format(moment=tr.moment(ends), hours=hours)  # fmt: skip
+            yes, no = tr._("Oui, c'est bien ça"), tr._("Non, corriger la fin")
+            return Reply(intro + text, ((Button(yes, actions.event_admin("endsok", "yes")),
+                Button(no, actions.event_admin("endsok", "no"))), out))  # fmt: skip
         if step == "place":
             text = tr._("Où a-t-il lieu ? Le lieu en quelques mots ({n} caractères au plus).")
             return Reply(intro + text.format(n=MAX_PLACE), (out,))
@@ -292,7 +301,7 @@ class EventForm:
                 actions.event_admin("change", s),
             )
             for s in self.steps(data)
-            if not (editing and s in NOT_EDITABLE)
+            if not (editing and s in NOT_EDITABLE) and s in FIELD_LABELS
         ]
         confirm = (
             Button(tr._("💾 Enregistrer"), actions.event_admin("save", NONE))

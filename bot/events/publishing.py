@@ -43,7 +43,7 @@ from bot.storage import event_edits as event_edits_store
 from bot.storage import events as store
 from bot.territory import BRADERIE, TOURNAMENT, Pack
 from bot.territory import kinds as event_kinds
-from bot.ui import Button, Reply, esc
+from bot.ui import Button, Reply, esc, typed_button
 
 
 class EventAdmin:
@@ -231,6 +231,11 @@ class EventAdmin:
             data["quartier"] = None if value == NONE else value
         elif step == "unit" and value in event_kinds.UNIT_LABELS:
             data["unit"] = value
+        elif step == "endsok" and value in ("yes", "no"):
+            if value == "no":  # the end is asked again
+                data.pop("ends", None)
+                return await self._advance(person, data, tr)
+            data["endsok"] = value
         elif step == "photo" and value == KEEP and data.get("mode") == "edit":
             pass  # the photo stays as it was
         elif step in SKIPPABLE and value == NONE:
@@ -261,6 +266,8 @@ class EventAdmin:
         """Keep a valid answer; drop what it makes wrong, then on to what is missing."""
         notes: list[str] = []
         data[step] = value
+        if step in ("starts", "ends"):
+            data.pop("endsok", None)  # a new start or end: a long event is confirmed again
         if step == "kind" and value != BRADERIE:
             data.pop("unit", None)
         if step == "kind" and value != TOURNAMENT:
@@ -299,12 +306,19 @@ class EventAdmin:
             )
         return current
 
-    async def answer_text(self, person: Person, tr: Translator, text: str) -> PublishingStep:
-        """Text typed during the conversation."""
+    async def answer_text(
+        self, person: Person, tr: Translator, text: str, chat_id: int = 0
+    ) -> PublishingStep:
+        """Text typed during the conversation; a button's label typed is that button."""
         current = await self._draft(person, tr)
         if isinstance(current, PublishingStep):
             return current
         step, data = current.step, dict(current.data)
+        button = typed_button(self._form.ask(step, data, tr), text)
+        pressed = actions.parse(button.action) if button is not None else None
+        if pressed is not None and pressed.kind == actions.EVENT_ADMIN:
+            parts = actions.split(pressed.argument)
+            return await self.answer_button(person, tr, parts[0], parts[1], chat_id)
         if step == "photo":
             hint = tr._("Envoyez une photo, ou touchez « Pas de photo ».")
             return PublishingStep((Reply(hint), self._form.ask(step, data, tr)))

@@ -61,7 +61,7 @@ from bot.storage import Database, EventRecord
 from bot.storage import events as store
 from bot.territory import UNIT_METRES, UNIT_PEOPLE, Pack
 from bot.territory import kinds as event_kinds
-from bot.ui import Button, Reply, esc, rows
+from bot.ui import Button, Reply, esc, rows, typed_button
 
 
 class SignUps:
@@ -382,8 +382,11 @@ class SignUps:
         await self._conversations.save(person.pseudonym, FLOW, next_step, data)
         return SignUpStep((self._ask(next_step, data, event, tr, edit=True),))
 
-    async def answer_text(self, person: Person, tr: Translator, text: str | None) -> SignUpStep:
-        """Something typed during the questions; ``text`` is ``None`` for a photo."""
+    async def answer_text(
+        self, person: Person, tr: Translator, text: str | None, chat_id: int = 0
+    ) -> SignUpStep:
+        """Something typed during the questions (``None`` for a photo); a button's label
+        typed is that button."""
         current = await self._state(person)
         if current is None:
             await self._conversations.clear(person.pseudonym)  # a broken row: start afresh
@@ -402,6 +405,13 @@ class SignUps:
             return SignUpStep((refusal,))
         assert event is not None  # no refusal: the event exists
         step, data = current.step, dict(current.data)
+        button = typed_button(self._ask(step, data, event, tr), text)
+        pressed = actions.parse(button.action) if button is not None else None
+        if pressed is not None and pressed.kind == actions.SIGNUP:
+            parts = actions.split(pressed.argument)
+            if len(parts) == 3 and parts[2].isdigit():
+                return await self.answer_button(person, tr, parts[0], parts[1], int(parts[2]),
+                                                chat_id)  # fmt: skip
         hint, answer = self._typed(step, text, event, tr)
         if hint is not None:  # one message: what is wrong, then the same question
             question = self._ask(step, data, event, tr)
