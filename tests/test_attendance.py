@@ -59,6 +59,7 @@ async def braderie_with_people(h: Harness) -> int:
         await open_event(person, "Braderie de Noël")
         await person.send(name)
         await person.press(as_)
+        await person.send(f"{stands} rue des Lilas, Dumbéa")  # the register's address
         await person.press(stands)
         await person.press("Confirmer")
     return event_id
@@ -76,10 +77,12 @@ async def test_the_staff_list_and_its_csv(bot: Harness) -> None:
     assert "3. Mme K · 1 stand · particulier" in text
     assert "Liste d'attente (1 inscription)" in text and "1. Zoé · 2 stands" in text
     rows = csv_rows(calls)
-    assert rows[0] == ["n°", "état", "nom", "places", "détails", "contact", "présent"]
-    assert rows[1] == ["1", "inscrit·e", "Les Amis du Quartier", "3", "association", "", ""]
+    assert rows[0] == ["n°", "état", "nom", "places", "détails", "adresse", "contact", "présent"]
+    assert rows[1] == ["1", "inscrit·e", "Les Amis du Quartier", "3", "association",
+                       "3 rue des Lilas, Dumbéa", "", ""]  # fmt: skip
     assert rows[2][2] == "'=Léo"  # never run as a spreadsheet formula
-    assert rows[4] == ["1", "liste d'attente", "Zoé", "2", "particulier", "", ""]
+    assert rows[4] == ["1", "liste d'attente", "Zoé", "2", "particulier",
+                       "2 rue des Lilas, Dumbéa", "", ""]  # fmt: skip
     # The alias works too.
     assert "Inscrits · Braderie de Noël" in shown(await nadia.send(f"/attendees {event_id}"))
 
@@ -105,8 +108,9 @@ async def test_a_tournament_list_shows_how_to_reach_each_team(kb: Harness) -> No
     assert "1. Les Lions · U15, 7 joueurs · 06 12 34 56 78" in text
     assert "2. Les Aigles · U15, 7 joueurs · par Telegram" in text
     rows = csv_rows(calls)
-    assert rows[1] == ["1", "inscrit·e", "Les Lions", "1", "U15, 7 joueurs", "06 12 34 56 78", ""]
-    assert rows[2][5] == "par Telegram"
+    assert rows[1] == ["1", "inscrit·e", "Les Lions", "1", "U15, 7 joueurs", "",
+                       "06 12 34 56 78", ""]  # fmt: skip
+    assert rows[2][6] == "par Telegram"
 
 
 async def test_the_list_is_for_staff_only_and_says_how_to_use_it(bot: Harness) -> None:
@@ -192,14 +196,14 @@ async def test_attendance_is_marked_by_staff_from_the_day_on(bot: Harness) -> No
     assert await bot.services.db.value(attended) == 1
     # The CSV's "présent" column follows.
     rows = csv_rows(await nadia.send(f"/inscrits {event_id}"))
-    assert rows[1][2] == "Ana" and rows[1][6] == "oui"
+    assert rows[1][2] == "Ana" and rows[1][7] == "oui"
     assert "présent·e" in nadia.replies[-2].text
     # Pressed again: not there after all.
     await nadia.press("Ana")
     assert nadia.find_button("⬜ Ana · 2")  # the sheet, edited in place
     assert await bot.services.db.value(attended) == 0
     rows = csv_rows(await nadia.send(f"/inscrits {event_id}"))
-    assert rows[1][6] == "non"
+    assert rows[1][7] == "non"
 
 
 async def test_the_attendance_sheet_is_paginated(kb: Harness) -> None:

@@ -27,3 +27,19 @@ async def test_the_team_contact_is_erased_the_night_after_the_event(kb: Harness)
     await kb.advance(dt.timedelta(days=10))  # over: the nightly retention erases it
     [row] = await registrations(kb)
     assert "phone" not in row["details"] and row["details"]["team"] == "Les Lions"
+
+
+async def test_an_exhibitors_address_is_erased_after_the_braderie(kb: Harness) -> None:
+    await make_event(kb, "braderie", "Braderie de Noël", capacity=8, unit="stands")
+    seller = kb.person("Mme K")
+    await open_event(seller, "Braderie de Noël")
+    await seller.send("Mme K")
+    await seller.press("professionnel")
+    await seller.send("8 avenue de Fontainebleau, Le Kremlin-Bicêtre")
+    await seller.press("2")
+    await seller.press("Confirmer")
+    [row] = await registrations(kb)
+    assert row["details"]["as"] == "professional" and "avenue" in row["details"]["address"]
+    await kb.advance(dt.timedelta(days=12))  # over: the nightly retention erases it
+    [row] = await registrations(kb)
+    assert "address" not in row["details"] and row["details"]["name"] == "Mme K"

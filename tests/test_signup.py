@@ -68,16 +68,20 @@ async def test_a_braderie_stall_of_three_stands_takes_three_places(bot: Harness)
     await asso.send("Les Amis du Quartier")
     assert "en tant que" in asso.last_reply
     await asso.press("association")
+    assert "registre des exposants" in asso.last_reply and "pièce d'identité" in asso.last_reply
+    await asso.send("3 place du Marché, Dumbéa")
     assert "Combien de stands" in asso.last_reply
     await asso.press("3")
     assert "Nom sur la liste : Les Amis du Quartier" in asso.last_reply
+    assert "Adresse : 3 place du Marché, Dumbéa" in asso.last_reply
     assert "Réservation : 3 stands" in asso.last_reply
     calls = await asso.press("Confirmer")
     assert re.search(r"(?:vous êtes|tu es) inscrit·e", said(calls))
     assert any(c.method == "sendDocument" for c in calls)  # the calendar file
     assert await store.counts(bot.services.db, event_id) == {"confirmed": 3}
     [row] = await registrations(bot)
-    assert row["details"] == {"name": "Les Amis du Quartier", "as": "association", "stands": 3}
+    assert row["details"] == {"name": "Les Amis du Quartier", "as": "association",
+                              "address": "3 place du Marché, Dumbéa", "stands": 3}  # fmt: skip
     assert await flows(bot) == 0
 
     # Two more stands do not fit in the one left: the waiting list.
@@ -85,6 +89,7 @@ async def test_a_braderie_stall_of_three_stands_takes_three_places(bot: Harness)
     await open_event(other, "Braderie de Noël")
     await other.send("Léo")
     await other.press("particulier")
+    await other.send("12 rue des Lilas, 98835 Dumbéa")
     await other.press("2")
     assert "liste d'attente, en position 1" in said(await other.press("Confirmer"))
     assert await store.counts(bot.services.db, event_id) == {"confirmed": 3, "waitlisted": 2}
@@ -99,6 +104,7 @@ async def test_a_braderie_in_metres_takes_a_typed_length(kb: Harness) -> None:
     await open_event(sam, "Vide-grenier")
     await sam.send("Sam")
     await sam.press("particulier")
+    await sam.send("12 rue des Lilas, 98835 Dumbéa")
     assert "Combien de mètres" in sam.last_reply
     assert "4 mètres" in sam.last_buttons
     await sam.send("25")
@@ -286,6 +292,7 @@ async def test_bad_answers_get_a_kind_word_and_the_same_question(kb: Harness) ->
     assert conversation is not None and conversation["step"] == "as"
     assert json.loads(conversation["data"]) == {"event": event_id, "name": "Sam la Brocante"}
     await sam.press("particulier")
+    await sam.send("12 rue des Lilas, 98835 Dumbéa")
     await sam.send("7")
     assert "nombre de 1 à 4" in sam.last_reply
     await sam.press_data(f"su:size.9.{event_id}")

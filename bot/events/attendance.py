@@ -82,15 +82,15 @@ def attendees_csv(tr: Translator, attendees: list[Attendee]) -> bytes:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=";")
     writer.writerow([tr._("n°"), tr._("état"), tr._("nom"), tr._("places"), tr._("détails"),
-                     tr._("contact"), tr._("présent")])  # fmt: skip
+                     tr._("adresse"), tr._("contact"), tr._("présent")])  # fmt: skip
     ranks = {"confirmed": 0, "waitlisted": 0}
     for a in attendees:
         ranks[a.state] = ranks.get(a.state, 0) + 1
         state = tr._("inscrit·e") if a.state == "confirmed" else tr._("liste d'attente")
         present = "" if a.attended is None else (tr._("oui") if a.attended else tr._("non"))
         writer.writerow([ranks[a.state], state, _cell(list_name(a.details)), a.places,
-                         _cell(particulars(tr, a.details)), _cell(contact(tr, a.details)),
-                         present])  # fmt: skip
+                         _cell(particulars(tr, a.details)), _cell(a.details.get("address", "")),
+                         _cell(contact(tr, a.details)), present])  # fmt: skip
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

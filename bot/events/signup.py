@@ -37,6 +37,7 @@ from bot.events.signup_steps import (
     CONSENT_PURPOSE,
     CONTACTS,
     FLOW,
+    MAX_ADDRESS,
     MAX_NAME,
     MAX_TEAM,
     METRE_BUTTONS,
@@ -207,6 +208,12 @@ class SignUps:
             buttons = [choice(tr._(label), key) for key, label in AS_CHOICES.items()]
             return Reply(head + tr._("Vous venez en tant que :"),
                          (*rows(*buttons, per_row=2), cancel), edit=edit)  # fmt: skip
+        if step == "address":
+            text = tr._("Votre adresse, pour le registre des exposants que l'organisation doit "
+                        "tenir ({n} caractères au plus). Seule l'équipe la voit, et elle est "
+                        "effacée après la braderie. Votre pièce d'identité sera vérifiée sur "
+                        "place : le bot n'en garde aucune.").format(n=MAX_ADDRESS)  # fmt: skip
+            return Reply(head + text, (cancel,), edit=edit)
         if step == "size":
             if _unit(event) == UNIT_METRES:
                 low, high = METRES
@@ -277,7 +284,9 @@ class SignUps:
         if event.kind == event_kinds.BRADERIE:
             unit = _unit(event)
             key = "metres" if unit == UNIT_METRES else "stands"
-            return int(data["size"]), {"name": data["name"], "as": data["as"], key: data["size"]}
+            address = data.get("address", "")
+            details = {"name": data["name"], "as": data["as"], "address": address}
+            return int(data["size"]), {**details, key: data["size"]}
         people = int(data.get("people", 1))
         return people, {"name": data.get("name", ""), "people": people}
 
@@ -309,6 +318,7 @@ class SignUps:
             lines.append(tr._("Nom sur la liste : {name}").format(name=esc(details["name"])))
             if event.kind == event_kinds.BRADERIE:
                 lines.append(tr._(AS_CHOICES[details["as"]]))
+                lines.append(tr._("Adresse : {address}").format(address=esc(details["address"])))
             unit = _unit(event) if event.kind == event_kinds.BRADERIE else UNIT_PEOPLE
             lines.append(tr._("Réservation : {amount}").format(
                 amount=event_kinds.amount(tr, unit, places)))  # fmt: skip
@@ -439,6 +449,12 @@ class SignUps:
                 return tr._("C'est un peu long : {n} caractères au plus, s'il vous plaît.").format(
                     n=limit), None  # fmt: skip
             return None, name
+        if step == "address":
+            address = " ".join(text.split())
+            if not 5 <= len(address) <= MAX_ADDRESS:
+                return tr._("Écrivez l'adresse complète ({n} caractères au plus).").format(
+                    n=MAX_ADDRESS), None  # fmt: skip
+            return None, address
         if step == "phone":
             phone = normalise_phone(self.pack, text)
             if phone is None:

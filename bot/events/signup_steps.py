@@ -40,12 +40,16 @@ PEOPLE = (1, 6)
 
 AS_CHOICES: dict[str, str] = {
     "individual": N_("🙋 Un particulier"),
+    "professional": N_("🏪 Un·e professionnel·le"),
     "association": N_("🤝 Une association"),
 }
 
+MAX_ADDRESS = 150
+"""An exhibitor's address, for the register a braderie's organiser must keep."""
+
 CONTACTS = ("telegram", "phone")
 
-TEXT_STEPS = ("name", "team_name", "phone")
+TEXT_STEPS = ("name", "team_name", "phone", "address")
 
 CONSENT_PURPOSE = "event_phone"
 
@@ -102,6 +106,8 @@ def particulars(tr: Translator, details: dict[str, Any]) -> str:
         parts.append(tr._("association"))
     elif details.get("as") == "individual":
         parts.append(tr._("particulier"))
+    elif details.get("as") == "professional":
+        parts.append(tr._("professionnel·le"))
     if details.get("category"):
         parts.append(category_label(tr, str(details["category"])))
     players = details.get("players")

@@ -6,8 +6,9 @@ asks before a place is taken:
 ============  ===========================  ==============================================
 kind          capacity counts              a sign-up asks
 ============  ===========================  ==============================================
-braderie      stands, or metres of stall   a name for the list, individual or association,
-                                           how many stands (or metres)
+braderie      stands, or metres of stall   a name for the list, individual, professional
+                                           or association, an address (the exhibitors'
+                                           register), how many stands (or metres)
 tournament    teams                        team name, number of players, age category,
                                            a contact
 workshop      people                       a name for the list, number of people
@@ -54,7 +55,7 @@ class Kind:
 
 KINDS: tuple[Kind, ...] = (
     Kind(BRADERIE, N_("Braderie solidaire"), "🛍", (UNIT_STANDS, UNIT_METRES),
-         ("name", "as", "size")),
+         ("name", "as", "address", "size")),
     Kind(TOURNAMENT, N_("Tournoi sportif"), "⚽", (UNIT_TEAMS,),
          ("team_name", "players", "category", "contact")),
     Kind(WORKSHOP, N_("Atelier de prévention"), "🧩", (UNIT_PEOPLE,), ("name", "people")),
