@@ -76,6 +76,11 @@ def _event_text() -> PosterText:
     return poster_text(_pack("dumbea"), tr, "e", event_words(tr, _event()), URL, 7)
 
 
+def _plain(text: str) -> str:
+    """Non-breaking spaces as plain ones."""
+    return text.replace("\u00a0", " ")
+
+
 def _png_size(png: bytes) -> tuple[int, int]:
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and png[12:16] == b"IHDR"
     width, height = struct.unpack(">II", png[16:24])
@@ -92,7 +97,8 @@ def drawn() -> Rendered:
 
 
 def test_an_event_poster_says_who_what_when_where_and_what_to_do() -> None:
-    words = " | ".join(t.get_text().replace("\n", " ") for t in draw(_event_text(), [[0]]).texts)
+    texts = draw(_event_text(), [[0]]).texts
+    words = " | ".join(_plain(t.get_text()).replace("\n", " ") for t in texts)
     for expected in (
         "Croix-Rouge française — Service Mobile de Proximité (Dumbéa)",
         "ÉVÉNEMENT",
@@ -117,7 +123,11 @@ def test_each_kind_of_poster_has_its_call_to_action(tmp_path: Path) -> None:
     said = permanence_words(pack, tr, permanence)
     text = poster_text(pack, tr, "p", said, URL, 2)
     assert text.title == "Permanence santé"
-    assert text.details == ("Chaque mardi, 14 h – 17 h", "Point Information Jeunesse")
+    assert tuple(map(_plain, text.details)) == (
+        "Chaque mardi, 14 h – 17 h",
+        "Point Information Jeunesse",
+    )
+    assert "14\u00a0h\u00a0–\u00a017\u00a0h" in text.details[0]  # never cut in two
     assert text.call == "Scanne pour voir les prochaines dates"
 
 
@@ -125,7 +135,7 @@ def test_a_poster_in_english_has_the_english_title_and_dates() -> None:
     tr = _tr("en")
     _, title, details = event_words(tr, _event("Tournoi", "Football tournament"))
     assert title == "Football tournament"
-    assert details[0] == "Saturday 12 December, 2 PM – 5 PM"
+    assert _plain(details[0]) == "Saturday 12 December, 2 PM – 5 PM"
 
 
 @pytest.mark.parametrize(
@@ -307,3 +317,30 @@ async def test_a_period_without_poster_arrivals_says_nothing_of_posters(kb: Harn
     calls = await claire.send("/stats")
     [stats] = [c.text for c in calls if c.method == "sendMessage"]
     assert "affiche" not in stats.lower()
+
+
+def test_long_words_shrink_rather_than_overlap() -> None:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    link = "t.me/" + "a" * 32 + "?start=P_999999999_" + "b" * 40 + "_abcdefghij"
+    text = PosterText(
+        service="Service de médiation de la Ville du Kremlin-Bicêtre et de ses partenaires",
+        kicker="Permanence",
+        title="Permanence logement et cadre de vie des résidences du quartier avec les "
+        "bailleurs sociaux du territoire, les associations de locataires et la mairie",
+        details=("Le premier mercredi du mois, 14\u00a0h\u00a0–\u00a017\u00a0h\u00a030",
+                 "Local de la médiation, rez-de-chaussée du bâtiment B, résidence des "
+                 "Martinets, à côté de la loge du gardien, entrée par le parking"),
+        call="Scanne pour voir les prochaines dates",
+        link=link,
+        footer="Affiche n° 999999999",
+    )  # fmt: skip
+    figure = draw(text, qr_matrix("https://" + link))
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    page = figure.bbox
+    boxes = [t.get_window_extent(renderer) for t in figure.texts if t.get_text()]
+    boxes.append(figure.axes[0].get_window_extent(renderer))  # the QR code
+    for i, box in enumerate(boxes):
+        assert page.x0 <= box.x0 and box.x1 <= page.x1 and page.y0 <= box.y0 <= box.y1 <= page.y1
+        for other in boxes[i + 1 :]:
+            assert not box.overlaps(other), (box, other)

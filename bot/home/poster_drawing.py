@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import io
+import re
 import textwrap
 import unicodedata
 from dataclasses import dataclass
@@ -82,7 +83,8 @@ def printable(text: str) -> str:
     """``text`` without emoji, variation selectors or joiners, spaces collapsed: what the
     printed page's fonts can draw."""
     kept = "".join(ch for ch in unicodedata.normalize("NFC", text) if _drawable(ch))
-    return " ".join(kept.split())
+    # Collapse ordinary spaces only: a non-breaking space keeps "14 h – 17 h" together.
+    return re.sub(r"[ \t\r\n]+", " ", kept).strip(" ")
 
 
 def _per_line(size: float, width_inches: float) -> int:
@@ -109,6 +111,24 @@ def _lines_height(text: str, size: float, spacing: float) -> float:
     return (text.count("\n") + 1) * size * spacing / 72
 
 
+def _top_lines(
+    text: PosterText, inner: float, scale: float
+) -> tuple[list[tuple[float, str, float, bool]], float]:
+    """What stands under the band, at ``scale``: (inches from the top, words, size,
+    bold) for the kind, the title and each detail; and where the last one ends."""
+    top = _BAND + 0.35
+    lines = [(top, printable(text.kicker).upper(), 20 * scale, True)]
+    top += 0.55 * scale
+    title, size = _fit(printable(text.title), tuple(s * scale for s in (40, 34, 28)), inner, 3)
+    lines.append((top, title, size, True))
+    top += _lines_height(title, size, 1.3) + 0.25 * scale
+    for line in text.details[:2]:
+        filled, size = _fit(printable(line), tuple(s * scale for s in (24, 20, 17)), inner, 2)
+        lines.append((top, filled, size, False))
+        top += _lines_height(filled, size, 1.35) + 0.08
+    return lines, top
+
+
 def draw(text: PosterText, qr_matrix: list[list[int]]) -> Figure:
     """The page as a matplotlib figure: A4 portrait, laid out from the top (the service,
     what it is, the title, when and where) and from the bottom (the poster's number, the
@@ -130,19 +150,6 @@ def draw(text: PosterText, qr_matrix: list[list[int]]) -> Figure:
     service, size = _fit(printable(text.service), (20, 17, 14), inner, 2)
     figure.text(0.5, at(_BAND / 2), service, ha="center", va="center", fontsize=size,
                 fontweight="bold", color="white", linespacing=1.15)  # fmt: skip
-    top = _BAND + 0.35
-    figure.text(0.5, at(top), printable(text.kicker).upper(), ha="center", va="top",
-                fontsize=20, color=MUTED, fontweight="bold")  # fmt: skip
-    top += 0.55
-    title, size = _fit(printable(text.title), (40, 34, 28), inner, 3)
-    figure.text(0.5, at(top), title, ha="center", va="top", fontsize=size, fontweight="bold",
-                color=INK, linespacing=1.1)  # fmt: skip
-    top += _lines_height(title, size, 1.3) + 0.25
-    for line in text.details[:2]:
-        filled, size = _fit(printable(line), (24, 20, 17), inner, 2)
-        figure.text(0.5, at(top), filled, ha="center", va="top", fontsize=size, color=INK,
-                    linespacing=1.15)  # fmt: skip
-        top += _lines_height(filled, size, 1.35) + 0.08
     # From the bottom: the number, the link, the QR code (its quiet zone included in the
     # matrix), then the call to action just above it.
     figure.text(1 - _MARGIN / width, 0.25 / height, printable(text.footer), ha="right",
@@ -156,8 +163,19 @@ def draw(text: PosterText, qr_matrix: list[list[int]]) -> Figure:
     axes.imshow(qr_matrix, cmap="binary", interpolation="none", vmin=0, vmax=1)
     axes.set_axis_off()
     call, size = _fit(printable(text.call), (36, 31, 26), inner, 2)
-    figure.text(0.5, (qr_bottom + side + 0.1) / height, call, ha="center", va="bottom",
-                fontsize=size, fontweight="bold", color=ACCENT, linespacing=1.1)  # fmt: skip
+    call_bottom = qr_bottom + side + 0.1
+    figure.text(0.5, call_bottom / height, call, ha="center", va="bottom", fontsize=size,
+                fontweight="bold", color=ACCENT, linespacing=1.1)  # fmt: skip
+    # From the top, as large as the room left above the call to action allows.
+    room = height - call_bottom - _lines_height(call, size, 1.25) - 0.2
+    for scale in (1.0, 0.88, 0.76, 0.66):
+        lines, bottom = _top_lines(text, inner, scale)
+        if bottom <= room:
+            break
+    for top, words, size, bold in lines:
+        figure.text(0.5, at(top), words, ha="center", va="top", fontsize=size,
+                    fontweight="bold" if bold else "normal", linespacing=1.15,
+                    color=MUTED if top == lines[0][0] else INK)  # fmt: skip
     return figure
 
 

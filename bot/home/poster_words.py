@@ -63,10 +63,15 @@ def recurrence(tr: Translator, rule: str) -> str | None:
     return None
 
 
+def _together(text: str) -> str:
+    """Non-breaking spaces: "14 h – 17 h" is never cut across two lines."""
+    return text.replace(" ", "\u00a0")
+
+
 def _when(tr: Translator, starts: dt.datetime, ends: dt.datetime | None) -> str:
     if ends is not None and tr.local(ends).date() == tr.local(starts).date():
-        return _capital(f"{tr.day(starts)}, {tr.hours(starts, ends)}")
-    return _capital(tr.moment(starts))
+        return _capital(f"{tr.day(starts)}, {_together(tr.hours(starts, ends))}")
+    return _capital(f"{tr.day(starts)}, {_together(tr.hour(starts))}")
 
 
 Words = tuple[str, str, tuple[str, ...]]
@@ -84,7 +89,7 @@ def event_words(tr: Translator, event: EventRecord) -> Words:
 
 def permanence_words(pack: Pack, tr: Translator, permanence: Permanence) -> Words:
     """(kicker, title, details) of a permanence's poster: its days and hours, its place."""
-    hours = tr.hours(permanence.opens, permanence.closes)
+    hours = _together(tr.hours(permanence.opens, permanence.closes))
     days = recurrence(tr, permanence.rrule)
     when = f"{days}, {hours}" if days else hours
     place = permanence.place.get(tr.language)
