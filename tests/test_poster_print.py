@@ -24,6 +24,7 @@ from bot.home.poster_words import (
 )
 from bot.home.posters import qr_matrix
 from bot.i18n import Catalogs, Translator
+from bot.staff import write_report
 from bot.storage import EventRecord
 from bot.storage import event_edits as event_edits_store
 from bot.storage import staff as staff_store
@@ -249,7 +250,7 @@ async def test_the_other_language_is_asked_at_the_end(kb: Harness) -> None:
     assert "Écrivez /affiche rappel" in claire.last_reply
 
 
-async def test_two_posters_of_one_event_are_counted_apart(kb: Harness) -> None:
+async def test_two_posters_of_one_event_are_counted_apart(kb: Harness, tmp_path: Path) -> None:
     claire = await _staff(kb, "Claire", "coordinator")
     event_id = await _event_id(kb)
     hall = _payload(await claire.send(f"/affiche evenement {event_id}"))
@@ -277,6 +278,13 @@ async def test_two_posters_of_one_event_are_counted_apart(kb: Harness) -> None:
     assert (
         total[header.index("Arrivées : Affiche n° 2 — événement « Braderie solidaire »")] == "< 5"
     )
+
+    # The same columns from the server (python -m bot report).
+    today = kb.clock.now().astimezone(kb.services.pack.tz).date()
+    csv_path, _ = await write_report(kb.services.db, kb.services.pack, today, today,
+                                     tmp_path / "bilan", "fr", now=kb.clock.now())  # fmt: skip
+    written = csv_path.read_text(encoding="utf-8-sig")
+    assert "Arrivées : Affiche n° 1 — événement « Braderie solidaire »" in written
 
 
 async def test_a_forged_or_tampered_poster_link_is_refused_and_not_counted(kb: Harness) -> None:
