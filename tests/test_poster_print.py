@@ -352,3 +352,12 @@ def test_long_words_shrink_rather_than_overlap() -> None:
         assert page.x0 <= box.x0 and box.x1 <= page.x1 and page.y0 <= box.y0 <= box.y1 <= page.y1
         for other in boxes[i + 1 :]:
             assert not box.overlaps(other), (box, other)
+
+
+async def test_no_poster_for_an_event_that_is_over_or_cancelled(kb: Harness) -> None:
+    claire = await _staff(kb, "Claire", "coordinator")
+    event_id = await _event_id(kb)
+    await kb.advance(dt.timedelta(days=6))
+    calls = await claire.send(f"/affiche evenement {event_id}")
+    assert not [c for c in calls if c.method in ("sendPhoto", "sendDocument")]
+    assert "déjà commencé" in claire.last_reply

@@ -155,6 +155,10 @@ class Posters:
             event = await event_store.get_event(self._db, int(args[1]))
             if event is None:
                 return usage
+            if event.state != "published" or event.starts_at <= self._clock.now():
+                # Its link would only lead to "this link is no longer valid".
+                return Reply(tr._("Cet événement est annulé ou déjà commencé : pas d'affiche "
+                                  "pour lui."))  # fmt: skip
             kind, target, staff_title = EVENT, str(event.id), event.title(tr.language)
             said = event_words(words, event)
         elif what == "permanence":
