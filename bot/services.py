@@ -68,7 +68,7 @@ class Services:
             self.db, pack, self.clock, self.translator, self.default_language,
             self.pseudonymise, settings.staff_chat_id,
         )  # fmt: skip
-        self.posters = Posters(self.db, pack, self.payloads)
+        self.posters = Posters(self.db, pack, self.payloads, self.clock, self.translator)
         self.canned = CannedReplies(self.db, pack, self.clock)
         self.relays = Relays(
             self.db, self.clock, self.queue, self.translator, self.default_language

@@ -22,9 +22,13 @@ async def start(update: Update, context: Context) -> None:
     if not context.args:
         await reply(update, context, menu.welcome(context.services.pack, session.tr))
         return
-    # A poster's link: t.me/<bot>?start=<payload>, signed so it cannot be forged.
+    # A poster's link: t.me/<bot>?start=<payload>, signed so it cannot be forged; an
+    # arrival through a numbered poster is counted (a number, never who), then followed.
     services = context.services
-    target = services.payloads.read(context.args[0])
+    found = services.payloads.read_link(context.args[0])
+    if found is not None:
+        await services.posters.arrived(found)
+    target = None if found is None else (found.kind, found.value)
     if target is not None and target[0] == "r":
         await start_request(update, context)
         return

@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import re
-import struct
-import zoneinfo
 
 import pytest
-from babel.support import NullTranslations
 
-from bot.home.posters import Payloads, link, poster, qr_png
-from bot.i18n import Translator
+from bot.home.posters import Payloads, link, qr_matrix
 
 SECRET = "poster-secret-for-tests"
 TELEGRAM_PAYLOAD = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -20,13 +16,6 @@ LONGEST_PACK_ID = "a" + "b-_9" * 9 + "zzz"  # 40 characters, the longest a pack 
 @pytest.fixture
 def payloads() -> Payloads:
     return Payloads(SECRET)
-
-
-def _png_size(png: bytes) -> tuple[int, int]:
-    # The IHDR chunk always comes first: width and height are big-endian at 16..24.
-    assert png[12:16] == b"IHDR"
-    width, height = struct.unpack(">II", png[16:24])
-    return width, height
 
 
 # -- round trips ---------------------------------------------------------------------------
@@ -247,55 +236,88 @@ def test_a_link_needs_a_telegram_payload(payload: str) -> None:
         link("PasserelleBot", payload)
 
 
-# -- QR codes and the poster reply ----------------------------------------------------------
+# -- numbered posters ----------------------------------------------------------------------
 
 
-def test_the_qr_code_is_a_printable_png(payloads: Payloads) -> None:
-    url = link("a" * 32, payloads.make("p", LONGEST_PACK_ID))  # the longest possible link
-    png = qr_png(url)
-    assert png.startswith(b"\x89PNG\r\n\x1a\n")
-    width, height = _png_size(png)
-    assert width == height
-    # About 13 cm at 300 dpi: big enough to scan from afar, small enough for A4.
-    assert 1200 <= width <= 2000
-    assert b"pHYs" in png  # the print resolution travels with the file
-    assert len(png) < 200_000
+@pytest.mark.parametrize(
+    ("kind", "value", "number"),
+    [
+        ("r", "", 1),
+        ("e", "12", 7),
+        ("e", str(2**63 - 1), 999_999_999),
+        ("p", "pij_mardi", 3),
+        ("p", LONGEST_PACK_ID, 999_999_999),
+    ],
+)
+def test_a_posters_payload_carries_its_number(
+    payloads: Payloads, kind: str, value: str, number: int
+) -> None:
+    payload = payloads.make(kind, value, number)
+    assert TELEGRAM_PAYLOAD.fullmatch(payload), payload
+    assert payload.startswith(f"{kind.upper()}_{number}_")
+    found = payloads.read_link(payload)
+    assert found is not None
+    assert (found.kind, found.value, found.poster) == (kind, value, number)
+    assert payloads.read(payload) == (kind, value)
 
 
-def test_short_links_still_give_a_large_qr_code() -> None:
-    width, _ = _png_size(qr_png("https://t.me/abcd?start=rappel"))
-    assert 1200 <= width <= 2000
+def test_two_posters_of_one_event_have_two_links(payloads: Payloads) -> None:
+    first, second = payloads.make("e", "12", 1), payloads.make("e", "12", 2)
+    assert first != second != payloads.make("e", "12")
+    assert payloads.read(first) == payloads.read(second) == ("e", "12")
 
 
-def test_the_qr_code_depends_on_the_link(payloads: Payloads) -> None:
-    first = qr_png(link("PasserelleBot", payloads.make("e", "1")))
-    second = qr_png(link("PasserelleBot", payloads.make("e", "2")))
-    assert first != second
-    assert qr_png(link("PasserelleBot", payloads.make("e", "1"))) == first
+def test_links_printed_before_posters_had_numbers_still_work(payloads: Payloads) -> None:
+    found = payloads.read_link(payloads.make("e", "12"))
+    assert found is not None and found.poster is None
+    legacy = payloads.read_link("rappel")
+    assert legacy is not None and (legacy.kind, legacy.poster) == ("r", None)
 
 
-def _tr() -> Translator:
-    return Translator("fr", NullTranslations(), zoneinfo.ZoneInfo("Pacific/Noumea"))
+@pytest.mark.parametrize("number", [0, -1, 1_000_000_000, True, "3", 2.0])
+def test_a_poster_number_must_fit_the_link(payloads: Payloads, number: object) -> None:
+    with pytest.raises(ValueError, match="poster"):
+        payloads.make("e", "12", number)  # type: ignore[arg-type]
 
 
-def test_the_poster_reply_gives_the_link_the_file_and_how_to_print(payloads: Payloads) -> None:
-    url = link("PasserelleBot", payloads.make("e", "7"))
-    reply = poster(_tr(), "Tournoi de foot <U15> & familles", url, "affiche-tournoi.png")
-    assert "Tournoi de foot &lt;U15&gt; &amp; familles" in reply.text
-    assert "<U15>" not in reply.text
-    assert url in reply.text
-    assert "imprimer" in reply.text.lower()
-    assert "A4" in reply.text
-    (document,) = reply.documents
-    assert document.filename == "affiche-tournoi.png"
-    assert document.content == qr_png(url)
-    # The caption is sent as plain text: it keeps the title as written.
-    assert "Tournoi de foot <U15> & familles" in document.caption
+def test_a_tampered_posters_link_reads_as_nothing(payloads: Payloads) -> None:
+    payload = payloads.make("e", "12", 7)
+    sig = payload[-10:]
+    callback = payloads.make("r", "", 7)
+    permanence = payloads.make("p", "pij", 7)
+    legacy = payloads.make("e", "12")
+    for candidate in [
+        f"E_8_12_{sig}",  # another poster's number, same signature
+        f"E_7_13_{sig}",  # another event
+        f"E_07_12_{sig}",  # not canonical
+        f"E_0_12_{sig}",
+        f"e_7_12_{sig}",  # lower case: read as an old link of event "7_12"
+        f"P_7_12_{sig}",
+        f"R_7_{sig}",
+        f"R_8_{callback[-10:]}",
+        f"R_7_x_{callback[-10:]}",
+        f"P_7_pjj_{permanence[-10:]}",
+        f"E_7_{legacy[-10:]}",
+        f"E_7_12_{legacy[-10:]}",  # an old link's signature on a numbered one
+        "E_7_12_" + sig[:-1] + ("A" if sig[-1] != "A" else "B"),
+        f"E__12_{sig}",
+        f"E_7__{sig}",
+        f"E_1234567890_12_{sig}",
+        Payloads("another secret").make("e", "12", 7),
+    ]:
+        assert payloads.read_link(candidate) is None, candidate
 
 
-def test_the_poster_text_is_valid_telegram_html(payloads: Payloads) -> None:
-    url = link("PasserelleBot", payloads.make("r", ""))
-    reply = poster(_tr(), "Demande de rappel", url, "rappel.png")
-    tags = re.findall(r"</?([a-z]+)[^>]*>", reply.text)
-    assert set(tags) <= {"b", "i", "a", "code"}
-    assert tags.count("b") % 2 == 0
+# -- the QR code ----------------------------------------------------------------------------
+
+
+def test_the_qr_code_has_its_quiet_zone_and_depends_on_the_link(payloads: Payloads) -> None:
+    url = link("a" * 32, payloads.make("p", LONGEST_PACK_ID, 999_999_999))  # the longest
+    matrix = qr_matrix(url)
+    assert len(matrix) == len(matrix[0])
+    assert set().union(*map(set, matrix)) == {0, 1}
+    for border in (matrix[:4], [row[:4] for row in matrix]):
+        assert not any(any(row) for row in border)  # four light modules all round
+    assert qr_matrix(link("a" * 32, payloads.make("e", "1", 1))) != qr_matrix(
+        link("a" * 32, payloads.make("e", "1", 2))
+    )

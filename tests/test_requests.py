@@ -592,7 +592,9 @@ async def test_posters_lead_straight_to_the_request_or_the_event(kb: Harness) ->
     )  # fmt: skip
     calls = await member.send(f"/affiche evenement {event_id}")
     [document] = [c for c in calls if c.method == "sendDocument"]
-    assert document.files["document"].startswith(b"\x89PNG")
+    assert document.files["document"].startswith(b"%PDF")
+    [photo] = [c for c in calls if c.method == "sendPhoto"]
+    assert photo.files["photo"].startswith(b"\x89PNG")
     link = next(c.text for c in calls if c.method == "sendMessage")
     payload = link.split("?start=")[1].split()[0]
     resident = kb.person("Mme K")

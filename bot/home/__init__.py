@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from bot.home.posters import Payloads, Posters
+from bot.home.posters import Payloads, PosterLink, Posters
 
 __all__ = [
     "Payloads",
+    "PosterLink",
     "Posters",
 ]

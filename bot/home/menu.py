@@ -187,7 +187,7 @@ _STAFF_COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("reponses_types", "canned_replies", N_("Les réponses types (ajout : coordination)")),
     ("inscrits", "attendees", N_("Les inscrit·e·s d'un événement")),
     ("presences", "attendance", N_("Noter qui est venu à un événement")),
-    ("affiche", "poster", N_("Un lien et un QR code à imprimer")),
+    ("affiche", "poster", N_("Une affiche à imprimer (A4), avec son propre lien")),
     ("staff", "staff", N_("L'équipe et ses rôles")),
     ("stats", "stats", N_("Les chiffres du bilan (coordination)")),
     ("sans_reponse", "unanswered", N_("Les questions restées sans réponse (coordination)")),

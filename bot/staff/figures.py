@@ -14,6 +14,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from bot.storage import Database
+from bot.storage import posters as poster_store
 from bot.storage import reports as storage
 from bot.storage import usage as usage_store
 from bot.territory import Pack
@@ -119,6 +120,9 @@ class Figures(Tally):
     end: dt.date = dt.date.min
     months: tuple[MonthFigures, ...] = ()
     """Every month of the period, in order, those with nothing included."""
+    posters: dict[str, poster_store.PosterRecord] = field(default_factory=dict)
+    """The posters people arrived through in the period (``usage["poster"]``'s keys),
+    by their number as text; a number missing here was signed but is no longer known."""
 
 
 def _utc_midnight(day: dt.date, pack: Pack) -> dt.datetime:
@@ -164,6 +168,8 @@ async def monthly_figures(
         if u.day in usage:
             _add(usage[u.day], u.kind, u.key, u.n)
             _add(overall_usage, u.kind, u.key, u.n)
+    arrivals = overall_usage.get(poster_store.ARRIVAL, {})
+    posters = await poster_store.posters(db, (int(k) for k in arrivals if k.isdigit()))
     events = {
         m: EventFigures(e.events, e.signups, e.waitlisted, e.present, e.absent)
         for m, e in held.items()
@@ -194,4 +200,5 @@ async def monthly_figures(
         time_to_close=_delays(delays.get((None, "close"))),
         usage=overall_usage,
         events=sum(events.values(), EventFigures()),
+        posters={str(number): record for number, record in posters.items()},
     )

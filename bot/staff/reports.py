@@ -24,8 +24,20 @@ from bot.i18n import Catalogs, Translator
 from bot.staff.chart import figures_chart_png
 from bot.staff.figures import DIMENSIONS, Delays, Figures, MonthFigures, Tally, monthly_figures
 from bot.staff.summary import stats_text
-from bot.staff.wording import COLUMNS, P90_FROM, SMALL, TIERS, label, shown, theme_label, values
+from bot.staff.wording import (
+    COLUMNS,
+    P90_FROM,
+    SMALL,
+    TIERS,
+    label,
+    poster_keys,
+    poster_label,
+    shown,
+    theme_label,
+    values,
+)
 from bot.storage import Database
+from bot.storage import posters as poster_store
 from bot.storage import usage as usage_store
 from bot.territory import Pack
 
@@ -124,6 +136,16 @@ def _columns(figures: Figures, pack: Pack, tr: Translator) -> list[Column]:
         (tr._("Absent·es"), lambda t: t.events.absent),
         (tr._("Présence non notée"), lambda t: t.events.unmarked),
     ]
+    arrivals = figures.usage.get(poster_store.ARRIVAL, {})
+    if arrivals:  # a period without any poster arrival has no poster column
+        kind = poster_store.ARRIVAL
+        counts.append((tr._("Arrivées par les affiches"), partial(Tally.used, kind=kind)))
+        for key in poster_keys(arrivals):
+            name = tr._("{group} : {label}").format(
+                group=tr._("Arrivées"),
+                label=poster_label(pack, tr, key, figures.posters.get(key)),
+            )
+            counts.append((name, partial(Tally.used, kind=kind, key=key)))
     return columns + [(name, _cell(get)) for name, get in counts]
 
 

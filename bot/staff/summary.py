@@ -15,10 +15,13 @@ from bot.staff.wording import (
     duration,
     label,
     median_words,
+    poster_keys,
+    poster_label,
     shown,
     theme_label,
     values,
 )
+from bot.storage import posters as poster_store
 from bot.storage import reports as storage
 from bot.storage import usage as usage_store
 from bot.territory import Pack
@@ -164,6 +167,22 @@ def _events(figures: Figures, tr: Translator) -> list[str]:
     return lines
 
 
+def _posters(figures: Figures, pack: Pack, tr: Translator) -> list[str]:
+    """Arrivals through each poster's link, when there were any."""
+    arrivals = figures.used(poster_store.ARRIVAL)
+    if not arrivals:
+        return []
+    heading = tr._("<b>Arrivées par les affiches : {count}</b>")
+    lines = ["", heading.format(count=esc(shown(arrivals, tr)))]
+    counts = figures.usage.get(poster_store.ARRIVAL, {})
+    for key in poster_keys(counts):
+        name = poster_label(pack, tr, key, figures.posters.get(key))
+        lines.append(
+            esc(tr._("• {label} : {count}").format(label=name, count=shown(counts[key], tr)))
+        )
+    return lines
+
+
 def stats_text(figures: Figures, pack: Pack, tr: Translator) -> str:
     """A summary of the period for the coordinators' chat (HTML): requests, delays,
     ratings, what the bot did, events. Counts from 1 to 4 read ``< 5``."""
@@ -174,4 +193,5 @@ def stats_text(figures: Figures, pack: Pack, tr: Translator) -> str:
     lines += _requests(figures, pack, tr)
     lines += _bot(figures, pack, tr)
     lines += _events(figures, tr)
+    lines += _posters(figures, pack, tr)
     return "\n".join(lines)

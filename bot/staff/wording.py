@@ -9,6 +9,7 @@ from babel.numbers import format_decimal
 
 from bot.i18n import N_, Translator
 from bot.staff.figures import Delays
+from bot.storage import posters as poster_store
 from bot.storage import reports as storage
 from bot.storage import usage as usage_store
 from bot.territory import PROFILES, SUBJECTS_EXTRA, Pack
@@ -179,3 +180,26 @@ def median_words(delays: Delays, tr: Translator) -> str:
     if delays.median_exact:
         return tr._("médiane {median}").format(median=median)
     return tr._("médiane d'au moins {median}").format(median=median)
+
+
+def poster_label(
+    pack: Pack, tr: Translator, key: str, record: poster_store.PosterRecord | None
+) -> str:
+    """What a poster is called in the bilan: its number, its kind and its title
+    ("Affiche n° 7 — événement « Braderie solidaire »"), plain text."""
+    if record is None:
+        return tr._("Affiche n° {number}").format(number=key)
+    if record.kind == "e":
+        title = (record.title_en if tr.language == "en" and record.title_en
+                 else record.title_fr) or record.target  # fmt: skip
+        return tr._("Affiche n° {number} — événement « {title} »").format(number=key, title=title)
+    if record.kind == "p":
+        permanence = next((p for p in pack.permanences.permanences if p.id == record.target), None)
+        title = permanence.title.get(tr.language) if permanence else record.target
+        return tr._("Affiche n° {number} — permanence « {title} »").format(number=key, title=title)
+    return tr._("Affiche n° {number} — demande de rappel").format(number=key)
+
+
+def poster_keys(counts: dict[str, int]) -> list[str]:
+    """The posters' keys, the most arrivals first, then by number."""
+    return sorted(counts, key=lambda k: (-counts[k], int(k) if k.isdigit() else 0, k))

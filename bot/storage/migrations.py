@@ -352,6 +352,23 @@ MIGRATIONS: tuple[Migration, ...] = (
         ),
     ),
     Migration(
+        12,
+        "posters",
+        (
+            # Each poster printed with /affiche: what it opens (r the callback request,
+            # e an event by its id, p a permanence by its pack id) and in which language.
+            # Its id travels in the poster's signed link; arrivals through it are counted
+            # per day in usage_count (kind 'poster', key the id): counts only, never who.
+            """CREATE TABLE poster (
+                id         INTEGER PRIMARY KEY AUTOINCREMENT,
+                kind       TEXT NOT NULL CHECK (kind IN ('r', 'e', 'p')),
+                target     TEXT NOT NULL,
+                language   TEXT NOT NULL CHECK (language IN ('fr', 'en')),
+                created_at TEXT NOT NULL
+            )""",
+        ),
+    ),
+    Migration(
         14,
         "an event's cancellation reason",
         (
