@@ -83,7 +83,8 @@ async def show_permanences(update: Update, context: Context) -> None:
     now = services.clock.now()
     # Dates cancelled or added from Telegram apply on top of the pack's own changes.
     changes = await services.permanence_changes.between(now, now + permanences.WINDOW)
+    stored = await services.permanence_changes.catalogue.stored()
     listing = permanences.upcoming(
-        services.pack, session.tr, now, session.person.quartier, changes
+        services.pack, session.tr, now, session.person.quartier, changes, stored
     )
     await reply(update, context, listing)

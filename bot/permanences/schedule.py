@@ -45,27 +45,47 @@ class Occurrence:
     language only: shown as is to everyone)."""
 
 
-def exists(pack: Pack, permanence_id: str) -> bool:
-    return any(p.id == permanence_id for p in pack.permanences.permanences)
+def exists(pack: Pack, permanence_id: str, stored: Iterable[Permanence] = ()) -> bool:
+    return any(p.id == permanence_id for p in (*pack.permanences.permanences, *stored))
+
+
+def _dates(
+    permanence: Permanence, local_from: dt.datetime, local_to: dt.datetime
+) -> list[dt.date]:
+    """The permanence's own dates (its rule's and its one-off dates) in the range, before
+    any change; none before ``start`` or after ``until``."""
+    days: set[dt.date] = set()
+    if permanence.rrule is not None:
+        first = dt.datetime.combine(permanence.start, dt.time())
+        rule = rrulestr(permanence.rrule, dtstart=first)
+        days.update(d.date() for d in rule.between(local_from, local_to, inc=True))
+    days.update(d for d in permanence.dates if local_from.date() <= d <= local_to.date())
+    last = permanence.until
+    return sorted(d for d in days if d >= permanence.start and (last is None or d <= last))
 
 
 def occurrences(
-    pack: Pack, start: dt.datetime, end: dt.datetime, changes: Iterable[DateChange] = ()
+    pack: Pack,
+    start: dt.datetime,
+    end: dt.datetime,
+    changes: Iterable[DateChange] = (),
+    stored: Iterable[Permanence] = (),
 ) -> list[Occurrence]:
     """Every date of every permanence starting in [start, end), in order, with the pack's
-    changes and then ``changes`` (dates cancelled or added from Telegram) applied."""
+    changes and then ``changes`` (dates cancelled or added from Telegram) applied.
+    ``stored``: the permanences created from Telegram, beside the pack's."""
     tz = pack.tz
     changes = tuple(changes)
+    permanences = (*pack.permanences.permanences, *stored)
     # (permanence, local date) -> the reason given, if any
     cancelled = {(c.permanence_id, c.date): c.note for c in changes if c.action == CANCELLED}
     found: list[Occurrence] = []
     local_from = (start - _MARGIN).astimezone(tz).replace(tzinfo=None)
     local_to = (end + _MARGIN).astimezone(tz).replace(tzinfo=None)
-    for permanence in pack.permanences.permanences:
-        rule = rrulestr(permanence.rrule, dtstart=dt.datetime.combine(permanence.start, dt.time()))
+    for permanence in permanences:
         pack_changes = {c.date: c for c in permanence.changes}
-        for original in rule.between(local_from, local_to, inc=True):
-            day = original.date()
+        for original in _dates(permanence, local_from, local_to):
+            day = original
             change = pack_changes.get(day)
             opens, closes, moved = permanence.opens, permanence.closes, False
             if change is not None:
@@ -93,7 +113,7 @@ def occurrences(
     # Added dates come after the rule's: one already on the list that day is not doubled
     # (the pack may have been edited since the date was added).
     taken = {(o.permanence.id, o.start.astimezone(tz).date()) for o in found}
-    by_id = {p.id: p for p in pack.permanences.permanences}
+    by_id = {p.id: p for p in permanences}
     for c in changes:
         extra = by_id.get(c.permanence_id)
         if c.action != ADDED or extra is None or (c.permanence_id, c.date) in taken:
@@ -122,13 +142,14 @@ def upcoming(
     now: dt.datetime,
     quartier: str | None,
     changes: Iterable[DateChange] = (),
+    stored: Iterable[Permanence] = (),
 ) -> Reply:
     """The next seven days' permanences, those of the person's quartier (and the whole
     territory's) when they chose one; places sent as venues where they are located.
     ``changes``: the dates cancelled or added from Telegram (see :func:`occurrences`)."""
     shown = [
         o
-        for o in occurrences(pack, now, now + WINDOW, changes)
+        for o in occurrences(pack, now, now + WINDOW, changes, stored)
         if quartier is None or o.permanence.quartier in (None, quartier)
     ]
     home = (Button(tr._("🏠 Menu principal"), actions.menu("main")),)
