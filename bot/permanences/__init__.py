@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.permanences.admin import PermanenceAdmin, permanence_in_private, permanence_refusal
 from bot.permanences.change_notes import Outcome, button_target, refusal
 from bot.permanences.changes import PermanenceChanges
 from bot.permanences.schedule import WINDOW, exists, upcoming
@@ -9,9 +10,12 @@ from bot.permanences.schedule import WINDOW, exists, upcoming
 __all__ = [
     "WINDOW",
     "Outcome",
+    "PermanenceAdmin",
     "PermanenceChanges",
     "button_target",
     "exists",
+    "permanence_in_private",
+    "permanence_refusal",
     "refusal",
     "upcoming",
 ]
