@@ -78,16 +78,16 @@ async def permanence_button(update: Update, context: Context) -> None:
 
 
 async def show_permanences(update: Update, context: Context) -> None:
-    """/permanences: the next seven days, near the person when they chose a quartier."""
+    """/permanences: the next 30 days, the person's quartier first, then the others."""
     session = await context.session(update)
     services = context.services
     now = services.clock.now()
-    # Dates cancelled or added from Telegram apply on top of the pack's own changes.
-    changes = await services.permanence_changes.between(now, now + permanences.WINDOW)
-    stored = await services.permanence_changes.catalogue.stored()
-    listing = permanences.upcoming(
-        services.pack, session.tr, now, session.person.quartier, changes, stored
+    # The pack's and the database's permanences, with the dates changed from Telegram;
+    # further than the window only to find the date after a cancelled one.
+    found = await services.permanence_changes.occurrences(
+        now, now + permanences.WINDOW + permanences.LOOKAHEAD
     )
+    listing = permanences.upcoming(services.pack, session.tr, now, session.person.quartier, found)
     await reply(update, context, listing)
 
 

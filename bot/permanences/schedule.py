@@ -19,13 +19,9 @@ from dataclasses import dataclass
 
 from dateutil.rrule import rrulestr
 
-from bot import actions
-from bot.i18n import Translator
 from bot.storage import ADDED, CANCELLED, DateChange
 from bot.territory import Pack, Permanence, Text
-from bot.ui import Button, Reply, Venue, esc
 
-WINDOW = dt.timedelta(days=7)
 _MARGIN = dt.timedelta(days=62)
 """How far around the window original dates are looked at, for dates moved into it."""
 
@@ -134,70 +130,3 @@ def occurrences(
             )
         )
     return sorted(found, key=lambda o: (o.start, o.permanence.id))
-
-
-def upcoming(
-    pack: Pack,
-    tr: Translator,
-    now: dt.datetime,
-    quartier: str | None,
-    changes: Iterable[DateChange] = (),
-    stored: Iterable[Permanence] = (),
-) -> Reply:
-    """The next seven days' permanences, those of the person's quartier (and the whole
-    territory's) when they chose one; places sent as venues where they are located.
-    ``changes``: the dates cancelled or added from Telegram (see :func:`occurrences`)."""
-    shown = [
-        o
-        for o in occurrences(pack, now, now + WINDOW, changes, stored)
-        if quartier is None or o.permanence.quartier in (None, quartier)
-    ]
-    home = (Button(tr._("🏠 Menu principal"), actions.menu("main")),)
-    where = pack.quartier(quartier) if quartier else None
-    if where is not None:
-        header = tr._("📅 <b>Permanences des 7 prochains jours</b> — {quartier} et tout le "
-                      "territoire").format(quartier=esc(where.name))  # fmt: skip
-    else:
-        header = tr._("📅 <b>Permanences des 7 prochains jours</b>")
-    if not shown:
-        text = "\n\n".join((
-            header,
-            tr._("Aucune permanence n'est annoncée ces 7 prochains jours."),
-            tr._("Pour rencontrer l'équipe : {contact}").format(
-                contact=esc(pack.territory.contact.get(tr.language))),
-        ))  # fmt: skip
-        return Reply(text, (home,), edit=True)
-    lines = [header]
-    venues: list[Venue] = []
-    for o in shown:
-        p = o.permanence
-        place_quartier = pack.quartier(p.quartier) if p.quartier else None
-        where_text = esc(p.place.get(tr.language))
-        if place_quartier is not None:
-            where_text += f" ({esc(place_quartier.name)})"
-        line = (
-            f"\n<b>{tr.day(o.start)}, {tr.hours(o.start, o.end)}</b>\n"
-            f"{esc(p.title.get(tr.language))} · {where_text}"
-        )
-        if o.cancelled:
-            line = f"\n<s>{line.strip()}</s>\n" + tr._("❌ Annulée")
-        elif o.added:
-            line += "\n" + tr._("➕ Date ajoutée")
-        elif o.moved:
-            line += "\n" + tr._("↪️ Date ou horaire modifié")
-        if o.note is not None:
-            line += f" — {esc(o.note.get(tr.language))}"
-        if o.cancelled and o.reason:
-            line += f" — {esc(o.reason)}"
-        lines.append(line)
-        partner = pack.partner(p.partner) if p.partner else None
-        if (
-            partner is not None
-            and partner.latitude is not None
-            and partner.longitude is not None
-            and not o.cancelled
-            and all(v.title != partner.name.get(tr.language) for v in venues)
-        ):
-            venues.append(Venue(partner.name.get(tr.language), partner.address or "",
-                                partner.latitude, partner.longitude))  # fmt: skip
-    return Reply("\n".join(lines), (home,), venues=tuple(venues), edit=True)
