@@ -137,7 +137,7 @@ class PermanenceForm:
 
         buttons: list[tuple[Button, ...]] = []
         if step == "kind":
-            text = tr._("🗓️ <b>Nouvelle permanence</b> (1/9) — Revient-elle régulièrement, ou "
+            text = tr._("🗓️ <b>Nouvelle permanence</b> — Revient-elle régulièrement, ou "
                         "a-t-elle lieu à une ou quelques dates ?")  # fmt: skip
             buttons = [choice(tr._("🔁 Régulière"), WEEKLY),
                        choice(tr._("📌 Une ou quelques dates"), ONCE)]  # fmt: skip
