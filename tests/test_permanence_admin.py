@@ -37,6 +37,8 @@ async def _first_steps(h: Harness, claire: Person) -> None:
     await claire.press("Régulière")
     assert "Son titre" in claire.last_reply
     await claire.send("Permanence jeunesse")
+    assert "titre en anglais" in claire.last_reply
+    await claire.send("Youth drop-in")
     await claire.send("Local de l'équipe")
     assert "Dans quel quartier" in claire.last_reply
     await claire.press(pack.places.quartiers[0].name)
@@ -69,6 +71,10 @@ async def test_a_coordinator_creates_a_fortnightly_permanence_people_then_see(
     assert "Permanence enregistrée : « Permanence jeunesse » (identifiant : " in claire.last_reply
     [stored] = await _stored(kb)
     assert stored.rrule == "FREQ=WEEKLY;INTERVAL=2;BYDAY=WE" and stored.id == "permanence-jeunesse"
+    assert stored.title_en == "Youth drop-in"
+    jo = kb.person("Jo", language="en")
+    await jo.send("/permanences")
+    assert "Youth drop-in" in jo.last_reply
 
     sam = kb.person("Sam")
     await sam.send("/permanences")
@@ -88,6 +94,7 @@ async def test_back_typed_labels_and_abandon(kb: Harness) -> None:
     await claire.press("Retour")
     assert "Son titre" in claire.last_reply
     await claire.send("Permanence logement")
+    await claire.send("passer")  # no English title
     await claire.send("Loge du gardien")
     await claire.send("Tout le territoire")  # typed
     assert "Quelle équipe" in claire.last_reply
@@ -108,6 +115,7 @@ async def test_a_one_off_date(kb: Harness) -> None:
     await claire.send("/nouvelle_permanence")
     await claire.press("Une ou quelques dates")
     await claire.send("Permanence d'hiver")
+    await claire.press("Passer")
     await claire.send("Gymnase")
     await claire.press("Tout le territoire")
     await claire.press(kb.services.pack.teams.teams[0].name.fr)

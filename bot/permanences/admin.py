@@ -23,7 +23,15 @@ from bot.i18n import Translator
 from bot.people import Person
 from bot.permanences.catalogue import to_permanence
 from bot.permanences.changes import PermanenceChanges
-from bot.permanences.form import NONE, ONCE, WEEKLY, PermanenceForm, forget, typed_button
+from bot.permanences.form import (
+    NONE,
+    ONCE,
+    TEXT_STEPS,
+    WEEKLY,
+    PermanenceForm,
+    forget,
+    typed_button,
+)
 from bot.permanences.form import slug as make_slug
 from bot.permanences.recurrence import describe
 from bot.permanences.schedule import Occurrence, occurrences
@@ -140,7 +148,8 @@ class PermanenceAdmin:
             ]
         data: dict[str, Any] = {
             "mode": "edit", "id": record.id, "kind": WEEKLY if record.rrule else ONCE,
-            "title": record.title_fr, "place": record.place_fr, "quartier": record.quartier,
+            "title": record.title_fr, "titleen": record.title_en, "place": record.place_fr,
+            "quartier": record.quartier,
             "team": record.team, "theme": record.theme, "opens": record.opens.strftime("%H:%M"),
             "closes": record.closes.strftime("%H:%M"), "period": True,
             "start": record.start.isoformat(),
@@ -249,6 +258,8 @@ class PermanenceAdmin:
             data["team"] = value
         elif step == "theme" and (value == NONE or pack.theme(value) is not None):
             data["theme"] = None if value == NONE else value
+        elif step == "titleen" and value == NONE:
+            data["titleen"] = None
         elif step == "period" and value == NONE:
             data.update(period=True, start=None, until=None)
         else:
@@ -271,7 +282,7 @@ class PermanenceAdmin:
         pressed = typed_button(question, text)
         if pressed is not None:
             return await self.answer_button(person, tr, *pressed)
-        if step not in ("title", "place", "when", "hours", "period"):
+        if step not in TEXT_STEPS:
             return [Reply(tr._("Répondez avec les boutons ci-dessous, ou abandonnez.")), question]
         problem = self._form.read(step, text, data, self._today(), tr)
         if problem is not None:

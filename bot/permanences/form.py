@@ -43,13 +43,14 @@ MAX_PLACE = 120
 MAX_DATES = 20
 
 STEPS: tuple[str, ...] = (
-    "kind", "title", "place", "quartier", "team", "theme", "when", "hours", "period",
+    "kind", "title", "titleen", "place", "quartier", "team", "theme", "when", "hours", "period",
 )  # fmt: skip
 
-TEXT_STEPS = frozenset(("title", "place", "when", "hours", "period"))
+TEXT_STEPS = frozenset(("title", "titleen", "place", "when", "hours", "period"))
 
 FIELD_LABELS: dict[str, str] = {
     "title": N_("Titre"),
+    "titleen": N_("Titre anglais"),
     "place": N_("Lieu"),
     "quartier": N_("Quartier"),
     "team": N_("Équipe"),
@@ -145,6 +146,9 @@ class PermanenceForm:
             text = tr._("Son titre, tel que les habitant·e·s le verront ? (par exemple "
                         "« Permanence santé », {n} caractères au plus)")  # fmt: skip
             text = text.format(n=MAX_TITLE)
+        elif step == "titleen":
+            text = tr._("Le titre en anglais, pour qui lit le bot en anglais ? (facultatif)")
+            buttons = [choice(tr._("Passer ⏭"), NONE)]
         elif step == "place":
             text = tr._("Où a-t-elle lieu ? (par exemple « Local de l'équipe » ou « Loge du "
                         "gardien, bâtiment B »)")  # fmt: skip
@@ -187,6 +191,10 @@ class PermanenceForm:
             if not 2 <= len(text) <= MAX_TITLE:
                 return tr._("Le titre doit faire de 2 à {n} caractères.").format(n=MAX_TITLE)
             data["title"] = text
+        elif step == "titleen":
+            if not 2 <= len(text) <= MAX_TITLE:
+                return tr._("Le titre doit faire de 2 à {n} caractères.").format(n=MAX_TITLE)
+            data["titleen"] = text
         elif step == "place":
             if not 2 <= len(text) <= MAX_PLACE:
                 return tr._("Le lieu doit faire de 2 à {n} caractères.").format(n=MAX_PLACE)
@@ -261,8 +269,8 @@ class PermanenceForm:
         start = data.get("start")
         first = dt.date.fromisoformat(start) if start else (today if weekly else min(dates))
         return PermanenceRecord(
-            id=permanence_id, title_fr=data["title"], title_en=None, place_fr=data["place"],
-            place_en=None, team=data["team"], theme=data.get("theme"),
+            id=permanence_id, title_fr=data["title"], title_en=data.get("titleen"),
+            place_fr=data["place"], place_en=None, team=data["team"], theme=data.get("theme"),
             quartier=data.get("quartier"), rrule=data["rrule"] if weekly else None,
             start=first,
             until=dt.date.fromisoformat(data["until"]) if data.get("until") else None,
@@ -306,6 +314,7 @@ class PermanenceForm:
         lines = [
             intro + head,
             tr._("Titre : {value}").format(value=esc(data.get("title", ""))),
+            tr._("Titre en anglais : {value}").format(value=esc(data.get("titleen") or "—")),
             tr._("Lieu : {value}").format(value=esc(data.get("place", ""))),
             tr._("Quartier : {value}").format(
                 value=esc(quartier.name) if quartier else tr._("tout le territoire")),
