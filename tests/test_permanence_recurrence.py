@@ -85,6 +85,7 @@ def test_start_and_end_in_words_or_digits() -> None:
         ("à partir du 5 janvier", "no_day", ""),
         ("mercredi 17h-14h", "hours", "17h-14h"),
         ("mercredi 25h-26h", "hours", "25h-26h"),
+        ("tous les mercredis à 14h", "hours", "14h"),
         ("le mercredi du 30 juin au 5 janvier 2026", "until", ""),
     ],
 )

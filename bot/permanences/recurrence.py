@@ -304,6 +304,9 @@ def parse_recurrence(text: str, today: dt.date, tz: dt.tzinfo) -> Recurrence | R
             weekdays.append(_WEEKDAYS[word])
         elif word not in _FILLER:
             unknown.append(word)
+    times = [w for w in unknown if re.fullmatch(r"\d{1,2}(?:h\d{0,2}|:\d{2})", w)]
+    if times:  # "à 14h": an opening without a closing
+        return RecurrenceProblem("hours", " ".join(times))
     if unknown:
         # Named back as typed, accents included.
         typed = {plain(w).strip(",;."): w.strip(",;.") for w in text.split()}
