@@ -166,3 +166,19 @@ async def test_non_coordinators_are_refused_kindly(kb: Harness) -> None:
     claire.chat = STAFF_CHAT
     await claire.send("/nouvelle_permanence")
     assert "écrivez-moi en privé" in claire.last_reply
+
+
+async def test_one_off_dates_with_their_hours_in_english(kb: Harness) -> None:
+    claire = await _staff(kb)
+    await claire.send("/nouvelle_permanence")
+    await claire.press("Une ou quelques dates")
+    await claire.send("Winter drop-in")
+    await claire.press("Passer")
+    await claire.send("Gymnase")
+    await claire.press("Tout le territoire")
+    await claire.press(kb.services.pack.teams.teams[0].name.fr)
+    await claire.press("Aucun thème")
+    await claire.send("12/12, 19/12 from 2pm to 5pm")
+    assert "Quand : samedi 12 décembre, samedi 19 décembre, 14 h – 17 h" in claire.last_reply
+    await claire.send("/nouvelle_permanence")  # resumed where it was
+    assert "on reprend" in claire.last_reply

@@ -26,6 +26,7 @@ from bot.permanences.recurrence import (
     parse_times,
     plain,
     problem_text,
+    split_times,
 )
 from bot.permanences.schedule import Occurrence
 from bot.storage import PermanenceRecord
@@ -237,12 +238,9 @@ class PermanenceForm:
     def _read_dates(
         self, text: str, data: dict[str, Any], today: dt.date, tr: Translator
     ) -> str | None:
-        rest = plain(text)
-        hours = parse_times(rest)
+        hours, rest = split_times(text)
         if isinstance(hours, RecurrenceProblem):
             return problem_text(hours, tr)
-        if hours is not None:
-            rest = re.sub(r"(?:\b(?:de|from)\s+)?\d{1,2}\s*(?:h|:).*$", "", rest).strip()
         days: list[dt.date] = []
         for part in (p for p in _SPLIT_DATES.split(rest) if p.strip()):
             day = parse_date(part, today, self.pack.tz)

@@ -185,10 +185,17 @@ def _time(text: str) -> dt.time | None:
 def parse_times(text: str) -> tuple[dt.time, dt.time] | RecurrenceProblem | None:
     """``14h-17h``, ``de 14h à 17h``, ``9h30 - 12h``, ``14:00-17:00``, ``2pm to 5pm``;
     ``None`` when there are no hours in ``text``."""
-    match = _HOURS.search(plain(text))
+    return split_times(text)[0]
+
+
+def split_times(text: str) -> tuple[tuple[dt.time, dt.time] | RecurrenceProblem | None, str]:
+    """The hours in ``text`` (as :func:`parse_times`) and the rest of it (in plain form)."""
+    rest = plain(text)
+    match = _HOURS.search(rest)
     if match is None:
-        return None
-    return _hours(match)
+        return None, rest
+    hours = _hours(match)
+    return hours, (rest if hours is None else _cut(rest, match).strip())
 
 
 def _hours(match: re.Match[str]) -> tuple[dt.time, dt.time] | RecurrenceProblem | None:
