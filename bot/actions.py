@@ -33,6 +33,8 @@ EVENT_CANCEL = "ec"
 STAFF = "s"
 """A staff action on a card: ``s:<action>.<id>[.<value>]``."""
 PERMANENCE = "pm"
+PERMANENCE_ADMIN = "pa"
+"""A step of a coordinator creating or editing a permanence: ``pa:<step>.<value>``."""
 """A coordinator cancelling a permanence date: ``pm:<step>.<permanence>.<YYYYMMDD>``."""
 SIGNUP = "su"
 """A step of a sign-up's questions: ``su:<step>.<value>.<event>``."""
@@ -152,6 +154,10 @@ def event_admin(step: str, value: str) -> str:
     return f"{EVENT_ADMIN}:{step}.{value}"
 
 
+def permanence_admin(step: str, value: str) -> str:
+    return f"{PERMANENCE_ADMIN}:{step}.{value}"
+
+
 def staff(action: str, request_id: int, value: str | None = None) -> str:
     return f"{STAFF}:{action}.{request_id}" + (f".{value}" if value else "")
 
@@ -200,7 +206,7 @@ def parse(data: str | None) -> Action | None:
         return None
     kind, argument = match.groups()
     if kind in (REQUEST, MY_REQUEST, STAFF, EVENT, SUBSCRIPTION, SIGNUP, PRESENCE, PERMANENCE,
-                EVENT_ADMIN, EVENT_CANCEL, CRISIS, FEEDBACK):  # fmt: skip
+                EVENT_ADMIN, EVENT_CANCEL, PERMANENCE_ADMIN, CRISIS, FEEDBACK):  # fmt: skip
         return Action(kind, argument) if _COMPOUND.match(argument) else None
     if kind in (QUARTIER, THEME, ANSWER, WHERE, MEDIATOR):
         return Action(kind, argument) if _PACK_IDS.match(argument) else None

@@ -19,6 +19,7 @@ __all__ = [
     "EVENT_ADMIN",
     "IDLE",
     "MESSAGE",
+    "PERMANENCE_ADMIN",
     "REQUEST",
     "SIGNUP",
     "ConversationRecord",
@@ -33,12 +34,15 @@ SIGNUP = "signup"
 """A sign-up's questions (``bot.events``)."""
 EVENT_ADMIN = "event_admin"
 """A coordinator publishing or editing an event (``bot.events``)."""
+PERMANENCE_ADMIN = "permanence_admin"
+"""A coordinator creating, editing or ending a permanence (``bot.permanences``)."""
 
 IDLE: dict[str, dt.timedelta] = {
     REQUEST: dt.timedelta(hours=24),
     MESSAGE: dt.timedelta(hours=24),
     SIGNUP: dt.timedelta(hours=24),
     EVENT_ADMIN: dt.timedelta(days=3),
+    PERMANENCE_ADMIN: dt.timedelta(days=3),
 }
 """The idle rule: a conversation untouched this long is over. A coordinator's draft lasts
 longer: an event is often written over several days."""

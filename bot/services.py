@@ -13,7 +13,7 @@ from bot.home import Payloads, Posters
 from bot.i18n import Catalogs, Translator
 from bot.inbox import Inbox
 from bot.people import People, Pseudonymiser
-from bot.permanences import PermanenceChanges
+from bot.permanences import PermanenceAdmin, PermanenceChanges
 from bot.requests import CannedReplies, Escalation, Queue, Relays, Requests
 from bot.staff import Staffing
 from bot.storage import Database
@@ -53,6 +53,7 @@ class Services:
         self.reminders = Reminders(self.db, pack, self.clock, self.translator)
         self.broadcasts = Broadcasts(self.db, pack, self.clock, self.translator)
         self.permanence_changes = PermanenceChanges(self.db, pack, self.clock, self.broadcasts)
+        self.permanence_admin = PermanenceAdmin(self.db, self.clock, self.permanence_changes)
         self.subscriptions = Subscriptions(self.db, pack, self.clock)
         self.event_admin = EventAdmin(
             self.db, pack, self.clock, self.translator, self.queue, self.broadcasts

@@ -82,7 +82,7 @@ async def test_no_reason_no_dash_and_a_new_cancellation_brings_its_own(h: Harnes
     sam = h.person("Sam")
     listing = await _listing(sam)
     [december] = [line for line in listing.split("\n\n") if "26 novembre" in line]
-    assert december.endswith("❌ Annulée")
+    assert "❌ Annulée\n➡️ Prochaine date : mardi 1 décembre" in december  # no dash
 
     # Restored, then cancelled again with a reason: the new reason, not an old one.
     await claire.send("/permanence_retablir sante-mardi 26/11")

@@ -92,15 +92,37 @@ async def test_permanences_list_the_next_seven_days_in_the_persons_language(h: H
     assert "Wednesday 25 November, 9:30 AM – 12 PM" in jo.last_reply
 
 
-async def test_permanences_are_filtered_to_the_persons_quartier(h: Harness) -> None:
+async def test_the_persons_quartier_first_then_the_others(h: Harness) -> None:
     pack = h.services.pack
-    other = pack.places.quartiers[1]
+    home, other = pack.places.quartiers[0], pack.places.quartiers[1]
     sam = h.person()
     await sam.send("/quartier")
     await sam.press(other.name)
     await sam.send("/permanences")
-    assert "Loge du gardien" not in sam.last_reply  # another quartier's
-    assert "Point Information Jeunesse" in sam.last_reply  # the whole territory's
+    text = sam.last_reply
+    # No permanence in Sam's quartier: the whole territory's first, then the others'.
+    assert text.index("Tout le territoire") < text.index(home.name) < text.index("Loge du gardien")
+    ana = h.person("Ana")
+    await ana.send("/quartier")
+    await ana.press(home.name)
+    await ana.send("/permanences")
+    text = ana.last_reply
+    assert text.index("Loge du gardien") < text.index("Tout le territoire")
+    assert text.index("Tout le territoire") < text.index("Point Information Jeunesse")
+
+
+async def test_thirty_days_and_the_date_after_a_cancelled_one(h: Harness) -> None:
+    sam = h.person()
+    await sam.send("/permanences")
+    text = sam.last_reply
+    assert "Permanences des 30 prochains jours" in text
+    assert "mardi 15 décembre, 14 h – 17 h" in text  # three weeks ahead
+    assert "mardi 29 décembre" not in text  # beyond 30 days
+    # Tuesday 1 December is cancelled in the pack: the next Tuesday that holds follows it.
+    cancelled = text[text.index("mardi 1 décembre") :]
+    assert cancelled.index("Annulée") < cancelled.index(
+        "Prochaine date : mardi 8 décembre, 14 h – 17 h"
+    )
 
 
 async def test_menu_entry_and_no_permanence_announced(bot: Harness) -> None:

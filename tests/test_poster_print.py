@@ -308,7 +308,7 @@ async def test_a_callback_and_a_permanence_poster_are_counted_and_followed(
     assert callback.startswith("R_1_") and permanence.startswith("P_2_sante-mardi_")
     sam = kb.person("Sam")
     await sam.send(f"/start {permanence}")
-    assert "Permanences des 7 prochains jours" in sam.last_reply
+    assert "Permanences des 30 prochains jours" in sam.last_reply
     await sam.send(f"/start {callback}")
     assert "C'est à quel sujet" in sam.last_reply
     assert await _arrivals(kb) == {"1": 1, "2": 1}

@@ -4,6 +4,7 @@ reminders."""
 from __future__ import annotations
 
 from bot.events.attendance import Attendance
+from bot.events.dates import DateProblem, parse_moment
 from bot.events.edit_notices import UNDO_MINUTES, EventChanges
 from bot.events.event_form import PublishingStep
 from bot.events.listing import Events, promotion_notices
@@ -15,6 +16,7 @@ from bot.events.signup_steps import SignUpStep
 __all__ = [
     "UNDO_MINUTES",
     "Attendance",
+    "DateProblem",
     "EventAdmin",
     "EventChanges",
     "Events",
@@ -22,5 +24,6 @@ __all__ = [
     "PublishingStep",
     "Reminders",
     "SignUpStep",
+    "parse_moment",
     "promotion_notices",
 ]

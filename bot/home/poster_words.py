@@ -90,7 +90,7 @@ def event_words(tr: Translator, event: EventRecord) -> Words:
 def permanence_words(pack: Pack, tr: Translator, permanence: Permanence) -> Words:
     """(kicker, title, details) of a permanence's poster: its days and hours, its place."""
     hours = _together(tr.hours(permanence.opens, permanence.closes))
-    days = recurrence(tr, permanence.rrule)
+    days = recurrence(tr, permanence.rrule) if permanence.rrule else ""
     when = f"{days}, {hours}" if days else hours
     place = permanence.place.get(tr.language)
     quartier = pack.quartier(permanence.quartier) if permanence.quartier else None

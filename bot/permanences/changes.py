@@ -27,6 +27,7 @@ from dataclasses import replace
 from bot.broadcasts import Broadcasts, Where
 from bot.clock import Clock
 from bot.i18n import Translator
+from bot.permanences.catalogue import Catalogue
 from bot.permanences.change_notes import (
     HORIZON,
     NOTE_LIMIT,
@@ -56,6 +57,7 @@ class PermanenceChanges:
         self.pack = pack
         self._clock = clock
         self._broadcasts = broadcasts
+        self.catalogue = Catalogue(db, pack)
 
     # --- reading --------------------------------------------------------------------------
 
@@ -70,7 +72,9 @@ class PermanenceChanges:
 
     async def occurrences(self, start: dt.datetime, end: dt.datetime) -> list[Occurrence]:
         """Every occurrence in ``[start, end)``, the pack's and the database's changes applied."""
-        return occurrences(self.pack, start, end, await self.between(start, end))
+        return occurrences(
+            self.pack, start, end, await self.between(start, end), await self.catalogue.stored()
+        )
 
     def _day_bounds(self, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
         tz = self.pack.tz
@@ -82,11 +86,11 @@ class PermanenceChanges:
         found = await self.occurrences(*self._day_bounds(day))
         return next((o for o in found if o.permanence.id == permanence.id), None)
 
-    def _permanence(self, permanence_id: str) -> Permanence | None:
-        return next((p for p in self.pack.permanences.permanences if p.id == permanence_id), None)
+    async def _permanence(self, permanence_id: str) -> Permanence | None:
+        return await self.catalogue.find(permanence_id)
 
-    def _ids(self) -> str:
-        return ", ".join(p.id for p in self.pack.permanences.permanences) or "—"
+    async def _ids(self) -> str:
+        return ", ".join(p.id for p in await self.catalogue.all()) or "—"
 
     def _when(self, tr: Translator, o: Occurrence) -> str:
         return f"{tr.day(o.start)}, {tr.hours(o.start, o.end)}"
@@ -96,9 +100,9 @@ class PermanenceChanges:
 
     # --- answers that change nothing ------------------------------------------------------
 
-    def _unknown(self, tr: Translator, permanence_id: str) -> Reply:
+    async def _unknown(self, tr: Translator, permanence_id: str) -> Reply:
         return Reply(tr._("Je ne connais pas la permanence « {id} ». Permanences : {ids}").format(
-            id=esc(permanence_id[:40]), ids=esc(self._ids())))  # fmt: skip
+            id=esc(permanence_id[:40]), ids=esc(await self._ids())))  # fmt: skip
 
     def _not_a_day(self, tr: Translator, text: str) -> Reply:
         return Reply(tr._("« {text} » n'est pas une date : écrivez-la JJ/MM ou JJ/MM/AAAA, "
@@ -185,9 +189,9 @@ class PermanenceChanges:
 
     async def confirmation(self, tr: Translator, permanence_id: str, day: dt.date) -> Reply:
         """Asked before a cancellation chosen with a button."""
-        permanence = self._permanence(permanence_id)
+        permanence = await self._permanence(permanence_id)
         if permanence is None:
-            return replace(self._unknown(tr, permanence_id), edit=True)
+            return replace(await self._unknown(tr, permanence_id), edit=True)
         occurrence = await self._on(permanence, day)
         if occurrence is None:
             return replace(await self._not_on(tr, permanence, day), edit=True)
@@ -215,9 +219,9 @@ class PermanenceChanges:
         subscribers around its quartier are told once, with ``note`` if one is given."""
         if not coordinates(member):
             return Outcome(Reply(refusal(tr)))
-        permanence = self._permanence(permanence_id)
+        permanence = await self._permanence(permanence_id)
         if permanence is None:
-            return Outcome(self._unknown(tr, permanence_id))
+            return Outcome(await self._unknown(tr, permanence_id))
         if note is not None and len(note) > NOTE_LIMIT:
             return Outcome(Reply(tr._("La raison est trop longue ({n} caractères) : {limit} au "
                                       "plus. Rien n'a été changé.").format(
@@ -275,9 +279,9 @@ class PermanenceChanges:
         ``hours`` are given; announced once to the subscribers around its quartier."""
         if not coordinates(member):
             return Outcome(Reply(refusal(tr)))
-        permanence = self._permanence(permanence_id)
+        permanence = await self._permanence(permanence_id)
         if permanence is None:
-            return Outcome(self._unknown(tr, permanence_id))
+            return Outcome(await self._unknown(tr, permanence_id))
         opens, closes = hours or (permanence.opens, permanence.closes)
         if closes <= opens:
             return Outcome(Reply(tr._("L'heure de fin doit être après l'heure de début. "
@@ -332,9 +336,9 @@ class PermanenceChanges:
         """Undo a cancellation made from Telegram; the restoration is announced once."""
         if not coordinates(member):
             return Outcome(Reply(refusal(tr)))
-        permanence = self._permanence(permanence_id)
+        permanence = await self._permanence(permanence_id)
         if permanence is None:
-            return Outcome(self._unknown(tr, permanence_id))
+            return Outcome(await self._unknown(tr, permanence_id))
         occurrence = await self._on(permanence, day)
         if occurrence is None:
             return Outcome(await self._not_on(tr, permanence, day))
@@ -366,14 +370,14 @@ class PermanenceChanges:
 
     # --- commands and buttons, as typed ---------------------------------------------------
 
-    def _target(
+    async def _target(
         self, tr: Translator, args: list[str], usage: Reply
     ) -> tuple[Permanence, dt.date] | Reply:
         if len(args) < 2:
             return usage
-        permanence = self._permanence(args[0].lower())
+        permanence = await self._permanence(args[0].lower())
         if permanence is None:
-            return self._unknown(tr, args[0])
+            return await self._unknown(tr, args[0])
         day = parse_day(args[1], self._today())
         if day is None:
             return self._not_a_day(tr, args[1])
@@ -388,13 +392,13 @@ class PermanenceChanges:
             return Outcome(Reply(refusal(tr)))
         if not args:
             return Outcome(await self.choices(tr))
-        if len(args) == 1 and self._permanence(args[0].lower()) is not None:
+        if len(args) == 1 and await self._permanence(args[0].lower()) is not None:
             return Outcome(await self.choices(tr, args[0].lower()))
         usage = Reply(tr._("Écrivez /permanence_annuler &lt;identifiant&gt; &lt;JJ/MM&gt; "
                            "[raison], ou /permanence_annuler seul pour choisir. "
                            "Permanences : {ids}").format(
-            ids=esc(self._ids())))  # fmt: skip
-        target = self._target(tr, args, usage)
+            ids=esc(await self._ids())))  # fmt: skip
+        target = await self._target(tr, args, usage)
         if isinstance(target, Reply):
             return Outcome(target)
         note = " ".join(args[2:]).strip() or None
@@ -409,8 +413,8 @@ class PermanenceChanges:
         usage = Reply(tr._("Écrivez /permanence_ajouter &lt;identifiant&gt; &lt;JJ/MM&gt; "
                            "[14h-17h] : sans horaires, ceux de la permanence. "
                            "Permanences : {ids}").format(
-            ids=esc(self._ids())))  # fmt: skip
-        target = self._target(tr, args, usage)
+            ids=esc(await self._ids())))  # fmt: skip
+        target = await self._target(tr, args, usage)
         if isinstance(target, Reply):
             return Outcome(target)
         hours = None
@@ -428,8 +432,8 @@ class PermanenceChanges:
         if not coordinates(member):
             return Outcome(Reply(refusal(tr)))
         usage = Reply(tr._("Écrivez /permanence_retablir &lt;identifiant&gt; &lt;JJ/MM&gt;. "
-                           "Permanences : {ids}").format(ids=esc(self._ids())))  # fmt: skip
-        target = self._target(tr, args, usage)
+                           "Permanences : {ids}").format(ids=esc(await self._ids())))  # fmt: skip
+        target = await self._target(tr, args, usage)
         if isinstance(target, Reply):
             return Outcome(target)
         if len(args) > 2:

@@ -19,13 +19,9 @@ from dataclasses import dataclass
 
 from dateutil.rrule import rrulestr
 
-from bot import actions
-from bot.i18n import Translator
 from bot.storage import ADDED, CANCELLED, DateChange
 from bot.territory import Pack, Permanence, Text
-from bot.ui import Button, Reply, Venue, esc
 
-WINDOW = dt.timedelta(days=7)
 _MARGIN = dt.timedelta(days=62)
 """How far around the window original dates are looked at, for dates moved into it."""
 
@@ -45,27 +41,47 @@ class Occurrence:
     language only: shown as is to everyone)."""
 
 
-def exists(pack: Pack, permanence_id: str) -> bool:
-    return any(p.id == permanence_id for p in pack.permanences.permanences)
+def exists(pack: Pack, permanence_id: str, stored: Iterable[Permanence] = ()) -> bool:
+    return any(p.id == permanence_id for p in (*pack.permanences.permanences, *stored))
+
+
+def _dates(
+    permanence: Permanence, local_from: dt.datetime, local_to: dt.datetime
+) -> list[dt.date]:
+    """The permanence's own dates (its rule's and its one-off dates) in the range, before
+    any change; none before ``start`` or after ``until``."""
+    days: set[dt.date] = set()
+    if permanence.rrule is not None:
+        first = dt.datetime.combine(permanence.start, dt.time())
+        rule = rrulestr(permanence.rrule, dtstart=first)
+        days.update(d.date() for d in rule.between(local_from, local_to, inc=True))
+    days.update(d for d in permanence.dates if local_from.date() <= d <= local_to.date())
+    last = permanence.until
+    return sorted(d for d in days if d >= permanence.start and (last is None or d <= last))
 
 
 def occurrences(
-    pack: Pack, start: dt.datetime, end: dt.datetime, changes: Iterable[DateChange] = ()
+    pack: Pack,
+    start: dt.datetime,
+    end: dt.datetime,
+    changes: Iterable[DateChange] = (),
+    stored: Iterable[Permanence] = (),
 ) -> list[Occurrence]:
     """Every date of every permanence starting in [start, end), in order, with the pack's
-    changes and then ``changes`` (dates cancelled or added from Telegram) applied."""
+    changes and then ``changes`` (dates cancelled or added from Telegram) applied.
+    ``stored``: the permanences created from Telegram, beside the pack's."""
     tz = pack.tz
     changes = tuple(changes)
+    permanences = (*pack.permanences.permanences, *stored)
     # (permanence, local date) -> the reason given, if any
     cancelled = {(c.permanence_id, c.date): c.note for c in changes if c.action == CANCELLED}
     found: list[Occurrence] = []
     local_from = (start - _MARGIN).astimezone(tz).replace(tzinfo=None)
     local_to = (end + _MARGIN).astimezone(tz).replace(tzinfo=None)
-    for permanence in pack.permanences.permanences:
-        rule = rrulestr(permanence.rrule, dtstart=dt.datetime.combine(permanence.start, dt.time()))
+    for permanence in permanences:
         pack_changes = {c.date: c for c in permanence.changes}
-        for original in rule.between(local_from, local_to, inc=True):
-            day = original.date()
+        for original in _dates(permanence, local_from, local_to):
+            day = original
             change = pack_changes.get(day)
             opens, closes, moved = permanence.opens, permanence.closes, False
             if change is not None:
@@ -93,7 +109,7 @@ def occurrences(
     # Added dates come after the rule's: one already on the list that day is not doubled
     # (the pack may have been edited since the date was added).
     taken = {(o.permanence.id, o.start.astimezone(tz).date()) for o in found}
-    by_id = {p.id: p for p in pack.permanences.permanences}
+    by_id = {p.id: p for p in permanences}
     for c in changes:
         extra = by_id.get(c.permanence_id)
         if c.action != ADDED or extra is None or (c.permanence_id, c.date) in taken:
@@ -114,69 +130,3 @@ def occurrences(
             )
         )
     return sorted(found, key=lambda o: (o.start, o.permanence.id))
-
-
-def upcoming(
-    pack: Pack,
-    tr: Translator,
-    now: dt.datetime,
-    quartier: str | None,
-    changes: Iterable[DateChange] = (),
-) -> Reply:
-    """The next seven days' permanences, those of the person's quartier (and the whole
-    territory's) when they chose one; places sent as venues where they are located.
-    ``changes``: the dates cancelled or added from Telegram (see :func:`occurrences`)."""
-    shown = [
-        o
-        for o in occurrences(pack, now, now + WINDOW, changes)
-        if quartier is None or o.permanence.quartier in (None, quartier)
-    ]
-    home = (Button(tr._("🏠 Menu principal"), actions.menu("main")),)
-    where = pack.quartier(quartier) if quartier else None
-    if where is not None:
-        header = tr._("📅 <b>Permanences des 7 prochains jours</b> — {quartier} et tout le "
-                      "territoire").format(quartier=esc(where.name))  # fmt: skip
-    else:
-        header = tr._("📅 <b>Permanences des 7 prochains jours</b>")
-    if not shown:
-        text = "\n\n".join((
-            header,
-            tr._("Aucune permanence n'est annoncée ces 7 prochains jours."),
-            tr._("Pour rencontrer l'équipe : {contact}").format(
-                contact=esc(pack.territory.contact.get(tr.language))),
-        ))  # fmt: skip
-        return Reply(text, (home,), edit=True)
-    lines = [header]
-    venues: list[Venue] = []
-    for o in shown:
-        p = o.permanence
-        place_quartier = pack.quartier(p.quartier) if p.quartier else None
-        where_text = esc(p.place.get(tr.language))
-        if place_quartier is not None:
-            where_text += f" ({esc(place_quartier.name)})"
-        line = (
-            f"\n<b>{tr.day(o.start)}, {tr.hours(o.start, o.end)}</b>\n"
-            f"{esc(p.title.get(tr.language))} · {where_text}"
-        )
-        if o.cancelled:
-            line = f"\n<s>{line.strip()}</s>\n" + tr._("❌ Annulée")
-        elif o.added:
-            line += "\n" + tr._("➕ Date ajoutée")
-        elif o.moved:
-            line += "\n" + tr._("↪️ Date ou horaire modifié")
-        if o.note is not None:
-            line += f" — {esc(o.note.get(tr.language))}"
-        if o.cancelled and o.reason:
-            line += f" — {esc(o.reason)}"
-        lines.append(line)
-        partner = pack.partner(p.partner) if p.partner else None
-        if (
-            partner is not None
-            and partner.latitude is not None
-            and partner.longitude is not None
-            and not o.cancelled
-            and all(v.title != partner.name.get(tr.language) for v in venues)
-        ):
-            venues.append(Venue(partner.name.get(tr.language), partner.address or "",
-                                partner.latitude, partner.longitude))  # fmt: skip
-    return Reply("\n".join(lines), (home,), venues=tuple(venues), edit=True)

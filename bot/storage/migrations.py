@@ -352,6 +352,34 @@ MIGRATIONS: tuple[Migration, ...] = (
         ),
     ),
     Migration(
+        11,
+        "permanences created from Telegram",
+        (
+            # A permanence a coordinator created from Telegram, beside the pack's
+            # permanences.yaml (same fields): ``rrule`` NULL when it has one-off ``dates``
+            # only (ISO dates, comma-separated); ``until`` its last day, set when it ends.
+            """CREATE TABLE permanence (
+                id         TEXT PRIMARY KEY,
+                title_fr   TEXT NOT NULL,
+                title_en   TEXT,
+                place_fr   TEXT NOT NULL,
+                place_en   TEXT,
+                team       TEXT NOT NULL,
+                theme      TEXT,
+                quartier   TEXT,
+                rrule      TEXT,
+                start      TEXT NOT NULL,
+                until      TEXT,
+                dates      TEXT NOT NULL DEFAULT '',
+                opens      TEXT NOT NULL,
+                closes     TEXT NOT NULL,
+                created_by TEXT REFERENCES staff (pseudonym) ON DELETE SET NULL,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL
+            )""",
+        ),
+    ),
+    Migration(
         12,
         "posters",
         (

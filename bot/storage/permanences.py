@@ -115,3 +115,91 @@ async def count_broadcasts(db: Database, topic_prefix: str) -> int:
             (len(topic_prefix), topic_prefix),
         )
     )
+
+
+# --- permanences created from Telegram ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PermanenceRecord:
+    """A permanence a coordinator created from Telegram (the fields of permanences.yaml)."""
+
+    id: str
+    title_fr: str
+    title_en: str | None
+    place_fr: str
+    place_en: str | None
+    team: str
+    theme: str | None
+    quartier: str | None
+    rrule: str | None
+    """An RFC 5545 rule, or ``None`` for one-off ``dates`` only."""
+    start: dt.date
+    until: dt.date | None
+    dates: tuple[dt.date, ...]
+    opens: dt.time
+    closes: dt.time
+
+
+_PERMANENCE_COLUMNS = (
+    "id, title_fr, title_en, place_fr, place_en, team, theme, quartier, rrule, start, until,"
+    " dates, opens, closes"
+)
+
+
+def _permanence(r: aiosqlite.Row) -> PermanenceRecord:
+    return PermanenceRecord(
+        id=r["id"], title_fr=r["title_fr"], title_en=r["title_en"], place_fr=r["place_fr"],
+        place_en=r["place_en"], team=r["team"], theme=r["theme"], quartier=r["quartier"],
+        rrule=r["rrule"], start=dt.date.fromisoformat(r["start"]),
+        until=dt.date.fromisoformat(r["until"]) if r["until"] else None,
+        dates=tuple(dt.date.fromisoformat(d) for d in r["dates"].split(",") if d),
+        opens=dt.time.fromisoformat(r["opens"]), closes=dt.time.fromisoformat(r["closes"]),
+    )  # fmt: skip
+
+
+def _permanence_values(p: PermanenceRecord) -> tuple[object, ...]:
+    return (
+        p.title_fr, p.title_en, p.place_fr, p.place_en, p.team, p.theme, p.quartier, p.rrule,
+        p.start.isoformat(), p.until.isoformat() if p.until else None,
+        ",".join(d.isoformat() for d in sorted(p.dates)),
+        p.opens.strftime("%H:%M"), p.closes.strftime("%H:%M"),
+    )  # fmt: skip
+
+
+async def list_permanences(db: Database) -> list[PermanenceRecord]:
+    """Every permanence created from Telegram (ended ones too), by id."""
+    rows = await db.all(
+        f"SELECT {_PERMANENCE_COLUMNS} FROM permanence ORDER BY id"  # noqa: S608 - constant
+    )
+    return [_permanence(r) for r in rows]
+
+
+async def create_permanence(
+    db: Database, permanence: PermanenceRecord, now: dt.datetime, by: str | None
+) -> bool:
+    """Store a new permanence; ``False`` if its id is already taken (a double press)."""
+    async with db.transaction() as tx:
+        try:
+            await tx.insert(
+                f"INSERT INTO permanence ({_PERMANENCE_COLUMNS}, created_by, created_at,"  # noqa: S608
+                " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (permanence.id, *_permanence_values(permanence), by, to_db_time(now),
+                 to_db_time(now)),
+            )  # fmt: skip
+        except sqlite3.IntegrityError:
+            return False
+    return True
+
+
+async def update_permanence(db: Database, permanence: PermanenceRecord, now: dt.datetime) -> bool:
+    """Replace a stored permanence's fields (its id stays); whether it was there."""
+    return (
+        await db.execute(
+            "UPDATE permanence SET title_fr = ?, title_en = ?, place_fr = ?, place_en = ?,"
+            " team = ?, theme = ?, quartier = ?, rrule = ?, start = ?, until = ?, dates = ?,"
+            " opens = ?, closes = ?, updated_at = ? WHERE id = ?",
+            (*_permanence_values(permanence), to_db_time(now), permanence.id),
+        )
+        > 0
+    )

@@ -40,19 +40,26 @@ class Permanence(_Model):
     """Where, in words ("Point Information Jeunesse", "local de la SIC, bâtiment B")."""
     partner: Identifier | None = None
     """A partner of partners.yaml whose address and coordinates locate the place."""
-    rrule: str
+    rrule: str | None = None
     """When it recurs, as an RFC 5545 rule: ``FREQ=WEEKLY;BYDAY=TU``, every other week
-    ``FREQ=WEEKLY;INTERVAL=2;BYDAY=WE``, first Wednesday ``FREQ=MONTHLY;BYDAY=1WE``."""
+    ``FREQ=WEEKLY;INTERVAL=2;BYDAY=WE``, first Wednesday ``FREQ=MONTHLY;BYDAY=1WE``.
+    ``None``: only the one-off ``dates``."""
     start: dt.date
+    until: dt.date | None = None
+    """The last day it may fall on (``None``: no end)."""
+    dates: tuple[dt.date, ...] = ()
+    """One-off dates, beside the rule's (or instead of one)."""
     opens: dt.time
     closes: dt.time
     changes: tuple[PermanenceChange, ...] = ()
 
     @field_validator("rrule")
     @classmethod
-    def _valid_rule(cls, value: str) -> str:
+    def _valid_rule(cls, value: str | None) -> str | None:
         from dateutil.rrule import rrulestr
 
+        if value is None:
+            return None
         if "DTSTART" in value.upper():
             raise ValueError("give the first date in 'start', not in the rule")
         try:
@@ -65,6 +72,10 @@ class Permanence(_Model):
     def _hours(self) -> Permanence:
         if self.closes <= self.opens:
             raise ValueError("'closes' must be after 'opens'")
+        if self.rrule is None and not self.dates:
+            raise ValueError("give a rule ('rrule') or one-off 'dates'")
+        if self.until is not None and self.until < self.start:
+            raise ValueError("'until' must not be before 'start'")
         return self
 
 

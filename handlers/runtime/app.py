@@ -83,6 +83,7 @@ def register(app: PassApp) -> None:
     # is typed for it before anything else; then a request being built.
     flows.register_flow(conversations.SIGNUP, events.signup_input)
     flows.register_flow(conversations.EVENT_ADMIN, events.step_input)
+    flows.register_flow(conversations.PERMANENCE_ADMIN, permanences.admin_input)
     app.add_handler(
         MessageHandler(PRIVATE & filters.UpdateType.MESSAGE & ~filters.COMMAND,
                        flows.input_in_flow),
@@ -135,6 +136,13 @@ def register(app: PassApp) -> None:
     )
     staff_command(("inscrits", "attendees"), events.attendees_command)
     staff_command(("presences", "attendance"), events.attendance_command)
+    # Coordinators create, edit and end permanences privately with the bot.
+    command(("nouvelle_permanence", "new_permanence"), permanences.new_permanence)
+    command(("modifier_permanence", "edit_permanence"), permanences.edit_permanence)
+    staff_command(
+        ("nouvelle_permanence", "new_permanence", "modifier_permanence", "edit_permanence"),
+        permanences.admin_in_the_group,
+    )
     # Permanence dates: coordinators, in the staff group or privately with the bot.
     for names, callback in (
         (("permanence_annuler", "cancel_permanence"), permanences.cancel_command),
@@ -179,6 +187,7 @@ def register(app: PassApp) -> None:
     button(actions.SIGNUP, events.signup_button)
     button(actions.PRESENCE, events.presence_button)
     button(actions.PERMANENCE, permanences.permanence_button)
+    button(actions.PERMANENCE_ADMIN, permanences.admin_button)
     button(actions.SUBSCRIPTION, broadcasts.subscription_button)
     # Anything else pressed is forged or from an older version: a kind word.
     app.add_handler(CallbackQueryHandler(home.stale_button), GROUP_MAIN)
