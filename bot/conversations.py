@@ -16,6 +16,7 @@ from bot.storage import ConversationRecord, Database
 from bot.storage import conversations as store
 
 __all__ = [
+    "ANNOUNCE",
     "EVENT_ADMIN",
     "IDLE",
     "MESSAGE",
@@ -33,12 +34,15 @@ SIGNUP = "signup"
 """A sign-up's questions (``bot.events``)."""
 EVENT_ADMIN = "event_admin"
 """A coordinator publishing or editing an event (``bot.events``)."""
+ANNOUNCE = "announce"
+"""A coordinator writing an announcement, or to those registered (``bot.broadcasts``)."""
 
 IDLE: dict[str, dt.timedelta] = {
     REQUEST: dt.timedelta(hours=24),
     MESSAGE: dt.timedelta(hours=24),
     SIGNUP: dt.timedelta(hours=24),
     EVENT_ADMIN: dt.timedelta(days=3),
+    ANNOUNCE: dt.timedelta(days=1),
 }
 """The idle rule: a conversation untouched this long is over. A coordinator's draft lasts
 longer: an event is often written over several days."""

@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 
 from bot.answers import ContentLoop, KnowledgeBase, Usage
-from bot.broadcasts import Broadcasts, Subscriptions
+from bot.broadcasts import Announcements, Broadcasts, Subscriptions
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.conversations import Conversations
 from bot.events import Attendance, EventAdmin, EventChanges, Events, PackSync, Reminders
 from bot.home import Payloads, Posters
 from bot.i18n import Catalogs, Translator
@@ -54,6 +55,10 @@ class Services:
         self.broadcasts = Broadcasts(self.db, pack, self.clock, self.translator)
         self.permanence_changes = PermanenceChanges(self.db, pack, self.clock, self.broadcasts)
         self.subscriptions = Subscriptions(self.db, pack, self.clock)
+        self.announcements = Announcements(
+            self.db, pack, self.translator, Conversations(self.db, self.clock), self.broadcasts,
+            self.subscriptions,
+        )  # fmt: skip
         self.event_admin = EventAdmin(
             self.db, pack, self.clock, self.translator, self.queue, self.broadcasts
         )

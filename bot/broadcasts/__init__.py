@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+from bot.broadcasts.announcing import (
+    Announcements,
+    AnnounceStep,
+    Preview,
+    announce_in_private,
+    refusal,
+    write_first,
+)
 from bot.broadcasts.delivery import Broadcasts, Compose, Where
 from bot.broadcasts.subscriptions import Subscriptions
 
 __all__ = [
+    "AnnounceStep",
+    "Announcements",
     "Broadcasts",
     "Compose",
+    "Preview",
     "Subscriptions",
     "Where",
+    "announce_in_private",
+    "refusal",
+    "write_first",
 ]

@@ -115,6 +115,22 @@ class Broadcasts:
             progress=(progress.chat_id, progress.thread_id) if progress else None,
         )  # fmt: skip
 
+    async def to_audience(
+        self,
+        topic: str,
+        audience: Audience,
+        *,
+        compose: Compose,
+        photo: str | None = None,
+        by: str | None = None,
+        progress: Where | None = None,
+    ) -> int | None:
+        """A coordinator's own announcement to ``audience``, once per ``topic``."""
+        return await store.create_broadcast(
+            self._db, topic, self._content(compose, photo), audience, self._clock.now(),
+            created_by=by, progress=(progress.chat_id, progress.thread_id) if progress else None,
+        )  # fmt: skip
+
     async def announce_event(
         self, event_id: int, *, by: str | None = None, progress: Where | None = None
     ) -> int | None:

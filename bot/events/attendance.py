@@ -190,10 +190,16 @@ class Attendance:
             f"inscrits-{event.id}.csv", attendees_csv(tr, everyone),
             tr._("La liste, à ouvrir avec un tableur"),
         )  # fmt: skip
+        # Coordinators write to them from here (the conversation goes on privately).
+        write = (
+            ((Button(tr._("✉️ Écrire aux inscrits"), actions.announce("reg", str(event.id))),),)
+            if everyone
+            else ()
+        )
         if len(chunks) == 1:
-            return Reply(chunks[0], documents=(document,))
+            return Reply(chunks[0], write, documents=(document,))
         rest = [Reply(c) for c in chunks[1:-1]] + [Reply(chunks[-1], documents=(document,))]
-        return Reply(chunks[0], extra=tuple(rest))
+        return Reply(chunks[0], write, extra=tuple(rest))
 
     def _before_the_day(self, event: EventRecord) -> bool:
         tz = self.pack.tz

@@ -1,0 +1,156 @@
+"""A coordinator's own words: /annonce to subscribers, and "✉️ Écrire aux inscrits"."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.storage import broadcasts as broadcast_store
+from bot.storage import staff as staff_store
+from tests.harness import Harness, Person
+from tests.test_attendance import braderie_with_people, staff_member
+
+
+async def _coordinator(h: Harness, name: str = "Claire") -> Person:
+    member = h.person(name)
+    await staff_store.save_staff(h.services.db, h.services.pseudonymise(member.id), name,
+                                 "coordinator", None, h.clock.now(), None)  # fmt: skip
+    return member
+
+
+async def _subscribe(who: Person, *labels: str, quartier: str | None = None) -> None:
+    if quartier is not None:
+        await who.send("/quartier")
+        await who.press(quartier)
+    await who.send("/abonnements")
+    for label in labels:
+        await who.press(label)
+
+
+def _received(h: Harness, who: Person, words: str) -> list[str]:
+    return [
+        c.text
+        for c in h.calls("sendMessage") + h.calls("sendPhoto")
+        if c.chat_id == who.id and words in c.text and "Aperçu" not in c.text
+    ]
+
+
+async def _sent(h: Harness) -> None:
+    await h.advance(dt.timedelta(seconds=2))
+
+
+async def test_an_announcement_to_a_quartier_reaches_its_subscribers_once(dumbea: Harness) -> None:
+    pack = dumbea.services.pack
+    koutio, other = pack.places.quartiers[0], pack.places.quartiers[1]
+    near, far, everywhere, nobody = (dumbea.person(n) for n in ("A", "B", "C", "D"))
+    await _subscribe(near, "Atelier de prévention", quartier=koutio.name)
+    await _subscribe(far, "Atelier de prévention", quartier=other.name)
+    await _subscribe(everywhere, "Braderie solidaire")
+    await nobody.send("/start")
+    claire = await _coordinator(dumbea)
+    await claire.send("/annonce")
+    assert "Nouvelle annonce" in claire.last_reply
+    await claire.send("Alerte cyclonique : la distribution est déplacée à demain.")
+    assert "Qui reçoit" in claire.last_reply
+    await claire.press("Un quartier")
+    await claire.press(koutio.name)
+    preview, confirm = (c.text for c in claire.replies[-2:])
+    assert "Annonce de l'équipe" in preview and "Alerte cyclonique" in preview
+    assert "/abonnements" in preview
+    assert "Il ira à 2 personnes" in confirm and koutio.name in confirm
+    assert "Envoyer" in " ".join(claire.last_buttons)
+    await claire.press("Envoyer")
+    assert "C'est parti : 2 personnes" in claire.last_reply
+    await claire.press_data("an:go.send")  # a double tap on the same preview
+    await _sent(dumbea)
+    assert len(_received(dumbea, near, "Alerte cyclonique")) == 1
+    assert len(_received(dumbea, everywhere, "Alerte cyclonique")) == 1
+    assert _received(dumbea, far, "Alerte cyclonique") == []
+    assert _received(dumbea, nobody, "Alerte cyclonique") == []
+    assert "Diffusion terminée" in claire.last_reply and "Envoyés : 2" in claire.last_reply
+    assert len(await broadcast_store.recent_broadcasts(dumbea.services.db)) == 1
+
+
+async def test_themes_in_abonnements_and_a_photo_to_a_theme(kb: Harness) -> None:
+    health, housing = kb.person("Sam"), kb.person("Léa")
+    await health.send("/langue")
+    await health.press("English")
+    await _subscribe(health, "Health")
+    assert any("✅" in b and "Health" in b for b in health.last_buttons)
+    await _subscribe(housing, "Logement")
+    claire = await _coordinator(kb)
+    await claire.send("/annonce")
+    await claire.send_media("photo", caption="Atelier complet, merci !")
+    await claire.press("Un thème")
+    await claire.press("Santé")
+    preview = kb.calls("sendPhoto")[-1]
+    assert preview.chat_id == claire.id and "Atelier complet" in preview.text
+    assert "Il ira à 1 personne" in claire.last_reply
+    await claire.press("Envoyer")
+    await _sent(kb)
+    [received] = [c for c in kb.calls("sendPhoto") if c.chat_id == health.id]
+    # The bot's own words in the person's language (the coordinator's stay as written).
+    assert "To stop receiving these announcements" in received.text
+    assert "Atelier complet" in received.text
+    assert _received(kb, housing, "Atelier complet") == []
+
+
+async def test_only_coordinators_and_an_empty_audience_sends_nothing(kb: Harness) -> None:
+    resident = kb.person("Sam")
+    await resident.send("/annonce")
+    assert "réservées à la coordination" in resident.last_reply
+    await resident.press_data("an:go.send")
+    claire = await _coordinator(kb)
+    await claire.send("/annonce")
+    await claire.send("Réunion des habitants")
+    # Typed labels work as the buttons.
+    await claire.send("tous les abonnés")
+    assert "Personne ne recevrait ce message" in claire.last_reply
+    assert not any("Envoyer" in b for b in claire.last_buttons)
+    await claire.press_data("an:go.send")
+    assert await broadcast_store.recent_broadcasts(kb.services.db) == []
+    await claire.send("annuler")
+    assert "rien n'a été envoyé" in claire.last_reply
+    await claire.send("Bonjour")  # the conversation is over: a question again
+    assert "Qui reçoit" not in claire.last_reply
+
+
+async def test_typed_send_and_edit(kb: Harness) -> None:
+    sam = kb.person("Sam")
+    await _subscribe(sam, "Cinéma")
+    claire = await _coordinator(kb)
+    await claire.send("/annonce")
+    await claire.send("Premier jet")
+    await claire.send("Un type d'événement")
+    await claire.press("Cinéma")
+    await claire.send("Modifier")
+    assert "Nouvelle annonce" in claire.last_reply
+    await claire.send("Le film de samedi commence à 20 h.")
+    await claire.press("Tous les abonnés")
+    await claire.send("Envoyer")
+    await _sent(kb)
+    assert len(_received(kb, sam, "20 h")) == 1
+    assert _received(kb, sam, "Premier jet") == []
+
+
+async def test_writing_to_those_registered_from_the_attendee_list(bot: Harness) -> None:
+    event_id = await braderie_with_people(bot)
+    nadia = await staff_member(bot, "Nadia")  # a mediator: may see the list, not write
+    await nadia.send(f"/inscrits {event_id}")
+    await nadia.press("Écrire aux inscrits")
+    assert any("coordination" in a for a in nadia.alerts)
+    claire = await staff_member(bot, "Claire", role="coordinator")
+    await claire.send(f"/inscrits {event_id}")
+    await claire.press("Écrire aux inscrits")
+    privately = Person(bot, claire.id, "Claire", "fr")
+    privately.user = claire.user
+    assert "à qui ?" in privately.last_reply
+    assert "Confirmés seulement (3)" in " ".join(privately.last_buttons)
+    await privately.press("Confirmés seulement")
+    await privately.send("Apportez vos tables : le terrain est en herbe.")
+    assert "Il ira à 3 personnes" in privately.last_reply
+    await privately.press("Envoyer")
+    await _sent(bot)
+    told = [c for c in bot.calls("sendMessage") if "terrain est en herbe" in c.text
+            and c.chat_id != claire.id]  # fmt: skip
+    assert len(told) == 3
+    assert all("Braderie de Noël" in c.text and "/mes_inscriptions" in c.text for c in told)
