@@ -18,6 +18,7 @@ from bot.storage import conversations as store
 __all__ = [
     "ANNOUNCE",
     "EVENT_ADMIN",
+    "EVENT_REPLY",
     "IDLE",
     "MESSAGE",
     "REQUEST",
@@ -34,6 +35,8 @@ SIGNUP = "signup"
 """A sign-up's questions (``bot.events``)."""
 EVENT_ADMIN = "event_admin"
 """A coordinator publishing or editing an event (``bot.events``)."""
+EVENT_REPLY = "event_reply"
+"""A registered person answering the staff who wrote to their registration (``bot.events``)."""
 ANNOUNCE = "announce"
 """A coordinator writing an announcement, or to those registered (``bot.broadcasts``)."""
 
@@ -43,6 +46,7 @@ IDLE: dict[str, dt.timedelta] = {
     SIGNUP: dt.timedelta(hours=24),
     EVENT_ADMIN: dt.timedelta(days=3),
     ANNOUNCE: dt.timedelta(days=1),
+    EVENT_REPLY: dt.timedelta(hours=24),
 }
 """The idle rule: a conversation untouched this long is over. A coordinator's draft lasts
 longer: an event is often written over several days."""

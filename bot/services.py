@@ -9,7 +9,15 @@ from bot.broadcasts import Announcements, Broadcasts, Subscriptions
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.conversations import Conversations
-from bot.events import Attendance, EventAdmin, EventChanges, Events, PackSync, Reminders
+from bot.events import (
+    Attendance,
+    EventAdmin,
+    EventChanges,
+    Events,
+    PackSync,
+    RegistrationThreads,
+    Reminders,
+)
 from bot.home import Payloads, Posters
 from bot.i18n import Catalogs, Translator
 from bot.inbox import Inbox
@@ -79,6 +87,9 @@ class Services:
             self.db, self.clock, self.queue, self.translator, self.default_language
         )
         self.attendance = Attendance(self.db, pack, self.clock, settings.staff_chat_id)
+        self.registration_threads = RegistrationThreads(
+            self.db, self.clock, self.translator, self.default_language
+        )
 
     async def open(self) -> None:
         await self.db.open()

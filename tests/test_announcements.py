@@ -6,8 +6,9 @@ import datetime as dt
 
 from bot.storage import broadcasts as broadcast_store
 from bot.storage import staff as staff_store
-from tests.harness import Harness, Person
-from tests.test_attendance import braderie_with_people, staff_member
+from tests.harness import Harness, Person, answer_sign_up
+from tests.test_attendance import STAFF_CHAT, braderie_with_people, in_group, staff_member
+from tests.test_signup import make_event, open_event
 
 
 async def _coordinator(h: Harness, name: str = "Claire") -> Person:
@@ -154,3 +155,38 @@ async def test_writing_to_those_registered_from_the_attendee_list(bot: Harness) 
             and c.chat_id != claire.id]  # fmt: skip
     assert len(told) == 3
     assert all("Braderie de Noël" in c.text and "/mes_inscriptions" in c.text for c in told)
+
+
+async def test_writing_to_one_registration_and_hearing_back(kb: Harness) -> None:
+    event_id = await make_event(kb, "workshop", "Atelier CV")
+    lina, theo = kb.person("Lina"), kb.person("Théo")
+    for who in (lina, theo):
+        await open_event(who, "Atelier CV")
+        await answer_sign_up(who)
+    stranger = in_group(kb, "Bob")
+    nadia = await staff_member(kb, "Nadia")
+    await nadia.send(f"/inscrits {event_id}")
+    await stranger.press("1. Lina")
+    assert any("Réservé à l'équipe" in a for a in stranger.alerts)
+    await nadia.press("1. Lina")
+    card = nadia.latest_message()
+    assert card is not None and "Échange avec Lina" in card["text"]
+
+    await nadia.send("Pensez à apporter une clé USB.", reply_to=card)
+    assert "L'équipe · Atelier CV" in lina.last_reply and "clé USB" in lina.last_reply
+    assert "Nadia" not in lina.last_reply
+    assert "Transmis" in nadia.last_reply
+    assert not any("clé USB" in c.text for c in theo.replies)
+
+    await lina.press("Répondre")
+    await lina.send("D'accord, merci !")
+    assert "Transmis à l'équipe" in lina.last_reply
+    answer = [c for c in kb.calls("sendMessage") if c.chat_id == STAFF_CHAT][-1]
+    assert "Lina · Atelier CV répond" in answer.text and "D'accord" in answer.text
+    assert answer.params["reply_parameters"]["message_id"] == card["message_id"]
+    assert str(lina.id) not in answer.text
+    # Her next words are a question again; the staff can answer her answer.
+    await lina.send("c'est quoi une permanence")
+    assert [c for c in kb.calls("sendMessage") if c.chat_id == STAFF_CHAT][-1] == answer
+    await nadia.send("Parfait, à samedi.", reply_to=answer.result)
+    assert "Parfait, à samedi." in lina.last_reply

@@ -11,6 +11,7 @@ from bot.events.pack_sync import PackSync
 from bot.events.publishing import EventAdmin
 from bot.events.reminders import Reminders
 from bot.events.signup_steps import SignUpStep
+from bot.events.threads import Passed, RegistrationThreads, ThreadCard
 
 __all__ = [
     "Attendance",
@@ -18,8 +19,11 @@ __all__ = [
     "EventChanges",
     "Events",
     "PackSync",
+    "Passed",
     "PublishingStep",
+    "RegistrationThreads",
     "Reminders",
     "SignUpStep",
+    "ThreadCard",
     "promotion_notices",
 ]

@@ -351,4 +351,24 @@ MIGRATIONS: tuple[Migration, ...] = (
             "ALTER TABLE request ADD COLUMN closing_at TEXT",
         ),
     ),
+    Migration(
+        13,
+        "writing to one registration",
+        (
+            # Which staff-group message belongs to the exchange with which registration
+            # (its thread card, the person's answers): a reply to one reaches the person.
+            # Message ids only, never the words; gone with the registration.
+            """CREATE TABLE registration_message (
+                chat_id         INTEGER NOT NULL,
+                message_id      INTEGER NOT NULL,
+                thread_id       INTEGER,
+                registration_id INTEGER NOT NULL REFERENCES registration (id)
+                                ON DELETE CASCADE,
+                created_at      TEXT NOT NULL,
+                PRIMARY KEY (chat_id, message_id)
+            )""",
+            "CREATE INDEX registration_message_by_registration"
+            " ON registration_message (registration_id, created_at)",
+        ),
+    ),
 )

@@ -84,6 +84,7 @@ def register(app: PassApp) -> None:
     flows.register_flow(conversations.SIGNUP, events.signup_input)
     flows.register_flow(conversations.EVENT_ADMIN, events.step_input)
     flows.register_flow(conversations.ANNOUNCE, broadcasts.announce_input)
+    flows.register_flow(conversations.EVENT_REPLY, events.reply_input)
     app.add_handler(
         MessageHandler(PRIVATE & filters.UpdateType.MESSAGE & ~filters.COMMAND,
                        flows.input_in_flow),
