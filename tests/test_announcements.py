@@ -113,6 +113,10 @@ async def test_only_coordinators_and_an_empty_audience_sends_nothing(kb: Harness
     assert "rien n'a été envoyé" in claire.last_reply
     await claire.send("Bonjour")  # the conversation is over: a question again
     assert "Qui reçoit" not in claire.last_reply
+    # An event being written is not lost to an announcement.
+    await claire.send("/nouvel_evenement")
+    await claire.send("/annonce")
+    assert "événement en cours d'écriture" in claire.last_reply
 
 
 async def test_typed_send_and_edit(kb: Harness) -> None:

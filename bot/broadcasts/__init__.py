@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from bot.broadcasts.announcing import (
-    Announcements,
+from bot.broadcasts.announce_words import (
     AnnounceStep,
     Preview,
     announce_in_private,
     refusal,
     write_first,
 )
+from bot.broadcasts.announcing import Announcements
 from bot.broadcasts.delivery import Broadcasts, Compose, Where
 from bot.broadcasts.subscriptions import Subscriptions
 

@@ -13,16 +13,20 @@ progress message).
 
 from __future__ import annotations
 
-import re
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from bot import actions
+from bot.broadcasts.announce_words import (
+    AnnounceStep,
+    Preview,
+    refusal,
+    same_words,
+)
 from bot.broadcasts.delivery import CAPTION_LIMIT, Broadcasts, Where
 from bot.broadcasts.subscriptions import Subscriptions
-from bot.conversations import ANNOUNCE, Conversations
+from bot.conversations import ANNOUNCE, EVENT_ADMIN, Conversations
 from bot.i18n import SUPPORTED, Translator
 from bot.people import Person
 from bot.staff import coordinates
@@ -31,7 +35,6 @@ from bot.storage import broadcasts as store
 from bot.storage import events as event_store
 from bot.storage import staff as staff_store
 from bot.territory import Pack
-from bot.text import tokens
 from bot.ui import Button, Reply, esc
 
 TEXT_LIMIT = 3000
@@ -39,62 +42,8 @@ TEXT_LIMIT = 3000
 ALL = "all"
 WHO = ("all", "confirmed", "waitlisted")
 """Those registered for an event: everyone, the confirmed places, the waiting list."""
-_COUNT = re.compile(r"\s*\(\d+\)\s*$")
 _ORDER_SUBSCRIBERS = ("text", "audience")
 _ORDER_REGISTERED = ("who", "text")
-
-
-@dataclass(frozen=True)
-class Preview:
-    """The message exactly as people will receive it (with its photo, if any)."""
-
-    reply: Reply
-    photo: str | None = None
-
-
-@dataclass(frozen=True)
-class AnnounceStep:
-    """What an answer produced: messages for the coordinator (replies and a preview, in
-    order), and the broadcast to start sending, if one was created."""
-
-    messages: tuple[Reply | Preview, ...]
-    broadcast: int | None = None
-
-
-def refusal(tr: Translator) -> Reply:
-    return Reply(
-        tr._(
-            "Les annonces sont réservées à la coordination de l'équipe. Pour choisir "
-            "celles que vous recevez : /abonnements"
-        )
-    )
-
-
-def announce_in_private(tr: Translator) -> Reply:
-    """/annonce sent in the staff group: the questions are asked privately."""
-    return Reply(
-        tr._(
-            "Pour écrire une annonce, écrivez-moi en privé (touchez mon nom, puis "
-            "« Envoyer un message ») : /annonce"
-        )
-    )
-
-
-def write_first(tr: Translator) -> Reply:
-    """The bot cannot open a private chat: the coordinator must write to it first."""
-    return Reply(
-        tr._(
-            "Je ne peux pas vous écrire en privé : ouvrez d'abord une conversation "
-            "avec moi (touchez mon nom, puis « Démarrer »), puis réessayez."
-        )
-    )
-
-
-def same_words(typed: str, label: str) -> bool:
-    """A typed answer that says a button's label (emoji, case, accents and a count in
-    brackets aside): "tous" for "Tous (12)"."""
-    words = tokens(typed)
-    return bool(words) and words in (tokens(label), tokens(_COUNT.sub("", label)))
 
 
 class Announcements:
@@ -125,8 +74,21 @@ class Announcements:
         """/annonce: a new announcement to subscribers."""
         if not await self.may(person):
             return AnnounceStep((refusal(tr),))
+        busy = await self._busy(person, tr)
+        if busy is not None:
+            return busy
         data: dict[str, Any] = {"id": secrets.token_hex(8)}
         return await self._advance(person, tr, data)
+
+    async def _busy(self, person: Person, tr: Translator) -> AnnounceStep | None:
+        """An event being written is kept: one conversation at a time, and a draft of
+        several days must not be lost to an announcement."""
+        other = await self._conversations.any(person.pseudonym)
+        if other is None or other.flow != EVENT_ADMIN or self._conversations.expired(other):
+            return None
+        return AnnounceStep((Reply(tr._("Vous avez un événement en cours d'écriture : publiez-le "
+                                        "ou abandonnez-le d'abord (/nouvel_evenement), puis "
+                                        "recommencez.")),))  # fmt: skip
 
     async def start_registered(
         self, person: Person, tr: Translator, event_id: int
@@ -137,6 +99,9 @@ class Announcements:
         event = await event_store.get_event(self._db, event_id)
         if event is None:
             return AnnounceStep((Reply(tr._("Cet événement n'existe plus.")),))
+        busy = await self._busy(person, tr)
+        if busy is not None:
+            return busy
         data: dict[str, Any] = {"id": secrets.token_hex(8), "event": event.id}
         return await self._advance(person, tr, data)
 
