@@ -104,7 +104,7 @@ async def test_only_coordinators_and_an_empty_audience_sends_nothing(kb: Harness
     await claire.send("/annonce")
     await claire.send("Réunion des habitants")
     # Typed labels work as the buttons.
-    await claire.send("tous les abonnés")
+    await claire.send("toutes les personnes abonnées")
     assert "Personne ne recevrait ce message" in claire.last_reply
     assert not any("Envoyer" in b for b in claire.last_buttons)
     await claire.press_data("an:go.send")
@@ -130,7 +130,7 @@ async def test_typed_send_and_edit(kb: Harness) -> None:
     await claire.send("Modifier")
     assert "Nouvelle annonce" in claire.last_reply
     await claire.send("Le film de samedi commence à 20 h.")
-    await claire.press("Tous les abonnés")
+    await claire.press("Toutes les personnes abonnées")
     await claire.send("Envoyer")
     await _sent(kb)
     assert len(_received(kb, sam, "20 h")) == 1
@@ -149,8 +149,8 @@ async def test_writing_to_those_registered_from_the_attendee_list(bot: Harness) 
     privately = Person(bot, claire.id, "Claire", "fr")
     privately.user = claire.user
     assert "à qui ?" in privately.last_reply
-    assert "Confirmés seulement (3)" in " ".join(privately.last_buttons)
-    await privately.press("Confirmés seulement")
+    assert "Inscriptions confirmées (3)" in " ".join(privately.last_buttons)
+    await privately.send("inscriptions confirmees")  # typed, count aside
     await privately.send("Apportez vos tables : le terrain est en herbe.")
     assert "Il ira à 3 personnes" in privately.last_reply
     await privately.press("Envoyer")

@@ -159,9 +159,12 @@ class Announcements:
                 tr._("✉️ Écrire aux inscrits de « {title} » : à qui ?").format(
                     title=esc(event.title(tr.language))
                 ),
-                Button(tr._("Tous ({n})").format(n=counts["all"]), actions.announce("who", "all")),
                 Button(
-                    tr._("Confirmés seulement ({n})").format(n=counts["confirmed"]),
+                    tr._("Toutes les inscriptions ({n})").format(n=counts["all"]),
+                    actions.announce("who", "all"),
+                ),
+                Button(
+                    tr._("Inscriptions confirmées ({n})").format(n=counts["confirmed"]),
                     actions.announce("who", "confirmed"),
                 ),
                 Button(
@@ -172,16 +175,16 @@ class Announcements:
         if step == "audience":
             return one(
                 tr._("Qui reçoit cette annonce ?"),
-                Button(tr._("🌍 Tous les abonnés"), actions.announce("aud", ALL)),
+                Button(tr._("🌍 Toutes les personnes abonnées"), actions.announce("aud", ALL)),
                 Button(tr._("📍 Un quartier"), actions.announce("aud", "quartier")),
                 Button(tr._("🏷️ Un thème"), actions.announce("aud", "theme")),
                 Button(tr._("📅 Un type d'événement"), actions.announce("aud", "kind")),
             )
         if step in ("quartier", "theme", "kind"):
             question = {
-                "quartier": tr._("Les abonnés de quel quartier ?"),
-                "theme": tr._("Les abonnés de quel thème ?"),
-                "kind": tr._("Les abonnés de quel type d'événement ?"),
+                "quartier": tr._("Les personnes abonnées à quel quartier ?"),
+                "theme": tr._("Les personnes abonnées à quel thème ?"),
+                "kind": tr._("Les personnes abonnées à quel type d'événement ?"),
             }[step]
             back = Button(tr._("◀ Retour"), actions.announce("aud", "back"))
             return one(question, *self._choices(step, tr), back)
@@ -232,14 +235,14 @@ class Announcements:
         kind, value = data["audience"]
         if kind == "quartier":
             quartier = self.pack.quartier(value)
-            return tr._("les abonnés de {quartier} (et ceux de tout le territoire)").format(
-                quartier=esc(quartier.name if quartier else value)
-            )
+            return tr._(
+                "les personnes abonnées pour {quartier} (et celles qui suivent tout le territoire)"
+            ).format(quartier=esc(quartier.name if quartier else value))
         if kind == "topic":
-            return tr._("les abonnés de : {topic}").format(
+            return tr._("les personnes abonnées à : {topic}").format(
                 topic=esc(self._subscriptions.topic_label(tr, value))
             )
-        return tr._("tous les abonnés aux annonces")
+        return tr._("toutes les personnes abonnées aux annonces")
 
     def _compose(
         self, data: dict[str, Any], event: EventRecord | None
