@@ -295,7 +295,7 @@ async def _pass_on(update: Update, context: Context, passed: Passed | Reply) -> 
     out = passed.outgoing
     if passed.registration_id is not None and sent.message_id is not None:
         await services.registration_threads.remember(
-            passed.registration_id, out.chat_id, sent.message_id, out.thread_id
+            passed.registration_id, out.chat_id, sent.message_id, out.thread_id, from_person=True
         )
     # Whoever acts reads the outcome: the staff when it went to a person, else the person.
     tr = (services.translator(services.default_language) if out.pseudonym is not None

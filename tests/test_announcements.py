@@ -194,3 +194,10 @@ async def test_writing_to_one_registration_and_hearing_back(kb: Harness) -> None
     assert [c for c in kb.calls("sendMessage") if c.chat_id == STAFF_CHAT][-1] == answer
     await nadia.send("Parfait, à samedi.", reply_to=answer.result)
     assert "Parfait, à samedi." in lina.last_reply
+    # Her erasure takes her words out of the group (the card, the staff's own, stays).
+    await lina.send("/oublier")
+    await lina.press("Oui, tout effacer")
+    assert (STAFF_CHAT, answer.result["message_id"]) not in kb.api.messages
+    assert (STAFF_CHAT, card["message_id"]) in kb.api.messages
+    await nadia.send("Encore là ?", reply_to=card)
+    assert "Encore là" not in lina.last_reply

@@ -89,11 +89,11 @@ class RegistrationThreads:
         return ThreadCard(registration_id, Reply(text))
 
     async def remember(
-        self, registration_id: int, chat_id: int, message_id: int, thread_id: int | None
-    ) -> None:
-        await store.remember_message(
-            self._db, registration_id, chat_id, message_id, thread_id, self._clock.now()
-        )
+        self, registration_id: int, chat_id: int, message_id: int, thread_id: int | None,
+        *, from_person: bool = False,
+    ) -> None:  # fmt: skip
+        await store.remember_message(self._db, registration_id, chat_id, message_id, thread_id,
+                                     self._clock.now(), from_person=from_person)  # fmt: skip
 
     async def from_staff(
         self,

@@ -84,13 +84,15 @@ class ThreadMessage:
 
 async def remember_message(
     db: Database, registration_id: int, chat_id: int, message_id: int, thread_id: int | None,
-    now: dt.datetime,
+    now: dt.datetime, *, from_person: bool = False,
 ) -> None:  # fmt: skip
-    """A message of the exchange landed in the staff group: a reply to it reaches them."""
+    """A message of the exchange landed in the staff group: a reply to it reaches them.
+    ``from_person``: the person's own words, deleted from the group at their erasure."""
     await db.execute(
         "INSERT INTO registration_message (chat_id, message_id, thread_id, registration_id,"
-        " created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (chat_id, message_id) DO NOTHING",
-        (chat_id, message_id, thread_id, registration_id, to_db_time(now)),
+        " from_person, created_at) VALUES (?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (chat_id, message_id) DO NOTHING",
+        (chat_id, message_id, thread_id, registration_id, int(from_person), to_db_time(now)),
     )
 
 

@@ -357,11 +357,13 @@ MIGRATIONS: tuple[Migration, ...] = (
         (
             # Which staff-group message belongs to the exchange with which registration
             # (its thread card, the person's answers): a reply to one reaches the person.
-            # Message ids only, never the words; gone with the registration.
+            # Message ids only, never the words; gone with the registration. The person's
+            # own answers (``from_person``) are deleted from the group at their erasure.
             """CREATE TABLE registration_message (
                 chat_id         INTEGER NOT NULL,
                 message_id      INTEGER NOT NULL,
                 thread_id       INTEGER,
+                from_person     INTEGER NOT NULL DEFAULT 0,
                 registration_id INTEGER NOT NULL REFERENCES registration (id)
                                 ON DELETE CASCADE,
                 created_at      TEXT NOT NULL,
