@@ -194,6 +194,11 @@ async def test_writing_to_one_registration_and_hearing_back(kb: Harness) -> None
     assert [c for c in kb.calls("sendMessage") if c.chat_id == STAFF_CHAT][-1] == answer
     await nadia.send("Parfait, à samedi.", reply_to=answer.result)
     assert "Parfait, à samedi." in lina.last_reply
+    # "Répondre" pressed, then a day away: the words are not taken for an answer.
+    await lina.press("Répondre")
+    await kb.advance(dt.timedelta(hours=25))
+    await lina.send("ok")
+    assert "n'a pas été transmis" in lina.last_reply
     # Her erasure takes her words out of the group (the card, the staff's own, stays).
     await lina.send("/oublier")
     await lina.press("Oui, tout effacer")

@@ -160,6 +160,9 @@ class RegistrationThreads:
         the staff group. ``media`` (chat, message) passes a photo or a voice note on."""
         current = await self._conversations.current(person.pseudonym, EVENT_REPLY)
         await self._conversations.clear(person.pseudonym)
+        if current is None:  # a day went by: the words may not be an answer any more
+            return Reply(tr._("Votre message n'a pas été transmis : pour répondre à l'équipe, "
+                              "touchez à nouveau « ↩️ Répondre » sous son message."))  # fmt: skip
         registration_id = current.data.get("registration") if current is not None else None
         found = await self._held(registration_id) if isinstance(registration_id, int) else None
         thread = (
