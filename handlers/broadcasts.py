@@ -7,7 +7,14 @@ from __future__ import annotations
 from telegram import Update
 
 from bot import actions
-from bot.broadcasts import AnnounceStep, Preview, announce_in_private, refusal, write_first
+from bot.broadcasts import (
+    AnnounceStep,
+    Preview,
+    announce_in_private,
+    continue_privately,
+    refusal,
+    write_first,
+)
 from bot.staff import coordinates, coordinators_only
 from bot.ui import Outgoing, popup
 from handlers.runtime import delivery
@@ -126,11 +133,13 @@ async def _from_attendee_list(update: Update, context: Context, event: str) -> N
             user.id, session.tr.language, words, pseudonym=session.person.pseudonym,
         ))  # fmt: skip
         if first and sent.outcome in (Outcome.BLOCKED, Outcome.UNREACHABLE):
+            # Left in place, the draft would take their next private words as its text.
+            await announcements.abandon(session.person)
             await query.answer(popup(write_first(tr).text), show_alert=True)
             context.answered = True
             return
         first = False
-    await query.answer(popup(tr._("✉️ La suite se passe en privé avec le bot.")))
+    await query.answer(popup(continue_privately(tr).text))
     context.answered = True
 
 

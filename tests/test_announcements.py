@@ -145,6 +145,10 @@ async def test_writing_to_those_registered_from_the_attendee_list(bot: Harness) 
     assert any("coordination" in a for a in nadia.alerts)
     claire = await staff_member(bot, "Claire", role="coordinator")
     await claire.send(f"/inscrits {event_id}")
+    bot.api.blocked.add(claire.id)  # she never opened a private chat with the bot
+    await claire.press("Écrire aux inscrits")
+    assert any("Je ne peux pas vous écrire en privé" in a for a in claire.alerts)
+    bot.api.blocked.discard(claire.id)
     await claire.press("Écrire aux inscrits")
     privately = Person(bot, claire.id, "Claire", "fr")
     privately.user = claire.user

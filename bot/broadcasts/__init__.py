@@ -6,6 +6,7 @@ from bot.broadcasts.announce_words import (
     AnnounceStep,
     Preview,
     announce_in_private,
+    continue_privately,
     refusal,
     write_first,
 )
@@ -22,6 +23,7 @@ __all__ = [
     "Subscriptions",
     "Where",
     "announce_in_private",
+    "continue_privately",
     "refusal",
     "write_first",
 ]

@@ -64,3 +64,8 @@ def same_words(typed: str, label: str) -> bool:
     brackets aside): "tous" for "Tous (12)"."""
     words = tokens(typed)
     return bool(words) and words in (tokens(label), tokens(_COUNT.sub("", label)))
+
+
+def continue_privately(tr: Translator) -> Reply:
+    """The pop-up in the staff group once the questions were sent privately."""
+    return Reply(tr._("✉️ La suite se passe en privé avec le bot."))

@@ -68,6 +68,11 @@ class Announcements:
     async def may(self, person: Person) -> bool:
         return coordinates(await staff_store.get_staff(self._db, person.pseudonym))
 
+    async def abandon(self, person: Person) -> None:
+        """Drop the draft (the bot could not ask its questions privately)."""
+        if await self._conversations.of(person.pseudonym, ANNOUNCE) is not None:
+            await self._conversations.clear(person.pseudonym)
+
     # --- beginning ----------------------------------------------------------------------
 
     async def start(self, person: Person, tr: Translator) -> AnnounceStep:
