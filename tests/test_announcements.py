@@ -210,3 +210,17 @@ async def test_writing_to_one_registration_and_hearing_back(kb: Harness) -> None
     assert (STAFF_CHAT, card["message_id"]) in kb.api.messages
     await nadia.send("Encore là ?", reply_to=card)
     assert "Encore là" not in lina.last_reply
+
+
+async def test_a_caption_too_long_for_a_photo_and_a_sticker_get_the_question_again(
+    kb: Harness,
+) -> None:
+    claire = await _coordinator(kb)
+    await claire.send("/annonce")
+    await claire.send_media("sticker")
+    assert "une photo avec une légende" in claire.replies[-2].text
+    await claire.send_media("photo", caption="x" * 1000)
+    assert "doit tenir en" in claire.replies[-2].text
+    assert "Nouvelle annonce" in claire.last_reply
+    await claire.send("x" * 1000)  # without the photo, it fits
+    assert "Qui reçoit" in claire.last_reply
