@@ -49,6 +49,9 @@ CRISIS_CHOICES: tuple[str, ...] = ("d", "o", "t", "q", "c")
 INTENT = "do"
 """One of the bot's own functions, offered when a message seemed to ask for it:
 ``do:<function>`` (see :data:`INTENT_CHOICES`)."""
+ANNOUNCE = "an"
+"""A step of a coordinator's announcement: ``an:<step>.<value>``; ``an:reg.<event>`` under
+an attendee list begins one to those registered."""
 FEEDBACK = "fb"
 """👍 / 👎 under an answer: ``fb:<up|down>.<entry id>``."""
 ALL = "-"
@@ -206,7 +209,8 @@ def parse(data: str | None) -> Action | None:
         return None
     kind, argument = match.groups()
     if kind in (REQUEST, MY_REQUEST, STAFF, EVENT, SUBSCRIPTION, SIGNUP, PRESENCE, PERMANENCE,
-                EVENT_ADMIN, EVENT_CANCEL, PERMANENCE_ADMIN, CRISIS, FEEDBACK):  # fmt: skip
+                EVENT_ADMIN, EVENT_CANCEL, PERMANENCE_ADMIN, CRISIS, FEEDBACK,
+                ANNOUNCE):  # fmt: skip
         return Action(kind, argument) if _COMPOUND.match(argument) else None
     if kind in (QUARTIER, THEME, ANSWER, WHERE, MEDIATOR):
         return Action(kind, argument) if _PACK_IDS.match(argument) else None
@@ -223,3 +227,8 @@ def permanence(step: str, permanence_id: str, day: str) -> str:
 
 def event_cancel(step: str, event_id: int, broadcast_id: int | None = None) -> str:
     return f"{EVENT_CANCEL}:{step}.{event_id}" + (f".{broadcast_id}" if broadcast_id else "")
+
+
+def announce(step: str, value: str) -> str:
+    """``an:<step>.<value>`` (see :mod:`bot.broadcasts.announcing`)."""
+    return f"{ANNOUNCE}:{step}.{value}"

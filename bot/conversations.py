@@ -16,7 +16,9 @@ from bot.storage import ConversationRecord, Database
 from bot.storage import conversations as store
 
 __all__ = [
+    "ANNOUNCE",
     "EVENT_ADMIN",
+    "EVENT_REPLY",
     "IDLE",
     "MESSAGE",
     "PERMANENCE_ADMIN",
@@ -36,6 +38,10 @@ EVENT_ADMIN = "event_admin"
 """A coordinator publishing or editing an event (``bot.events``)."""
 PERMANENCE_ADMIN = "permanence_admin"
 """A coordinator creating, editing or ending a permanence (``bot.permanences``)."""
+EVENT_REPLY = "event_reply"
+"""A registered person answering the staff who wrote to their registration (``bot.events``)."""
+ANNOUNCE = "announce"
+"""A coordinator writing an announcement, or to those registered (``bot.broadcasts``)."""
 
 IDLE: dict[str, dt.timedelta] = {
     REQUEST: dt.timedelta(hours=24),
@@ -43,6 +49,8 @@ IDLE: dict[str, dt.timedelta] = {
     SIGNUP: dt.timedelta(hours=24),
     EVENT_ADMIN: dt.timedelta(days=3),
     PERMANENCE_ADMIN: dt.timedelta(days=3),
+    ANNOUNCE: dt.timedelta(days=1),
+    EVENT_REPLY: dt.timedelta(hours=24),
 }
 """The idle rule: a conversation untouched this long is over. A coordinator's draft lasts
 longer: an event is often written over several days."""

@@ -5,10 +5,19 @@ from __future__ import annotations
 import logging
 
 from bot.answers import ContentLoop, KnowledgeBase, Usage
-from bot.broadcasts import Broadcasts, Subscriptions
+from bot.broadcasts import Announcements, Broadcasts, Subscriptions
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
-from bot.events import Attendance, EventAdmin, EventChanges, Events, PackSync, Reminders
+from bot.conversations import Conversations
+from bot.events import (
+    Attendance,
+    EventAdmin,
+    EventChanges,
+    Events,
+    PackSync,
+    RegistrationThreads,
+    Reminders,
+)
 from bot.home import Payloads, Posters
 from bot.i18n import Catalogs, Translator
 from bot.inbox import Inbox
@@ -55,6 +64,10 @@ class Services:
         self.permanence_changes = PermanenceChanges(self.db, pack, self.clock, self.broadcasts)
         self.permanence_admin = PermanenceAdmin(self.db, self.clock, self.permanence_changes)
         self.subscriptions = Subscriptions(self.db, pack, self.clock)
+        self.announcements = Announcements(
+            self.db, pack, self.translator, Conversations(self.db, self.clock), self.broadcasts,
+            self.subscriptions,
+        )  # fmt: skip
         self.event_admin = EventAdmin(
             self.db, pack, self.clock, self.translator, self.queue, self.broadcasts
         )
@@ -75,6 +88,9 @@ class Services:
             self.db, self.clock, self.queue, self.translator, self.default_language
         )
         self.attendance = Attendance(self.db, pack, self.clock, settings.staff_chat_id)
+        self.registration_threads = RegistrationThreads(
+            self.db, self.clock, self.translator, self.default_language
+        )
 
     async def open(self) -> None:
         await self.db.open()

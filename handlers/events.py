@@ -10,12 +10,13 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot import actions, answers
-from bot.events import PublishingStep, SignUpStep
+from bot.events import Passed, PublishingStep, SignUpStep
+from bot.requests import relay
 from bot.staff import event_in_private
-from bot.ui import Outgoing
+from bot.ui import Outgoing, Reply, popup
 from handlers.runtime import delivery, jobs
 from handlers.runtime.context import Context, services_of
-from handlers.runtime.render import reply, send
+from handlers.runtime.render import Outcome, media_kind, reply, send
 
 log = logging.getLogger(__name__)
 
@@ -36,13 +37,25 @@ async def my_registrations(update: Update, context: Context) -> None:
 
 
 async def event_button(update: Update, context: Context) -> None:
-    action = await context.pressed(update, actions.EVENT)
+    action = await context.pressed(update, actions.EVENT, answer=False)
     if action is None:
         return
     name, identifier = actions.split(action.argument)[:2]
-    if name not in ("show", "join", "leave", "leaveask") or not identifier.isdigit():
+    query = update.callback_query
+    assert query is not None
+    if name == "write" and identifier.isdigit():  # answered with what became of it
+        await _open_thread(update, context, int(identifier))
+        return
+    await query.answer()
+    context.answered = True
+    if name not in ("show", "join", "leave", "leaveask", "reply") or not identifier.isdigit():
         return
     session = await context.session(update)
+    if name == "reply":
+        threads = context.services.registration_threads
+        await reply(update, context, await threads.begin_reply(session.person, session.tr,
+                                                               int(identifier)))  # fmt: skip
+        return
     events = context.services.events
     if name == "show":
         await reply(
@@ -254,3 +267,100 @@ async def presence_button(update: Update, context: Context) -> None:
     context.answered = True
     if pressed.reply is not None:
         await reply(update, context, pressed.reply)
+
+
+# --- Writing to one registration, and its answers (bot/events/threads.py) ----------------------
+
+
+async def _open_thread(update: Update, context: Context, registration_id: int) -> None:
+    """ "✉️ Écrire" beside a registration: its thread card, posted where the list is."""
+    query = update.callback_query
+    chat = update.effective_chat
+    assert query is not None
+    assert chat is not None
+    tr, member = await context.staff(update)
+    threads = context.services.registration_threads
+    card = await threads.card(member, tr, registration_id)
+    if isinstance(card, str):
+        await query.answer(popup(card), show_alert=True)
+        context.answered = True
+        return
+    await query.answer()
+    context.answered = True
+    message = update.effective_message
+    thread = message.message_thread_id if message and message.is_topic_message else None
+    sent = await send(context.application, Outgoing(chat.id, tr.language, card.reply,
+                                                    thread_id=thread))  # fmt: skip
+    if sent.message_id is not None:
+        await threads.remember(card.registration_id, chat.id, sent.message_id, thread)
+
+
+async def _pass_on(update: Update, context: Context, passed: Passed | Reply) -> None:
+    """Send what was passed on, remember it when it lands in the staff group, and tell its
+    sender how it went."""
+    if isinstance(passed, Reply):
+        await reply(update, context, passed)
+        return
+    services = context.services
+    sent = await send(context.application, passed.outgoing)
+    out = passed.outgoing
+    if passed.registration_id is not None and sent.message_id is not None:
+        await services.registration_threads.remember(
+            passed.registration_id, out.chat_id, sent.message_id, out.thread_id, from_person=True
+        )
+    # Whoever acts reads the outcome: the staff when it went to a person, else the person.
+    tr = (services.translator(services.default_language) if out.pseudonym is not None
+          else (await context.session(update)).tr)  # fmt: skip
+    if sent.outcome in (Outcome.BLOCKED, Outcome.UNREACHABLE) and out.pseudonym is not None:
+        await reply(update, context, relay.unreachable_notice(tr))
+    elif sent.outcome is Outcome.RETRY:
+        await reply(update, context, relay.retrying_notice(tr))
+    else:
+        await reply(update, context, passed.notice)
+
+
+async def reply_in_thread(update: Update, context: Context) -> bool:
+    """A reply, in the staff group, to a message of a registration's exchange goes to the
+    person; whether it was one."""
+    message = update.effective_message
+    chat = update.effective_chat
+    if message is None or chat is None or message.reply_to_message is None:
+        return False
+    tr, member = await context.staff(update)
+    media = None
+    if not message.text:
+        if media_kind(message) is None:
+            return False
+        media = message.message_id
+    passed = await context.services.registration_threads.from_staff(
+        member, tr, chat.id, message.reply_to_message.message_id,
+        message.text or message.caption or "", media,
+    )  # fmt: skip
+    if passed is None:
+        return False
+    await _pass_on(update, context, passed)
+    return True
+
+
+async def reply_input(update: Update, context: Context) -> None:
+    """What a registered person sends after "↩️ Répondre": to the staff's exchange."""
+    message = update.effective_message
+    chat = update.effective_chat
+    if message is None or chat is None:
+        return
+    session = await context.session(update)
+    services = context.services
+    words = message.text or message.caption or ""
+    kind = media_kind(message)
+    if not message.text and kind is None:
+        await reply(update, context, relay.not_relayed(session.tr))
+        return
+    signal = services.knowledge.detect_crisis(words) if words else None
+    if signal is not None:  # a human resource first; the words still go to the staff
+        await reply(update, context, answers.crisis(services.pack, session.tr, signal))
+        await services.usage.crisis_card(signal.tier)
+    passed = await services.registration_threads.from_person(
+        session.person, session.tr, words, signal is not None,
+        media=None if message.text else (chat.id, message.message_id),
+    )  # fmt: skip
+    await _pass_on(update, context, passed)

@@ -23,6 +23,7 @@ from bot.staff import (
 )
 from bot.storage import RequestRecord, StaffRecord
 from bot.ui import Document, Reply, popup
+from handlers import events
 from handlers.requests import follow, refresh_card, repost_card
 from handlers.runtime import delivery, jobs
 from handlers.runtime.context import Context
@@ -231,6 +232,8 @@ async def reply_to_card(update: Update, context: Context) -> None:
     message = update.effective_message
     chat = update.effective_chat
     if message is None or chat is None or message.reply_to_message is None:
+        return
+    if await events.reply_in_thread(update, context):  # an exchange with a registration
         return
     services = context.services
     tr, member = await context.staff(update)

@@ -198,8 +198,8 @@ async def test_attendance_is_marked_by_staff_from_the_day_on(bot: Harness) -> No
     rows = csv_rows(await nadia.send(f"/inscrits {event_id}"))
     assert rows[1][2] == "Ana" and rows[1][7] == "oui"
     assert "présent·e" in nadia.replies[-2].text
-    # Pressed again: not there after all.
-    await nadia.press("Ana")
+    # Pressed again on the sheet (the list now has its own "✉️" buttons): not there after all.
+    await nadia.press("✅ Ana")
     assert nadia.find_button("⬜ Ana · 2")  # the sheet, edited in place
     assert await bot.services.db.value(attended) == 0
     rows = csv_rows(await nadia.send(f"/inscrits {event_id}"))

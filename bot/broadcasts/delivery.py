@@ -92,11 +92,8 @@ class Broadcasts:
 
         Returns the broadcast's id, or ``None`` if ``topic`` was already broadcast.
         """
-        return await store.create_broadcast(
-            self._db, topic, self._content(compose, photo), Audience(subject, quartier),
-            self._clock.now(), created_by=by,
-            progress=(progress.chat_id, progress.thread_id) if progress else None,
-        )  # fmt: skip
+        return await self.to_audience(topic, Audience(subject, quartier), compose=compose,
+                                      photo=photo, by=by, progress=progress)  # fmt: skip
 
     async def to_registered(
         self,
@@ -109,10 +106,24 @@ class Broadcasts:
     ) -> int | None:
         """Tell everyone registered or waiting for an event (it was moved, cancelled...),
         once per ``topic``. Returns the broadcast's id, or ``None`` if already told."""
+        return await self.to_audience(topic, Audience(event_id=event_id), compose=compose, by=by,
+                                      progress=progress)  # fmt: skip
+
+    async def to_audience(
+        self,
+        topic: str,
+        audience: Audience,
+        *,
+        compose: Compose,
+        photo: str | None = None,
+        by: str | None = None,
+        progress: Where | None = None,
+    ) -> int | None:
+        """A broadcast to ``audience`` (subscribers, those registered), once per ``topic``;
+        its id, or ``None`` if ``topic`` was already broadcast."""
         return await store.create_broadcast(
-            self._db, topic, self._content(compose, None), Audience(event_id=event_id),
-            self._clock.now(), created_by=by,
-            progress=(progress.chat_id, progress.thread_id) if progress else None,
+            self._db, topic, self._content(compose, photo), audience, self._clock.now(),
+            created_by=by, progress=(progress.chat_id, progress.thread_id) if progress else None,
         )  # fmt: skip
 
     async def announce_event(

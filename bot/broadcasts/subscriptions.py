@@ -1,7 +1,8 @@
 """/abonnements: the announcements a person asked for, and nothing they did not.
 
 Nobody is subscribed without pressing a button for it. A subscription is a set of
-topics (kinds of events, and permanence changes) and an area: the person's quartier,
+topics (kinds of events, permanence changes, and the pack's themes, which coordinators'
+announcements use: ``th-<theme>``) and an area: the person's quartier,
 or the whole territory. What is kept is those choices and the chat to write to;
 /oublier erases them with everything else.
 """
@@ -18,29 +19,11 @@ from bot.territory import Pack
 from bot.territory import kinds as event_kinds
 from bot.ui import Button, Reply, esc
 
-TOPICS: tuple[str, ...] = (*event_kinds.KIND_IDS, event_kinds.PERMANENCE_TOPIC)
+EVENT_TOPICS: tuple[str, ...] = (*event_kinds.KIND_IDS, event_kinds.PERMANENCE_TOPIC)
+THEME_PREFIX = "th-"
 ZONE_QUARTIER = "quartier"
 ZONE_ALL = "all"
 STOP = "stop"
-
-
-def topic_label(tr: Translator, topic: str) -> str:
-    if topic == event_kinds.PERMANENCE_TOPIC:
-        return tr._("📅 Changements de permanence")
-    return event_kinds.label(tr, topic)
-
-
-def valid_argument(argument: str) -> bool:
-    """``t.<topic>``, ``z.quartier``, ``z.all`` or ``stop.all``: what the buttons send."""
-    parts = actions.split(argument)
-    if len(parts) != 2:
-        return False
-    name, value = parts
-    return (
-        (name == "t" and value in TOPICS)
-        or (name == "z" and value in (ZONE_QUARTIER, ZONE_ALL))
-        or (name == STOP and value == ZONE_ALL)
-    )
 
 
 class Subscriptions:
@@ -48,6 +31,33 @@ class Subscriptions:
         self._db = db
         self.pack = pack
         self._clock = clock
+        self.event_topics = EVENT_TOPICS
+        # A theme whose id would not fit a button's data is left out, not cut.
+        self.theme_topics: tuple[str, ...] = tuple(
+            THEME_PREFIX + t.id for t in pack.themes.themes if len(t.id) <= 37
+        )
+        self.topics = (*self.event_topics, *self.theme_topics)
+
+    def topic_label(self, tr: Translator, topic: str) -> str:
+        if topic == event_kinds.PERMANENCE_TOPIC:
+            return tr._("📅 Changements de permanence")
+        if topic.startswith(THEME_PREFIX):
+            theme = self.pack.theme(topic.removeprefix(THEME_PREFIX))
+            if theme is not None:
+                return f"{theme.emoji} {theme.name.get(tr.language)}".strip()
+        return event_kinds.label(tr, topic)
+
+    def valid_argument(self, argument: str) -> bool:
+        """``t.<topic>``, ``z.quartier``, ``z.all`` or ``stop.all``: what the buttons send."""
+        parts = actions.split(argument)
+        if len(parts) != 2:
+            return False
+        name, value = parts
+        return (
+            (name == "t" and value in self.topics)
+            or (name == "z" and value in (ZONE_QUARTIER, ZONE_ALL))
+            or (name == STOP and value == ZONE_ALL)
+        )
 
     async def current(self, person: Person) -> SubscriptionRecord | None:
         if not person.known:
@@ -76,12 +86,18 @@ class Subscriptions:
             )
         if quartier is None:
             lines.append(tr._("Pour ne recevoir que ce qui concerne votre quartier : /quartier"))
+        lines.append(
+            tr._(
+                "🏷️ Par thème : les annonces de l'équipe sur ce sujet (une "
+                "alerte, une distribution déplacée, un atelier complet…)."
+            )
+        )
         lines.append(tr._("🔒 Je garde seulement ces choix et de quoi vous écrire ; "
                           "/oublier efface tout."))  # fmt: skip
         buttons: list[tuple[Button, ...]] = [
-            (Button(("✅ " if t in topics else "⬜ ") + topic_label(tr, t),
+            (Button(("✅ " if t in topics else "⬜ ") + self.topic_label(tr, t)[:60],
                     f"{actions.SUBSCRIPTION}:t.{t}"),)
-            for t in TOPICS
+            for t in self.topics
         ]  # fmt: skip
         if record is not None and quartier is not None:
             if record.quartier is None:

@@ -12,6 +12,7 @@ from bot.events.pack_sync import PackSync
 from bot.events.publishing import EventAdmin
 from bot.events.reminders import Reminders
 from bot.events.signup_steps import SignUpStep
+from bot.events.threads import Passed, RegistrationThreads, ThreadCard
 
 __all__ = [
     "UNDO_MINUTES",
@@ -21,9 +22,12 @@ __all__ = [
     "EventChanges",
     "Events",
     "PackSync",
+    "Passed",
     "PublishingStep",
+    "RegistrationThreads",
     "Reminders",
     "SignUpStep",
+    "ThreadCard",
     "parse_moment",
     "promotion_notices",
 ]

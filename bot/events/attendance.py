@@ -29,6 +29,8 @@ from bot.ui import Button, Document, Reply, esc
 
 PAGE = 20
 """Registrations per page of the attendance message."""
+WRITE_BUTTONS = 60
+"""Registrations with their own "✉️" button under the list (Telegram allows 100 buttons)."""
 MESSAGE_LIMIT = 4096
 """Telegram's limit on a message's length."""
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
@@ -190,10 +192,23 @@ class Attendance:
             f"inscrits-{event.id}.csv", attendees_csv(tr, everyone),
             tr._("La liste, à ouvrir avec un tableur"),
         )  # fmt: skip
+        # Coordinators write to them all from here (the conversation goes on privately);
+        # staff write to one registration through the bot (a thread in this group).
+        write: tuple[tuple[Button, ...], ...] = ()
+        if everyone:
+            write = ((Button(tr._("✉️ Écrire aux inscrits"),
+                             actions.announce("reg", str(event.id))),),)  # fmt: skip
+            ranked = [(i, a) for i, a in enumerate(confirmed, start=1)]
+            ranked += [(i, a) for i, a in enumerate(waiting, start=1)]
+            write += tuple(
+                (Button(f"✉️ {'⏳ ' if a.state == 'waitlisted' else ''}{i}. "
+                        f"{_name(tr, a)[:40]}", actions.event("write", a.registration_id)),)
+                for i, a in ranked[:WRITE_BUTTONS]
+            )  # fmt: skip
         if len(chunks) == 1:
-            return Reply(chunks[0], documents=(document,))
+            return Reply(chunks[0], write, documents=(document,))
         rest = [Reply(c) for c in chunks[1:-1]] + [Reply(chunks[-1], documents=(document,))]
-        return Reply(chunks[0], extra=tuple(rest))
+        return Reply(chunks[0], write, extra=tuple(rest))
 
     def _before_the_day(self, event: EventRecord) -> bool:
         tz = self.pack.tz

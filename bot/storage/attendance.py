@@ -67,3 +67,60 @@ async def registration_details(db: Database, registration_id: int) -> Attendee |
         (registration_id,),
     )
     return None if row is None else _attendee(row)
+
+
+# --- Writing to one registration (its exchange with the staff group) -----------------------
+
+
+@dataclass(frozen=True)
+class ThreadMessage:
+    """A staff-group message of the exchange with one registration."""
+
+    chat_id: int
+    message_id: int
+    thread_id: int | None
+    registration_id: int
+
+
+async def remember_message(
+    db: Database, registration_id: int, chat_id: int, message_id: int, thread_id: int | None,
+    now: dt.datetime, *, from_person: bool = False,
+) -> None:  # fmt: skip
+    """A message of the exchange landed in the staff group: a reply to it reaches them.
+    ``from_person``: the person's own words, deleted from the group at their erasure."""
+    await db.execute(
+        "INSERT INTO registration_message (chat_id, message_id, thread_id, registration_id,"
+        " from_person, created_at) VALUES (?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (chat_id, message_id) DO NOTHING",
+        (chat_id, message_id, thread_id, registration_id, int(from_person), to_db_time(now)),
+    )
+
+
+async def registration_for_message(db: Database, chat_id: int, message_id: int) -> int | None:
+    value = await db.value(
+        "SELECT registration_id FROM registration_message WHERE chat_id = ? AND message_id = ?",
+        (chat_id, message_id),
+    )
+    return None if value is None else int(value)
+
+
+async def latest_message(db: Database, registration_id: int) -> ThreadMessage | None:
+    """The newest message of the exchange: where the person's answer goes, under it."""
+    row = await db.one(
+        "SELECT chat_id, message_id, thread_id, registration_id FROM registration_message"
+        " WHERE registration_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1",
+        (registration_id,),
+    )
+    if row is None:
+        return None
+    return ThreadMessage(int(row["chat_id"]), int(row["message_id"]),
+                         row["thread_id"], int(row["registration_id"]))  # fmt: skip
+
+
+async def registration_person(db: Database, registration_id: int) -> str | None:
+    """The pseudonym behind an active registration (``None``: withdrawn, or gone)."""
+    value = await db.value(
+        "SELECT pseudonym FROM registration WHERE id = ? AND state IN ('confirmed', 'waitlisted')",
+        (registration_id,),
+    )
+    return None if value is None else str(value)

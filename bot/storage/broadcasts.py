@@ -96,24 +96,46 @@ _REGISTERED = (
     "SELECT r.pseudonym FROM registration r"
     " JOIN person_chat c ON c.pseudonym = r.pseudonym AND c.blocked_at IS NULL"
     " WHERE r.event_id = :event_id AND r.state IN ('confirmed', 'waitlisted')"
+    " AND (:state IS NULL OR r.state = :state)"
 )
+_ANY_SUBSCRIBER = (
+    "SELECT s.pseudonym FROM subscriber s"
+    " JOIN person_chat c ON c.pseudonym = s.pseudonym AND c.blocked_at IS NULL"
+    " WHERE :quartier IS NULL OR s.quartier IS NULL OR s.quartier = :quartier"
+)
+
+ANY_TOPIC = "*"
+"""An audience's subject meaning: whatever the person subscribed to."""
+REGISTRATION_STATES = ("confirmed", "waitlisted")
 
 
 @dataclass(frozen=True)
 class Audience:
-    """Who a broadcast goes to: the subscribers of ``subject`` near ``quartier``, or the
-    people registered for ``event_id`` (a change to that event)."""
+    """Who a broadcast goes to: the subscribers of ``subject`` (:data:`ANY_TOPIC`: of
+    anything) whose area covers ``quartier``, or the people registered for ``event_id``
+    (``state``: only the confirmed, or only the waiting list)."""
 
     subject: str | None = None
     quartier: str | None = None
     event_id: int | None = None
+    state: str | None = None
 
     def query(self) -> tuple[str, dict[str, Any]]:
         if self.event_id is not None:
-            return _REGISTERED, {"event_id": self.event_id}
+            if self.state is not None and self.state not in REGISTRATION_STATES:
+                raise ValueError(f"no such registration state: {self.state}")
+            return _REGISTERED, {"event_id": self.event_id, "state": self.state}
         if self.subject is None:
             raise ValueError("an audience needs a subject or an event")
+        if self.subject == ANY_TOPIC:
+            return _ANY_SUBSCRIBER, {"quartier": self.quartier}
         return _SUBSCRIBERS, {"subject": self.subject, "quartier": self.quartier}
+
+
+async def count_audience(db: Database, audience: Audience) -> int:
+    """How many people a broadcast to ``audience`` would reach now."""
+    query, params = audience.query()
+    return int(await db.value(f"SELECT COUNT(*) FROM ({query})", params))  # noqa: S608
 
 
 async def create_broadcast(

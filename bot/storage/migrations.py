@@ -397,6 +397,28 @@ MIGRATIONS: tuple[Migration, ...] = (
         ),
     ),
     Migration(
+        13,
+        "writing to one registration",
+        (
+            # Which staff-group message belongs to the exchange with which registration
+            # (its thread card, the person's answers): a reply to one reaches the person.
+            # Message ids only, never the words; gone with the registration. The person's
+            # own answers (``from_person``) are deleted from the group at their erasure.
+            """CREATE TABLE registration_message (
+                chat_id         INTEGER NOT NULL,
+                message_id      INTEGER NOT NULL,
+                thread_id       INTEGER,
+                from_person     INTEGER NOT NULL DEFAULT 0,
+                registration_id INTEGER NOT NULL REFERENCES registration (id)
+                                ON DELETE CASCADE,
+                created_at      TEXT NOT NULL,
+                PRIMARY KEY (chat_id, message_id)
+            )""",
+            "CREATE INDEX registration_message_by_registration"
+            " ON registration_message (registration_id, created_at)",
+        ),
+    ),
+    Migration(
         14,
         "an event's cancellation reason",
         (

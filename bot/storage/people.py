@@ -146,11 +146,17 @@ async def erase_person(db: Database, pseudonym: str, now: dt.datetime | None = N
     """
     moment = now or dt.datetime.now(dt.UTC)
     async with db.transaction() as tx:
+        since = to_db_time(moment - DELETABLE_FOR)
         rows = await tx.all(
             "SELECT m.chat_id, m.message_id FROM relay_message m"
             " JOIN request r ON r.id = m.request_id"
-            " WHERE r.pseudonym = ? AND m.sent_at > ? ORDER BY m.chat_id, m.message_id",
-            (pseudonym, to_db_time(moment - DELETABLE_FOR)),
+            " WHERE r.pseudonym = ? AND m.sent_at > ?"
+            # Their answers to the staff who wrote to one of their registrations, too.
+            " UNION SELECT g.chat_id, g.message_id FROM registration_message g"
+            " JOIN registration s ON s.id = g.registration_id"
+            " WHERE s.pseudonym = ? AND g.from_person = 1 AND g.created_at > ?"
+            " ORDER BY 1, 2",
+            (pseudonym, since, pseudonym, since),
         )
         erased = await _erase(tx, pseudonym, to_db_time(moment))
     return Erasure(erased, tuple((int(r["chat_id"]), int(r["message_id"])) for r in rows))

@@ -84,6 +84,8 @@ def register(app: PassApp) -> None:
     flows.register_flow(conversations.SIGNUP, events.signup_input)
     flows.register_flow(conversations.EVENT_ADMIN, events.step_input)
     flows.register_flow(conversations.PERMANENCE_ADMIN, permanences.admin_input)
+    flows.register_flow(conversations.ANNOUNCE, broadcasts.announce_input)
+    flows.register_flow(conversations.EVENT_REPLY, events.reply_input)
     app.add_handler(
         MessageHandler(PRIVATE & filters.UpdateType.MESSAGE & ~filters.COMMAND,
                        flows.input_in_flow),
@@ -152,6 +154,9 @@ def register(app: PassApp) -> None:
         staff_command(names, callback)
         command(names, callback)
     staff_command(("diffusions", "broadcasts"), broadcasts.overview_command)
+    # Coordinators write their own announcements privately with the bot.
+    command(("annonce", "announce"), broadcasts.announce_command)
+    staff_command(("annonce", "announce"), broadcasts.announce_in_group)
     command(("diffusions", "broadcasts"), broadcasts.overview_command)
     # A reply to a request's card, in the staff group, is for the person.
     app.add_handler(
@@ -189,6 +194,7 @@ def register(app: PassApp) -> None:
     button(actions.PERMANENCE, permanences.permanence_button)
     button(actions.PERMANENCE_ADMIN, permanences.admin_button)
     button(actions.SUBSCRIPTION, broadcasts.subscription_button)
+    button(actions.ANNOUNCE, broadcasts.announce_button)
     # Anything else pressed is forged or from an older version: a kind word.
     app.add_handler(CallbackQueryHandler(home.stale_button), GROUP_MAIN)
 
