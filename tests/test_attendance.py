@@ -95,6 +95,7 @@ async def test_a_tournament_list_shows_how_to_reach_each_team(kb: Harness) -> No
         await coach.send(team)
         await coach.press("7")
         await coach.press("U15")
+        await coach.press("C'est noté")  # a parent's authorisation, on the day
         if contact:
             await coach.press("Par téléphone")
             await coach.send(contact)
@@ -105,10 +106,15 @@ async def test_a_tournament_list_shows_how_to_reach_each_team(kb: Harness) -> No
     calls = await nadia.send(f"/inscrits {event_id}")
     text = shown(calls)
     assert "Confirmés : 2 sur 8 équipes" in text
-    assert "1. Les Lions · U15, 7 joueurs · 06 12 34 56 78" in text
-    assert "2. Les Aigles · U15, 7 joueurs · par Telegram" in text
+    assert "1. Les Lions · U15, 7 joueurs, autorisation parentale à apporter · 06 12 34 56 78" in (
+        text
+    )  # players under 18: the authorisation the pack chose is shown
+    assert "2. Les Aigles · U15, 7 joueurs, autorisation parentale à apporter · par Telegram" in (
+        text
+    )
     rows = csv_rows(calls)
-    assert rows[1] == ["1", "inscrit·e", "Les Lions", "1", "U15, 7 joueurs", "",
+    assert rows[1] == ["1", "inscrit·e", "Les Lions", "1",
+                       "U15, 7 joueurs, autorisation parentale à apporter", "",
                        "06 12 34 56 78", ""]  # fmt: skip
     assert rows[2][6] == "par Telegram"
 

@@ -16,6 +16,7 @@ async def test_the_team_contact_is_erased_the_night_after_the_event(kb: Harness)
     await coach.send("Les Lions")
     await coach.send("9")
     await coach.press("U15")
+    await coach.press("C'est noté")  # a parent's authorisation, on the day
     await coach.press("Par téléphone")
     await coach.send("06 12 34 56 78")
     await coach.press("Confirmer")

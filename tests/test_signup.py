@@ -3,11 +3,14 @@ place is taken, checks every answer, and leaves nothing behind when abandoned.""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from bot.storage import event_edits as event_edits_store
 from bot.storage import events as store
@@ -135,6 +138,8 @@ async def test_a_tournament_team_gives_a_phone_number_checked_for_the_territory(
     assert "catégorie" in coach.last_reply
     assert coach.last_buttons[:3] == ["U13", "U15", "U18"]
     await coach.press("U15")
+    assert "autorisation parentale signée" in coach.last_reply  # players under 18
+    await coach.press("C'est noté")  # a parent's authorisation, on the day
     assert "joindre votre équipe" in coach.last_reply
     await coach.press("Par téléphone")
     assert "ne sera vu que par l'équipe de médiation" in coach.last_reply  # the consent
@@ -149,7 +154,8 @@ async def test_a_tournament_team_gives_a_phone_number_checked_for_the_territory(
     assert await store.counts(kb.services.db, event_id) == {"confirmed": 1}  # one team
     [row] = await registrations(kb)
     assert row["details"] == {"team": "Les Lions", "players": 9, "category": "U15",
-                              "contact": "phone", "phone": "06 12 34 56 78"}  # fmt: skip
+                              "contact": "phone", "phone": "06 12 34 56 78",
+                              "guardian": "form"}  # fmt: skip
     consents = await kb.services.db.all("SELECT purpose, granted FROM consent")
     assert ("event_phone", 1) in [(c["purpose"], c["granted"]) for c in consents]
 
@@ -190,6 +196,7 @@ async def test_a_caledonian_phone_number_is_accepted(dumbea: Harness) -> None:
     await coach.send("Les Cagous")
     await coach.press("5")
     await coach.press("U15")
+    await coach.press("C'est noté")  # a parent's authorisation, on the day
     await coach.press("Par téléphone")
     await coach.send("+687 28.12.34")
     assert "28 12 34" in coach.last_reply
@@ -375,3 +382,42 @@ async def test_one_conversation_at_a_time_and_the_person_is_told(kb: Harness) ->
     said_now = "\n".join(c.text for c in sam.replies[-3:])
     assert "L'inscription que vous aviez commencée s'arrête ici" in said_now
     assert await registrations(kb) == []
+
+
+async def _tournament_up_to_the_category(kb: Harness, category: str) -> Person:
+    await make_event(kb, "tournament", "Tournoi de foot", capacity=8,
+                     categories=("U15", "Adultes"))  # fmt: skip
+    coach = kb.person("Coach")
+    await open_event(coach, "Tournoi de foot")
+    await coach.send("Les Lions")
+    await coach.send("9")
+    await coach.press(category)
+    return coach
+
+
+async def test_a_team_of_adults_is_not_asked_for_a_parents_authorisation(kb: Harness) -> None:
+    coach = await _tournament_up_to_the_category(kb, "Adultes")
+    assert "joindre votre équipe" in coach.last_reply
+
+
+async def test_a_pack_may_ask_a_parents_phone_for_a_team_of_minors(
+    kb: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    signup = kb.services.events.signup
+    phone_mode = signup.pack.events.model_copy(update={"minors_consent": "phone"})
+    monkeypatch.setattr(signup, "pack", dataclasses.replace(signup.pack, events=phone_mode))
+    coach = await _tournament_up_to_the_category(kb, "U15")
+    assert "appellera un parent pour son accord" in coach.last_reply
+    assert "C'est noté" not in " ".join(coach.last_buttons)
+    await coach.send("12")
+    assert "ne semble pas valide" in coach.last_reply
+    await coach.send("06 98 76 54 32")
+    await coach.press("Par Telegram")
+    assert "accord d'un parent : 06 98 76 54 32" in coach.last_reply  # the summary
+    await coach.press("Confirmer")
+    [row] = await registrations(kb)
+    assert row["details"]["guardian"] == "phone"
+    assert row["details"]["guardian_phone"] == "06 98 76 54 32"
+    await kb.advance(dt.timedelta(days=12))  # over: the nightly retention erases it
+    [row] = await registrations(kb)
+    assert "guardian_phone" not in row["details"]

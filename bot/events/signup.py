@@ -35,7 +35,6 @@ from bot.events.signup_steps import (
     _NUMBER,
     AS_CHOICES,
     CONSENT_PURPOSE,
-    CONTACTS,
     FLOW,
     MAX_ADDRESS,
     MAX_NAME,
@@ -52,7 +51,12 @@ from bot.events.signup_steps import (
     _categories,
     _number_range,
     _unit,
+    button_value,
     category_label,
+    consent_words,
+    guardian_question,
+    guardian_words,
+    minors,
 )
 from bot.i18n import Translator
 from bot.people import People, Person
@@ -151,6 +155,8 @@ class SignUps:
 
     def _next_step(self, data: dict[str, Any], event: EventRecord) -> str:
         for step in _asks(event):
+            if step == "guardian" and not minors(data.get("category")):
+                continue  # a parent's authorisation: only for players under 18
             if step not in data:
                 return step
             if step == "contact" and data["contact"] == "phone" and "phone" not in data:
@@ -240,6 +246,11 @@ class SignUps:
             ]
             return Reply(head + tr._("Dans quelle catégorie d'âge ?"),
                          (*rows(*buttons, per_row=3), cancel), edit=edit)  # fmt: skip
+        if step == "guardian":
+            mode = self.pack.events.minors_consent
+            text = guardian_question(tr, mode, esc(self._example_phone()))
+            noted = (choice(tr._("✅ C'est noté"), "form"),) if mode == "form" else ()
+            return Reply(head + text, (noted, cancel) if noted else (cancel,), edit=edit)
         if step == "contact":
             text = tr._(
                 "Comment l'équipe d'organisation peut-elle joindre votre équipe ? "
@@ -255,7 +266,7 @@ class SignUps:
                 "Écrivez le numéro de téléphone du ou de la responsable de l'équipe "
                 "(par exemple {example})."
             ).format(example=esc(self._example_phone()))
-            text += "\n" + self._consent(tr)
+            text += "\n" + consent_words(tr)
             back = (Button(tr._("💬 Plutôt par Telegram"),
                            actions.signup_step("contact", "telegram", event.id)),)  # fmt: skip
             return Reply(head + text, (back, cancel), edit=edit)
@@ -263,11 +274,6 @@ class SignUps:
         text = tr._("Combien serez-vous, vous compris·e ?")
         buttons = [choice(str(n), str(n)) for n in range(low, high + 1)]
         return Reply(head + text, (*rows(*buttons, per_row=3), cancel), edit=edit)
-
-    def _consent(self, tr: Translator) -> str:
-        return tr._("Ce numéro ne sera vu que par l'équipe de médiation qui organise le "
-                    "tournoi, pour vous joindre à son sujet. Il est effacé si vous vous "
-                    "désinscrivez ou si vous effacez vos données (/oublier).")  # fmt: skip
 
     def _registration(
         self, data: dict[str, Any], event: EventRecord
@@ -280,6 +286,10 @@ class SignUps:
             }  # fmt: skip
             if data["contact"] == "phone":
                 details["phone"] = data["phone"]
+            if data.get("guardian") == "form":
+                details["guardian"] = "form"
+            elif data.get("guardian"):
+                details.update(guardian="phone", guardian_phone=data["guardian"])
             return 1, details
         if event.kind == event_kinds.BRADERIE:
             unit = _unit(event)
@@ -305,6 +315,8 @@ class SignUps:
             lines.append(tr._("Joueurs : {n}").format(n=details["players"]))
             lines.append(tr._("Catégorie : {category}").format(
                 category=esc(category_label(tr, details["category"]))))  # fmt: skip
+            if details.get("guardian"):
+                lines.append(esc(guardian_words(tr, details)))
             if details["contact"] == "phone":
                 lines.append(tr._("Contact : par téléphone, au {phone}").format(
                     phone=esc(details["phone"])))  # fmt: skip
@@ -329,25 +341,6 @@ class SignUps:
         return Reply(intro + "\n".join(lines), buttons)
 
     # --- answers ----------------------------------------------------------------------------
-
-    def _button_value(self, step: str, value: str, event: EventRecord) -> Any:
-        """The answer a button stands for, or ``None`` if it is not one of this question's."""
-        if step == "as":
-            return value if value in AS_CHOICES else None
-        if step == "contact":
-            return value if value in CONTACTS else None
-        if step == "confirm":
-            return value if value == "yes" else None
-        if not value.isdigit() or len(value) > 3:
-            return None
-        number = int(value)
-        if step == "category":
-            categories = _categories(event)
-            return categories[number] if number < len(categories) else None
-        if step in ("size", "players", "people"):
-            low, high = _number_range(step, event)
-            return number if low <= number <= high else None
-        return None
 
     async def answer_button(
         self, person: Person, tr: Translator, step: str, value: str, event_id: int,
@@ -380,7 +373,7 @@ class SignUps:
         # An old button of an earlier step: ask the current question again.
         if step != current.step and not (step == "contact" and current.step == "phone"):
             return SignUpStep((self._ask(current.step, data, event, tr, resumed=True),))
-        answer = self._button_value(step, value, event)
+        answer = button_value(step, value, event, self.pack.events.minors_consent)
         if answer is None:
             return SignUpStep((self._ask(current.step, data, event, tr),))
         if step == "confirm":
@@ -449,6 +442,8 @@ class SignUps:
                 return tr._("C'est un peu long : {n} caractères au plus, s'il vous plaît.").format(
                     n=limit), None  # fmt: skip
             return None, name
+        if step == "guardian" and self.pack.events.minors_consent == "phone":
+            step = "phone"  # a parent's number, read as a team's is
         if step == "address":
             address = " ".join(text.split())
             if not 5 <= len(address) <= MAX_ADDRESS:
@@ -480,7 +475,7 @@ class SignUps:
         if self._next_step(data, event) != "confirm":  # an answer is missing: ask it
             return await self._advance(person, data, event, tr)
         places, details = self._registration(data, event)
-        if details.get("phone"):
+        if details.get("phone") or details.get("guardian_phone"):
             await self._people.record_consent(person, CONSENT_PURPOSE, True)
         answer = await take_place(
             self._db, self._people, self._clock, person, tr, event.id, chat_id,

@@ -113,7 +113,46 @@ def particulars(tr: Translator, details: dict[str, Any]) -> str:
     players = details.get("players")
     if isinstance(players, int):
         parts.append(tr.n_("{n} joueur", "{n} joueurs", players).format(n=players))
+    if details.get("guardian"):
+        parts.append(guardian_words(tr, details))
     return ", ".join(parts)
+
+
+_MINOR = re.compile(
+    r"(?i)^\s*u\s?-?(\d{1,2})\b|moins de 1[0-8]|mineur|junior|cadet|minime|"
+    r"benjamin|poussin|enfant"
+)
+
+
+def minors(category: str | None) -> bool:
+    """Whether an age category holds players under 18 (U11 … U18, "cadets", "moins de 16")."""
+    if not category:
+        return False
+    found = _MINOR.search(category)
+    if found is None:
+        return False
+    return found.group(1) is None or int(found.group(1)) <= 18
+
+
+def guardian_words(tr: Translator, details: dict[str, Any]) -> str:
+    """A team of minors' authorisation, as the attendee list shows it."""
+    if details.get("guardian") == "phone":
+        return tr._("accord d'un parent : {phone}").format(phone=details.get("guardian_phone", ""))
+    if details.get("guardian") == "form":
+        return tr._("autorisation parentale à apporter")
+    return ""
+
+
+def guardian_question(tr: Translator, mode: str, example: str) -> str:
+    """The step a team of minors goes through, as the pack chose it."""
+    if mode == "phone":
+        return tr._("Des joueurs ou joueuses ont moins de 18 ans : l'équipe d'organisation "
+                    "appellera un parent pour son accord. Son numéro de téléphone (par exemple "
+                    "{example}) ? Il ne sert qu'à cela et est effacé après le tournoi.").format(
+            example=example)  # fmt: skip
+    return tr._("Des joueurs ou joueuses ont moins de 18 ans : chacun·e apporte, le jour du "
+                "tournoi, une autorisation parentale signée. L'équipe d'organisation dira où "
+                "trouver le formulaire.")  # fmt: skip
 
 
 def contact(tr: Translator, details: dict[str, Any]) -> str:
@@ -134,3 +173,31 @@ def summary(tr: Translator, event: EventRecord, held: attendance_store.Attendee 
             text += ", " + category_label(tr, str(details["category"]))
         return text
     return event_kinds.amount(tr, _unit(event), places)
+
+
+def button_value(step: str, value: str, event: EventRecord, minors_consent: str) -> Any:
+    """The answer a button stands for, or ``None`` if it is not one of this question's."""
+    if step == "as":
+        return value if value in AS_CHOICES else None
+    if step == "contact":
+        return value if value in CONTACTS else None
+    if step == "guardian":
+        return value if value == "form" == minors_consent else None
+    if step == "confirm":
+        return value if value == "yes" else None
+    if not value.isdigit() or len(value) > 3:
+        return None
+    number = int(value)
+    if step == "category":
+        categories = _categories(event)
+        return categories[number] if number < len(categories) else None
+    if step in ("size", "players", "people"):
+        low, high = _number_range(step, event)
+        return number if low <= number <= high else None
+    return None
+
+
+def consent_words(tr: Translator) -> str:
+    return tr._("Ce numéro ne sera vu que par l'équipe de médiation qui organise le "
+                "tournoi, pour vous joindre à son sujet. Il est effacé si vous vous "
+                "désinscrivez ou si vous effacez vos données (/oublier).")  # fmt: skip

@@ -319,12 +319,14 @@ async def restore_event(db: Database, event_id: int, now: dt.datetime) -> bool:
 
 
 async def erase_past_contacts(db: Database, ended_before: dt.datetime) -> int:
-    """A team's phone number and an exhibitor's address are kept for the event only:
-    erased once it is over."""
+    """A team's phone number, a parent's and an exhibitor's address are kept for the event
+    only: erased once it is over."""
     return await db.execute(
-        "UPDATE registration SET details = json_remove(details, '$.phone', '$.address')"
+        "UPDATE registration SET details ="
+        " json_remove(details, '$.phone', '$.address', '$.guardian_phone')"
         " WHERE details IS NOT NULL AND (json_extract(details, '$.phone') IS NOT NULL"
-        " OR json_extract(details, '$.address') IS NOT NULL)"
+        " OR json_extract(details, '$.address') IS NOT NULL"
+        " OR json_extract(details, '$.guardian_phone') IS NOT NULL)"
         " AND event_id IN (SELECT id FROM event WHERE COALESCE(ends_at, starts_at) < ?)",
         (to_db_time(ended_before),),
     )

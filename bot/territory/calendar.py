@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BeforeValidator,
@@ -174,3 +174,6 @@ class PackEvents(_Model):
     """``events.yaml`` (optional)."""
 
     events: tuple[PackEvent, ...] = ()
+    minors_consent: Literal["form", "phone"] = "form"
+    """How a tournament team with players under 18 gets a parent's authorisation: a
+    signed form brought on the day, or a parent's consent by phone (the organisers call)."""

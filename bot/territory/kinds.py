@@ -10,7 +10,7 @@ braderie      stands, or metres of stall   a name for the list, individual, prof
                                            or association, an address (the exhibitors'
                                            register), how many stands (or metres)
 tournament    teams                        team name, number of players, age category,
-                                           a contact
+                                           a parent's authorisation (under 18), a contact
 workshop      people                       a name for the list, number of people
 cinema        people                       a name for the list, number of people
 meeting       people                       a name for the list, number of people
@@ -57,7 +57,7 @@ KINDS: tuple[Kind, ...] = (
     Kind(BRADERIE, N_("Braderie solidaire"), "🛍", (UNIT_STANDS, UNIT_METRES),
          ("name", "as", "address", "size")),
     Kind(TOURNAMENT, N_("Tournoi sportif"), "⚽", (UNIT_TEAMS,),
-         ("team_name", "players", "category", "contact")),
+         ("team_name", "players", "category", "guardian", "contact")),
     Kind(WORKSHOP, N_("Atelier de prévention"), "🧩", (UNIT_PEOPLE,), ("name", "people")),
     Kind(CINEMA, N_("Cinéma plein air"), "🎬", (UNIT_PEOPLE,), ("name", "people")),
     Kind(MEETING, N_("Réunion avec les habitants"), "🗣", (UNIT_PEOPLE,), ("name", "people")),
