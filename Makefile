@@ -8,8 +8,12 @@ MO := locales/fr/LC_MESSAGES/messages.mo locales/en/LC_MESSAGES/messages.mo \
 
 .PHONY: run test install catalogs i18n lint bench clean
 
+# The territory pack: `make run TERRITORY=dumbea` (default: PASSERELLE_TERRITORY, then
+# kremlin-bicetre in the console).
+TERRITORY ?=
+
 run: install catalogs
-	$(PY) -m bot run
+	$(if $(TERRITORY),PASSERELLE_TERRITORY=$(TERRITORY) )$(PY) -m bot run
 
 test: install catalogs
 	$(VENV)/bin/ruff check .

@@ -274,7 +274,9 @@ def _doctor(args: argparse.Namespace) -> int:
     return 0 if all(r.ok is not False for r in results) else 1
 
 
-def _console(settings: Settings, pack: Pack, language: str | None) -> int:
+def _console(
+    settings: Settings, pack: Pack, language: str | None, *, examples: bool = False
+) -> int:
     from bot.services import Services
     from handlers.runtime.app import build_application
     from handlers.runtime.console import console_settings, run_console
@@ -291,6 +293,7 @@ def _console(settings: Settings, pack: Pack, language: str | None) -> int:
                 api,
                 staff_chat_id=settings.staff_chat_id,
                 language=language or services.default_language,
+                examples=examples,
             )
         )
     except KeyboardInterrupt:
@@ -440,10 +443,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if settings.mode == "console":
             if args.command == "run":
                 print("No TELEGRAM_BOT_TOKEN: starting the console instead of Telegram.")
+            print(_territory_line(pack, args.command))
             if settings.source.get("db") == "default":
                 tmp = tempfile.TemporaryDirectory(prefix="passerelle-")
                 settings = _with_db(settings, Path(tmp.name) / "console.sqlite3")
-            return _console(settings, pack, getattr(args, "language", None))
+            return _console(
+                settings, pack, getattr(args, "language", None), examples=tmp is not None
+            )
         log.info("starting in %s mode, territory %s", settings.mode, pack.id)
         return _serve(settings, pack)
     except DatabaseError as exc:
@@ -451,6 +457,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if tmp is not None:
             tmp.cleanup()
+
+
+TERRITORIES = ("kremlin-bicetre", "dumbea")
+"""The packs under content/, named in the console's first lines."""
+
+
+def _territory_line(pack: Pack, command: str) -> str:
+    """Which territory the console runs, and how to pick the other one."""
+    others = [t for t in TERRITORIES if t != pack.id]
+    how = " or ".join(
+        f"make run TERRITORY={t}" if command == "run" else f"python -m bot console --territory {t}"
+        for t in others
+    )
+    return f"Territory: {pack.id}. For the other one: {how}."
 
 
 def _with_db(settings: Settings, path: Path) -> Settings:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from typing import Any, TextIO
 
 from bot.config import Settings
+from bot.samples import seed_examples
 from bot.staff import COORDINATOR, MEDIATOR, ROLES
 from bot.storage import StaffRecord
 from handlers.runtime.app import PassApp, running
@@ -449,13 +450,20 @@ async def run_console(
     out: TextIO | None = None,
     staff_chat_id: int | None = None,
     language: str = "fr",
+    examples: bool = False,
 ) -> None:
-    """Read lines until end of input or ``:quit``."""
+    """Read lines until end of input or ``:quit``. With ``examples`` (the console's own
+    fresh database), the example permanences and events are added first."""
     stdin = stdin or sys.stdin
     out = out or sys.stdout
     interactive = stdin.isatty()
     async with running(app):
         console = Console(app, api, out, staff_chat_id=staff_chat_id, language=language)
+        if examples:
+            services = console.services
+            if await seed_examples(services.db, services.pack, services.clock.now()):
+                out.write("This temporary database starts with examples (titles marked "
+                          "[Exemple]): try /permanences and /evenements.\n")  # fmt: skip
         if interactive:
             out.write("Passerelle console — type a message, a number to press a button, :help.\n")
             out.write("Try /start, or /rappel then :staff Lea to take the request.\n")
