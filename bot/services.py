@@ -82,7 +82,8 @@ class Services:
             self.db, pack, self.clock, self.translator, self.default_language,
             self.pseudonymise, settings.staff_chat_id,
         )  # fmt: skip
-        self.posters = Posters(self.db, pack, self.payloads, self.clock, self.translator)
+        self.posters = Posters(self.db, pack, self.payloads, self.clock, self.translator,
+                               self.permanence_changes.catalogue.find)  # fmt: skip
         self.canned = CannedReplies(self.db, pack, self.clock)
         self.relays = Relays(
             self.db, self.clock, self.queue, self.translator, self.default_language

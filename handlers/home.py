@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import actions, permanences
+from bot import actions
 from bot.home import emergency, menu, navigation
 from bot.requests import relay
 from handlers import permanences as permanence_handlers
@@ -39,7 +39,11 @@ async def start(update: Update, context: Context) -> None:
     ):
         await reply(update, context, await services.events.detail(session.tr, int(target[1])))
         return
-    if target is not None and target[0] == "p" and permanences.exists(services.pack, target[1]):
+    if (
+        target is not None
+        and target[0] == "p"
+        and await services.permanence_changes.catalogue.find(target[1]) is not None
+    ):  # the pack's permanences and those created from Telegram
         await permanence_handlers.show_permanences(update, context)
         return
     await reply(update, context, menu.broken_link(session.tr))

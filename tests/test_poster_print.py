@@ -361,3 +361,17 @@ async def test_no_poster_for_an_event_that_is_over_or_cancelled(kb: Harness) -> 
     calls = await claire.send(f"/affiche evenement {event_id}")
     assert not [c for c in calls if c.method in ("sendPhoto", "sendDocument")]
     assert "déjà commencé" in claire.last_reply
+
+
+async def test_a_permanence_created_from_telegram_has_its_poster_and_link(kb: Harness) -> None:
+    from bot.samples import WEEKLY_ID, seed_examples
+
+    await seed_examples(kb.services.db, kb.services.pack, kb.clock.now())
+    claire = await _staff(kb, "Claire", "coordinator")
+    calls = await claire.send(f"/affiche permanence {WEEKLY_ID}")
+    sent = {c.method for c in calls if c.method in ("sendPhoto", "sendDocument")}
+    assert sent == {"sendPhoto", "sendDocument"}  # the preview and the PDF
+    resident = kb.person("Sam")
+    await resident.send(f"/start {_payload(calls)}")
+    assert "Permanence d'accueil" in resident.last_reply
+    assert await _arrivals(kb) == {"1": 1}

@@ -12,7 +12,7 @@ says which poster brought how many people.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from bot.clock import Clock
 from bot.home.poster_drawing import render
@@ -33,7 +33,7 @@ from bot.staff import staff_only_reply
 from bot.storage import Database, StaffRecord
 from bot.storage import events as event_store
 from bot.storage import posters as poster_store
-from bot.territory import Pack
+from bot.territory import Pack, Permanence
 from bot.ui import Document, Reply, esc
 
 __all__ = [
@@ -116,12 +116,17 @@ class Posters:
     """/affiche: the posters staff print, each with its own counted link."""
 
     def __init__(self, db: Database, pack: Pack, payloads: Payloads, clock: Clock,
-                 translator: Callable[[str], Translator]) -> None:  # fmt: skip
+                 translator: Callable[[str], Translator],
+                 find_permanence: Callable[[str], Awaitable[Permanence | None]] | None = None,
+    ) -> None:  # fmt: skip
         self._db = db
         self._pack = pack
         self._payloads = payloads
         self._clock = clock
         self._translator = translator
+        self._find_permanence = find_permanence
+        """The pack's permanences and those created from Telegram (from the composition
+        root: the permanences package needs this one, not the other way round)."""
 
     async def arrived(self, found: PosterLink) -> None:
         """Someone opened a poster's link: one more arrival for its poster today (local
@@ -162,9 +167,12 @@ class Posters:
             kind, target, staff_title = EVENT, str(event.id), event.title(tr.language)
             said = event_words(words, event)
         elif what == "permanence":
-            permanence = next(
-                (p for p in self._pack.permanences.permanences if p.id == args[1]), None
-            )
+            permanence = (
+                await self._find_permanence(args[1])
+                if self._find_permanence is not None
+                else next((p for p in self._pack.permanences.permanences if p.id == args[1]),
+                          None)
+            )  # fmt: skip
             if permanence is None:
                 return usage
             kind, target = PERMANENCE, permanence.id
