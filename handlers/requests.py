@@ -134,8 +134,9 @@ async def step_text(update: Update, context: Context) -> None:
         await services.usage.crisis_card(signal.tier)
     if building:
         result = await services.requests.answer_text(
-            session.person, session.tr, message.text, urgent=signal is not None and signal.urgent
-        )
+            session.person, session.tr, message.text,
+            urgent=signal is not None and signal.urgent, chat_id=message.chat_id,
+        )  # fmt: skip
         if result is not None:
             await _show(update, context, result)
     else:

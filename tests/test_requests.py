@@ -769,3 +769,10 @@ async def test_staff_commands_without_their_arguments_say_how_to_write_them(
         await coordinator.send(command)
         assert re.search(r"/(topic|staff_|annuler_evenement|cancel_event)", coordinator.last_reply)
         assert "<" in coordinator.last_reply  # shown as typed: "<équipe>", "<team>"
+
+
+async def test_a_buttons_label_typed_counts_as_the_button(kb: Harness) -> None:
+    sam = kb.person("Sam")
+    await sam.send("/rappel")
+    await sam.send("santé")  # typed instead of pressing "🩺 Santé"
+    assert "En quelques mots" in sam.last_reply

@@ -35,7 +35,7 @@ from bot.requests.request_steps import (
 from bot.storage import Database, RequestRecord
 from bot.storage import requests as store
 from bot.territory import PROFILES, SUBJECTS_EXTRA, Pack, is_open, next_opening
-from bot.ui import Button, Reply, esc
+from bot.ui import Button, Reply, esc, typed_button
 
 
 def closed_notice(tr: Translator, opening: dt.datetime) -> str:
@@ -204,8 +204,9 @@ class Requests:
         return step == "confirm" and value == "send"
 
     async def answer_text(
-        self, person: Person, tr: Translator, text: str, *, urgent: bool = False
-    ) -> RequestStep | None:
+        self, person: Person, tr: Translator, text: str, *, urgent: bool = False,
+        chat_id: int = 0,
+    ) -> RequestStep | None:  # fmt: skip
         """Text typed during a request; ``None`` if no request is being built.
 
         ``urgent``: the text spoke of a crisis; the request will be marked urgent.
@@ -230,8 +231,14 @@ class Requests:
                 return RequestStep((Reply(hint), ask_step(self.pack, "phone", data, tr)))
             data["phone"] = phone
             return await self._advance(person, data, tr)
+        question = ask_step(self.pack, current.step, data, tr)
+        button = typed_button(question, text)  # a button's label typed: that button
+        pressed = actions.parse(button.action) if button is not None else None
+        if pressed is not None and pressed.kind == actions.REQUEST:
+            step, _, value = pressed.argument.partition(".")
+            return await self.answer_button(person, tr, step, value, chat_id)
         hint = tr._("Répondez avec les boutons ci-dessous, ou annulez la demande.")
-        return RequestStep((Reply(hint), ask_step(self.pack, current.step, data, tr)))
+        return RequestStep((Reply(hint), question))
 
     async def _send(
         self, person: Person, data: dict[str, Any], tr: Translator, chat_id: int
