@@ -175,7 +175,7 @@ class Harness:
         self.api = api
         self.services = services
         self.clock = clock
-        self.factory = UpdateFactory(app.bot)
+        self.factory = UpdateFactory(app.bot, api)
         self._next_user = 500_001
 
     def person(self, name: str = "Sam", language: str | None = "fr") -> Person:

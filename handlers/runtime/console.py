@@ -93,7 +93,7 @@ class Console:
         self.api = api
         self.out = out
         self.services = services_of(app)
-        self.factory = UpdateFactory(app.bot)
+        self.factory = UpdateFactory(app.bot, self.api)
         self.staff_chat_id = (
             staff_chat_id or self.services.settings.staff_chat_id or DEFAULT_STAFF_CHAT
         )

@@ -503,8 +503,12 @@ Bot API refuses a second answer to the same one."""
 class UpdateFactory:
     """Builds the updates a person's Telegram app would send."""
 
-    def __init__(self, bot: Bot) -> None:
+    def __init__(self, bot: Bot, api: OfflineBotAPI | None = None) -> None:
         self.bot = bot
+        self.api = api
+        """With the offline Bot API, the person's messages are kept there as Telegram keeps
+        them: numbered in the same sequence as the bot's in that chat, dated by its clock
+        (and deletable by the bot for 48 hours)."""
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1_000_000)
 
@@ -522,14 +526,17 @@ class UpdateFactory:
         return {"id": user["id"], "type": "private", "first_name": user["first_name"]}
 
     def _base_message(self, user: dict[str, Any], chat: dict[str, Any] | None) -> dict[str, Any]:
-        return {
-            "message_id": next(self._message_ids),
-            "date": int(time.time()),
-            "chat": chat or self.private_chat(user),
-            "from": user,
-        }
+        chat = chat or self.private_chat(user)
+        if self.api is not None:
+            message_id, date = self.api.next_message_id(int(chat["id"])), int(self.api.now())
+        else:
+            message_id, date = next(self._message_ids), int(time.time())
+        return {"message_id": message_id, "date": date, "chat": chat, "from": user}
 
     def _update(self, **content: Any) -> Update:
+        message = content.get("message")
+        if self.api is not None and message is not None:
+            self.api.messages[(int(message["chat"]["id"]), int(message["message_id"]))] = message
         update = Update.de_json({"update_id": next(self._update_ids), **content}, self.bot)
         assert update is not None
         return update
