@@ -53,6 +53,8 @@ ANNOUNCE = "an"
 """A step of a coordinator's announcement: ``an:<step>.<value>``; ``an:reg.<event>`` under
 an attendee list begins one to those registered."""
 FEEDBACK = "fb"
+QUICK_EXIT = "x"
+"""🚪 Effacer l'écran: ``x:now``."""
 """👍 / 👎 under an answer: ``fb:<up|down>.<entry id>``."""
 ALL = "-"
 """Argument meaning "no particular one": all themes, no quartier, no subject."""
@@ -92,6 +94,10 @@ def menu(entry: str) -> str:
     if entry not in MENU_ENTRIES:
         raise ValueError(entry)
     return f"{MENU}:{entry}"
+
+
+def quick_exit() -> str:
+    return f"{QUICK_EXIT}:now"
 
 
 def language(code: str) -> str:
@@ -197,6 +203,7 @@ _ALLOWED: dict[str, tuple[str, ...]] = {
     LANGUAGE: ("fr", "en"),
     FORGET: FORGET_CHOICES,
     INTENT: INTENT_CHOICES,
+    QUICK_EXIT: ("now",),
 }
 
 

@@ -21,7 +21,7 @@ from bot.events import (
 from bot.home import Payloads, Posters
 from bot.i18n import Catalogs, Translator
 from bot.inbox import Inbox
-from bot.people import People, Pseudonymiser
+from bot.people import Pace, People, Pseudonymiser, Screen
 from bot.permanences import PermanenceAdmin, PermanenceChanges
 from bot.requests import CannedReplies, Escalation, Queue, Relays, Requests
 from bot.staff import Staffing
@@ -52,6 +52,7 @@ class Services:
         self.knowledge = knowledge or KnowledgeBase(pack)
         self.pseudonymise = Pseudonymiser(settings.pseudonym_secret.reveal())
         self.people = People(self.db, self.pseudonymise, self.clock, self.default_language)
+        self.screen = Screen(self.db, self.pseudonymise, self.clock)
         self.inbox = Inbox(self.db, self.clock)
         self.content_loop = ContentLoop(self.db, pack, self.clock)
         self.usage = Usage(self.db, pack, self.clock)
@@ -85,8 +86,9 @@ class Services:
         self.posters = Posters(self.db, pack, self.payloads, self.clock, self.translator,
                                self.permanence_changes.catalogue.find)  # fmt: skip
         self.canned = CannedReplies(self.db, pack, self.clock)
+        self.pace = Pace(pack.territory.limits, self.clock)
         self.relays = Relays(
-            self.db, self.clock, self.queue, self.translator, self.default_language
+            self.db, self.clock, self.queue, self.translator, self.default_language, self.pace
         )
         self.attendance = Attendance(self.db, pack, self.clock, settings.staff_chat_id)
         self.registration_threads = RegistrationThreads(

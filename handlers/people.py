@@ -3,13 +3,59 @@
 from __future__ import annotations
 
 from telegram import Update
+from telegram.ext import ApplicationHandlerStop
 
 from bot import actions
 from bot.home import menu
-from bot.people import privacy, quartiers
+from bot.people import privacy, quartiers, screen, slow_down
 from handlers.requests import refresh_card
 from handlers.runtime.context import Context
 from handlers.runtime.render import delete_messages, reply
+
+NEVER_HELD = frozenset({"effacer", "clear", "urgence", "emergency", "sos"})
+"""Commands answered even in the middle of a flood: the way out and the numbers."""
+
+
+async def arrived(update: Update, context: Context) -> None:
+    """Every message of a private chat, first of all: its id is noted for a quick exit,
+    then a flood is slowed down (never a message that speaks of a crisis, never the way
+    out or the numbers)."""
+    message = update.effective_message
+    user = update.effective_user
+    if message is None or user is None:
+        return
+    services = context.services
+    await services.screen.seen(message.chat_id, message.message_id)
+    text = message.text or message.caption or ""
+    if text.startswith("/") and text[1:].split(maxsplit=1)[0].split("@")[0].lower() in NEVER_HELD:
+        return
+    if text and services.knowledge.detect_crisis(text) is not None:
+        return
+    wait = services.pace.message(services.pseudonymise(user.id))
+    if wait is None or (await context.staff(update))[1] is not None:
+        return  # staff filling in a form are not a flood
+    if wait.tell:
+        session = await context.session(update)
+        await reply(update, context, slow_down(session.tr, wait))
+    raise ApplicationHandlerStop
+
+
+async def quick_exit(update: Update, context: Context) -> None:
+    """🚪 Effacer l'écran, or /effacer: every message of the chat the bot can still delete
+    goes, the person's and its own; one neutral greeting stays. Nothing else changes."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    query = update.callback_query
+    if query is not None and await context.pressed(update, actions.QUICK_EXIT) is None:
+        return
+    message = update.effective_message
+    current = message.message_id if message is not None else None
+    ids = await context.services.screen.wipe(chat.id, current)
+    await delete_messages(context, ((chat.id, message_id) for message_id in ids))
+    session = await context.session(update)
+    await reply(update, context, screen.neutral(session.tr))
+    raise ApplicationHandlerStop
 
 
 async def ask_language(update: Update, context: Context) -> None:

@@ -146,7 +146,8 @@ async def step_text(update: Update, context: Context) -> None:
         )  # fmt: skip
         if relayed is not None:
             outgoing, notice = relayed
-            await send(context.application, outgoing)
+            if outgoing is not None:
+                await send(context.application, outgoing)
             await reply(update, context, notice)
     raise ApplicationHandlerStop
 
@@ -177,7 +178,8 @@ async def relay_media(update: Update, context: Context) -> bool:
     if relayed is None:
         return False
     outgoing, notice = relayed
-    await send(context.application, outgoing)
+    if outgoing is not None:
+        await send(context.application, outgoing)
     await reply(update, context, notice)
     return True
 

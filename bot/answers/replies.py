@@ -8,6 +8,7 @@ from bot.answers import intents
 from bot.answers.knowledge import Understanding
 from bot.answers.matching.crisis import CrisisSignal
 from bot.i18n import Translator
+from bot.people import exit_button
 from bot.territory import CrisisCategory, HelpNumber, Pack, Partner
 from bot.ui import Button, Reply, Venue, esc, rows
 
@@ -18,6 +19,11 @@ def _menu_row(tr: Translator) -> tuple[Button, ...]:
 
 def _mediator_button(tr: Translator, about: str | None = None) -> Button:
     return Button(tr._("🙋 Parler à un·e médiateur·rice"), actions.mediator(about))
+
+
+def _exit_row(tr: Translator) -> tuple[Button, ...]:
+    """The quick exit, under what a shared phone should not show."""
+    return (exit_button(tr),)
 
 
 def _emergency_button(tr: Translator) -> Button:
@@ -82,9 +88,16 @@ def _venues(partners: list[Partner], tr: Translator) -> tuple[Venue, ...]:
 
 
 def answer(
-    pack: Pack, tr: Translator, answer_id: str, *, edit: bool = False, ask_feedback: bool = True
+    pack: Pack,
+    tr: Translator,
+    answer_id: str,
+    *,
+    edit: bool = False,
+    ask_feedback: bool = True,
+    after_crisis: bool = False,
 ) -> Reply:
-    """One entry: the short answer, where to go, a human at hand, and "did this help?"."""
+    """One entry: the short answer, where to go, a human at hand, and "did this help?";
+    the quick exit under a sensitive entry, and under any shown ``after_crisis``."""
     entry = pack.answer(answer_id)
     assert entry is not None
     partners = [p for p in (pack.partner(pid) for pid in entry.partners) if p is not None]
@@ -102,6 +115,8 @@ def answer(
     theme = pack.theme_of(answer_id)
     back = Button(tr._("⬅️ Retour"), actions.theme(theme or actions.ALL))
     keyboard.append((back, *_menu_row(tr)))
+    if entry.sensitive or after_crisis:
+        keyboard.append(_exit_row(tr))
     return Reply("\n\n".join(parts), tuple(keyboard), venues=_venues(partners, tr), edit=edit)
 
 
@@ -234,6 +249,7 @@ def urgent_card(
     keyboard = (
         (Button(tr._("🙋 Être contacté·e vite"), actions.crisis("c", category.id)),),
         (Button(tr._("🚨 Tous les numéros"), actions.menu("urgence")),),
+        _exit_row(tr),
     )
     return Reply("\n".join(lines), keyboard)
 
@@ -267,6 +283,7 @@ def check_in(
         (Button(tr._("💬 J'ai besoin de parler"), actions.crisis("t", category.id)),),
         (Button(tr._("C'était juste une question"), actions.intent(offered) if offered is not None
                 else actions.crisis("q", category.id, answer_id)),),
+        _exit_row(tr),
     )  # fmt: skip
     return Reply("\n".join(lines), keyboard)
 
@@ -282,6 +299,7 @@ def need_to_talk(pack: Pack, tr: Translator, category: CrisisCategory) -> Reply:
     keyboard = (
         (Button(tr._("🙋 Parler à un·e médiateur·rice"), actions.crisis("c", category.id)),),
         (Button(tr._("🚨 Tous les numéros"), actions.menu("urgence")),),
+        _exit_row(tr),
     )
     return Reply("\n".join(lines), keyboard)  # a new message: the card stays on screen
 
@@ -292,13 +310,14 @@ def just_a_question(
     """ "C'était juste une question": the answer, with the numbers kept at the bottom."""
     footer = _numbers_footer(pack, tr, category)
     if answer_id is not None and pack.answer(answer_id) is not None:
-        entry = answer(pack, tr, answer_id)
+        entry = answer(pack, tr, answer_id, after_crisis=True)
         return Reply(f"{entry.text}\n\n{footer}", entry.buttons, venues=entry.venues)
     text = tr._("D'accord. Posez votre question avec d'autres mots, ou choisissez un thème.")
     keyboard = (
         (Button(tr._("📚 Thèmes"), actions.theme(actions.ALL)),),
         (_mediator_button(tr),),
         _menu_row(tr),
+        _exit_row(tr),
     )
     return Reply(f"{text}\n\n{footer}", keyboard)
 
@@ -319,7 +338,7 @@ def respond(pack: Pack, tr: Translator, understood: Understanding) -> tuple[Repl
     if signal is not None and signal.urgent:
         replies = [urgent_card(pack, tr, signal.category, about_other=signal.about_other)]
         if verdict.kind == "answer":
-            replies.append(answer(pack, tr, verdict.answer_ids[0]))
+            replies.append(answer(pack, tr, verdict.answer_ids[0], after_crisis=True))
         return tuple(replies)
     if signal is not None:
         # The answer waits behind "C'était juste une question": safety is asked first.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.home.menu import back_to_menu
 from bot.i18n import Translator
+from bot.people import exit_button
 from bot.territory import HelpNumber, Pack
 from bot.ui import Reply, esc
 
@@ -32,4 +33,4 @@ def numbers_text(pack: Pack, tr: Translator) -> str:
 
 def numbers(pack: Pack, tr: Translator, *, edit: bool = False) -> Reply:
     """The answer to /urgence."""
-    return Reply(numbers_text(pack, tr), back_to_menu(tr), edit=edit)
+    return Reply(numbers_text(pack, tr), (*back_to_menu(tr), (exit_button(tr),)), edit=edit)

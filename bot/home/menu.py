@@ -4,21 +4,25 @@ from __future__ import annotations
 
 from bot import actions
 from bot.i18n import N_, Translator
+from bot.people import exit_button
 from bot.territory import Pack
 from bot.ui import Button, Reply, esc, rows
 
 
 def main_menu_buttons(tr: Translator) -> tuple[tuple[Button, ...], ...]:
-    return rows(
-        Button(tr._("💬 Poser une question"), actions.menu("ask")),
-        Button(tr._("📅 Permanences"), actions.menu("permanences")),
-        Button(tr._("🎉 Événements"), actions.menu("events")),
-        Button(tr._("📞 Être rappelé·e"), actions.menu("callback")),
-        Button(tr._("📋 Mes demandes"), actions.menu("mine")),
-        Button(tr._("🚨 Numéros d'urgence"), actions.menu("urgence")),
-        Button(tr._("📣 Annonces"), actions.menu("subscriptions")),
-        Button(tr._("🌐 Langue / Language"), actions.menu("language")),
-        per_row=2,
+    return (
+        *rows(
+            Button(tr._("💬 Poser une question"), actions.menu("ask")),
+            Button(tr._("📅 Permanences"), actions.menu("permanences")),
+            Button(tr._("🎉 Événements"), actions.menu("events")),
+            Button(tr._("📞 Être rappelé·e"), actions.menu("callback")),
+            Button(tr._("📋 Mes demandes"), actions.menu("mine")),
+            Button(tr._("🚨 Numéros d'urgence"), actions.menu("urgence")),
+            Button(tr._("📣 Annonces"), actions.menu("subscriptions")),
+            Button(tr._("🌐 Langue / Language"), actions.menu("language")),
+            per_row=2,
+        ),
+        (exit_button(tr),),
     )
 
 
@@ -68,6 +72,7 @@ def help_text(pack: Pack, tr: Translator) -> Reply:
             tr._("/abonnements — les annonces que vous recevez"),
             tr._("/confidentialite — ce que je garde, et pourquoi"),
             tr._("/oublier — effacer tout ce qui vous concerne"),
+            tr._("/effacer — effacer l'écran : nos messages disparaissent de ce téléphone"),
             "",
             tr._("En danger ? Appelez tout de suite le {number}.").format(
                 number=esc(pack.emergency_numbers()[0].number)
@@ -153,6 +158,7 @@ def command_menu(tr: Translator) -> tuple[tuple[str, str], ...]:
             ("quartier", tr._("Choisir votre quartier")),
             ("privacy", tr._("Vos données")),
             ("forget", tr._("Tout effacer")),
+            ("clear", tr._("Effacer l'écran")),
             ("help", tr._("Aide")),
         )
     return (
@@ -171,6 +177,7 @@ def command_menu(tr: Translator) -> tuple[tuple[str, str], ...]:
         ("quartier", tr._("Choisir votre quartier")),
         ("confidentialite", tr._("Vos données")),
         ("oublier", tr._("Tout effacer")),
+        ("effacer", tr._("Effacer l'écran")),
         ("aide", tr._("Aide")),
     )
 

@@ -7,6 +7,7 @@ import hmac
 
 from bot import actions
 from bot.i18n import Translator
+from bot.people.screen import exit_button, explained
 from bot.territory import Pack
 from bot.ui import Button, Reply, rows
 
@@ -65,11 +66,24 @@ def policy(pack: Pack, tr: Translator) -> Reply:
             "@pseudos retirés), jamais quand vous parlez d'une urgence. L'équipe la lit pour "
             "ajouter les réponses qui manquent."
         )
+    text += "\n\n" + explained(tr)
+    text += "\n\n" + tr._(
+        "<b>Limites</b> : pour protéger l'équipe des envois en masse, une même personne peut "
+        "avoir {open} demandes de rappel en cours et en faire {day} par 24 heures, et m'écrire "
+        "{minute} messages par minute ({relayed} pour un·e médiateur·rice). Un message qui "
+        "parle d'une urgence passe toujours."
+    ).format(
+        open=pack.territory.limits.open_requests,
+        day=pack.territory.limits.requests_per_day,
+        minute=pack.territory.limits.messages_per_minute,
+        relayed=pack.territory.limits.relayed_per_minute,
+    )
     return Reply(
         text,
         rows(
             Button(tr._("🗑 Tout effacer"), actions.menu("privacy")),
             Button(tr._("⬅️ Menu principal"), actions.menu("main")),
+            exit_button(tr),
         ),
     )
 

@@ -33,6 +33,7 @@ from bot.requests.request_steps import (
     subject_label,
 )
 from bot.storage import Database, RequestRecord
+from bot.storage import request_limits as allowed
 from bot.storage import requests as store
 from bot.territory import PROFILES, SUBJECTS_EXTRA, Pack, is_open, next_opening
 from bot.ui import Button, Reply, esc, typed_button
@@ -82,6 +83,13 @@ class Requests:
             return RequestStep(
                 (ask_step(self.pack, current.step, current.data, tr, resumed=True),)
             )
+        if person.known:
+            try:
+                await allowed.check_allowance(
+                    self._db, person.pseudonym, urgent, self._allowance()
+                )
+            except allowed.TooManyRequests as refused:
+                return RequestStep((await self.too_many(person, tr, refused),))
         other = await self._conversations.any(person.pseudonym) if person.known else None
         step = await self._begin(person, tr, source=source, subject=subject, urgent=urgent)
         if not urgent and current is None and other is not None and other.flow == SIGNUP_FLOW:
@@ -249,7 +257,21 @@ class Requests:
         urgent = bool(data.get("urgent"))
         subject = data["subject"]
         team = pack.routing.route(subject, data.get("profile"), quartier, urgent)
-        record = await store.create_request(
+        try:
+            record = await self._create(person, data, urgent, team, subject, quartier, chat_id)
+        except allowed.TooManyRequests as refused:
+            await self._conversations.clear(person.pseudonym)
+            return RequestStep((await self.too_many(person, tr, refused),))
+        if record is None:  # a second tap: the first one sent it
+            return RequestStep((Reply(tr._("Votre demande est déjà envoyée. Pour la suivre : "
+                                    "/mes_demandes")),))  # fmt: skip
+        return RequestStep((self.sent(record, tr),), created=record)
+
+    async def _create(
+        self, person: Person, data: dict[str, Any], urgent: bool, team: str, subject: str,
+        quartier: str | None, chat_id: int,
+    ) -> RequestRecord | None:  # fmt: skip
+        return await store.create_request(
             self._db,
             pseudonym=person.pseudonym,
             chat_id=chat_id,
@@ -265,11 +287,41 @@ class Requests:
             source=data.get("source", "menu"),
             now=self._clock.now(),
             draft_flow=FLOW,
+            allowance=self._allowance(),
         )
-        if record is None:  # a second tap: the first one sent it
-            return RequestStep((Reply(tr._("Votre demande est déjà envoyée. Pour la suivre : "
-                                    "/mes_demandes")),))  # fmt: skip
-        return RequestStep((self.sent(record, tr),), created=record)
+
+    def _allowance(self) -> allowed.Allowance:
+        limits = self.pack.territory.limits
+        return allowed.Allowance(limits.open_requests, limits.requests_per_day, self._clock.now())
+
+    async def too_many(
+        self, person: Person, tr: Translator, refused: allowed.TooManyRequests
+    ) -> Reply:
+        """Why no new request can be made now, and when it can."""
+        limits = self.pack.territory.limits
+        if refused.free_at is not None:
+            text = tr.n_(
+                "Vous avez fait {n} demande de rappel ces dernières 24 heures : c'est le "
+                "maximum. Vous pourrez en faire une nouvelle à partir du {moment}.",
+                "Vous avez fait {n} demandes de rappel ces dernières 24 heures : c'est le "
+                "maximum. Vous pourrez en faire une nouvelle à partir du {moment}.",
+                limits.requests_per_day,
+            ).format(n=limits.requests_per_day, moment=tr.moment(refused.free_at))
+        elif await allowed.open_urgent(self._db, person.pseudonym):
+            text = tr._(
+                "Votre demande urgente est déjà envoyée : l'équipe la voit en premier. "
+                "Pour y ajouter quelque chose : /mes_demandes"
+            )
+        else:
+            text = tr.n_(
+                "Vous avez déjà {n} demande en cours : c'est le maximum en même temps. Vous "
+                "pourrez en faire une autre dès que l'une d'elles sera close ou annulée.",
+                "Vous avez déjà {n} demandes en cours : c'est le maximum en même temps. Vous "
+                "pourrez en faire une autre dès que l'une d'elles sera close ou annulée.",
+                limits.open_requests,
+            ).format(n=limits.open_requests)
+        lines = (text, tr._("Pour les suivre : /mes_demandes · En cas d'urgence : /urgence"))
+        return Reply("\n".join(lines))
 
     def sent(self, record: RequestRecord, tr: Translator) -> Reply:
         """What happens next, in what time frame."""

@@ -427,4 +427,21 @@ MIGRATIONS: tuple[Migration, ...] = (
             "ALTER TABLE event ADD COLUMN cancel_reason TEXT",
         ),
     ),
+    Migration(
+        15,
+        "quick exit: the message ids on a person's screen",
+        (
+            # What the bot needs to wipe a private chat's screen on request: message ids
+            # and when they were seen, never a word. Keyed by pseudonym (the chat of a
+            # private conversation is the person), kept 48 hours (as long as Telegram lets
+            # a bot delete them), gone with the person's erasure.
+            """CREATE TABLE screen_message (
+                pseudonym  TEXT NOT NULL,
+                message_id INTEGER NOT NULL,
+                seen_at    TEXT NOT NULL,
+                PRIMARY KEY (pseudonym, message_id)
+            ) WITHOUT ROWID""",
+            "CREATE INDEX screen_message_seen ON screen_message (seen_at)",
+        ),
+    ),
 )

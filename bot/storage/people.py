@@ -164,6 +164,7 @@ async def erase_person(db: Database, pseudonym: str, now: dt.datetime | None = N
 
 async def _erase(tx: Transaction, pseudonym: str, stamp: str) -> bool:
     """What erasure removes, the same whether the person asked or the retention period ran."""
+    await tx.execute("DELETE FROM screen_message WHERE pseudonym = ?", (pseudonym,))
     await tx.execute(
         "UPDATE request_event SET detail = NULL WHERE kind = 'note' AND request_id IN"
         " (SELECT id FROM request WHERE pseudonym = ?)",

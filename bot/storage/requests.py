@@ -11,6 +11,7 @@ import aiosqlite
 
 from bot.storage.database import Database, Transaction, from_db_time, to_db_time
 from bot.storage.people import ensure_person
+from bot.storage.request_limits import Allowance, check_allowance
 
 # Letters and digits that cannot be confused when read aloud or on a small screen.
 _REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -127,18 +128,23 @@ async def create_request(
     source: str,
     now: dt.datetime,
     draft_flow: str | None = None,
+    allowance: Allowance | None = None,
 ) -> RequestRecord | None:
     """Store a request, forget the conversation that built it, keep where to write back.
 
     With ``draft_flow``, the draft of that flow is consumed in the same transaction:
     when it is already gone (a double tap on "Envoyer"), nothing is created and the
-    result is ``None``.
+    result is ``None``. Over ``allowance``, :class:`TooManyRequests` is raised and nothing
+    is written (the draft stays): the count and the insert are one transaction, so a burst
+    of taps or a script cannot open one more than allowed.
     """
     async with db.transaction() as tx:
         if draft_flow is not None and not await tx.execute(
             "DELETE FROM conversation WHERE pseudonym = ? AND flow = ?", (pseudonym, draft_flow)
         ):
             return None
+        if allowance is not None:
+            await check_allowance(tx, pseudonym, urgent, allowance)
         await ensure_person(tx, pseudonym, now)
         await tx.execute(
             "INSERT INTO person_chat (pseudonym, chat_id) VALUES (?, ?) ON CONFLICT (pseudonym)"

@@ -95,6 +95,9 @@ class Answer(_Model):
     answer: Text
     partners: tuple[Identifier, ...] = ()
     see_also: tuple[Identifier, ...] = ()
+    sensitive: bool = False
+    """``sensitive: true`` for what a shared phone should not show (violence, sexuality,
+    pregnancy, mental health, addictions): the answer offers "🚪 Effacer l'écran"."""
 
     @model_validator(mode="after")
     def _enough(self) -> Answer:

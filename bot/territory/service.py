@@ -17,6 +17,26 @@ from pydantic import (
 from bot.territory.base import Identifier, OpeningSlot, Text, _Model
 
 
+class Limits(_Model):
+    """``limits:`` in ``territory.yaml``: how much one person may ask of the team at once.
+
+    Against floods and scripts, never against someone in distress: a message that speaks
+    of a crisis is never held back, and an urgent request from a crisis card is always
+    sent (one at a time). The defaults follow the support bots on Telegram that teams
+    already rely on (five messages to the staff per five minutes in the most used one),
+    loosened for young people who write in many short messages.
+    """
+
+    open_requests: int = Field(default=3, ge=1, le=20)
+    """Callback requests one person may have open at once (not counting an urgent one)."""
+    requests_per_day: int = Field(default=6, ge=1, le=50)
+    """New callback requests per 24 hours (cancelled ones count: no card flood)."""
+    relayed_per_minute: int = Field(default=8, ge=1, le=60)
+    """Messages passed on to the staff group per minute (a group takes ~20 a minute)."""
+    messages_per_minute: int = Field(default=20, ge=5, le=120)
+    """Messages to the bot itself per minute before a gentle "slow down"."""
+
+
 class Territory(_Model):
     """``territory.yaml``: who the service is and when it works."""
 
@@ -44,6 +64,7 @@ class Territory(_Model):
     content_loop: bool = False
     """Opt-in: questions the bot could not answer are kept 30 days, without any link to
     the person, for coordinators to see (/sans_reponse); said in /confidentialite."""
+    limits: Limits = Limits()
 
     @field_validator("timezone")
     @classmethod

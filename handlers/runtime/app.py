@@ -45,6 +45,7 @@ from handlers.runtime.delivery import DeliveryTrackingRequest
 from handlers.runtime.errors import on_error
 from handlers.runtime.health import start_health, stop_health
 from handlers.runtime.inbox import DurableApplication, DurableQueue, open_inbox
+from handlers.runtime.screen import ScreenRequest
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,8 @@ PassApp = Application[Any, Context, Any, Any, Any, Any]
 PRIVATE = filters.ChatType.PRIVATE
 
 # Handler groups: lower numbers run first, and one handler at most runs per group.
+GROUP_ARRIVAL = -3
+"""Every message of a private chat: noted for a quick exit, and a flood slowed down."""
 GROUP_FLOWS = -2
 """What is sent during a sign-up's questions or an event being published (a sticker too:
 the question is asked again)."""
@@ -78,6 +81,13 @@ def register(app: PassApp) -> None:
         app.add_handler(
             CommandHandler(names, callback, filters=filters.ChatType.GROUPS), GROUP_MAIN
         )
+
+    app.add_handler(
+        MessageHandler(PRIVATE & filters.UpdateType.MESSAGE, people.arrived), GROUP_ARRIVAL
+    )
+    # The way out, before any guided conversation can take the words.
+    app.add_handler(CommandHandler(("effacer", "clear"), people.quick_exit, filters=PRIVATE),
+                    GROUP_ARRIVAL + 1)  # fmt: skip
 
     # A guided conversation (a sign-up's questions, an event being published) takes what
     # is typed for it before anything else; then a request being built.
@@ -172,6 +182,7 @@ def register(app: PassApp) -> None:
     def button(kind: str, callback: Any) -> None:
         app.add_handler(CallbackQueryHandler(callback, pattern=f"^{kind}:"), GROUP_MAIN)
 
+    button(actions.QUICK_EXIT, people.quick_exit)
     button(actions.MENU, home.menu_button)
     button(actions.LANGUAGE, people.language_button)
     button(actions.FORGET, people.forget_button)
@@ -299,6 +310,7 @@ async def _apply_retention(context: Context) -> None:
             await requests.refresh_card(context, record)
     await services.inbox.tidy()
     await services.content_loop.tidy()
+    await services.screen.tidy()
     contacts = await services.events.forget_past_contacts()
     if contacts:
         log.info("retention: erased the contact of %d teams after their event", contacts)
@@ -328,8 +340,11 @@ def build_application(
     )
     # Broadcast deliveries are marked at the moment their request leaves (after the
     # rate limiter's wait), which keeps a crash's uncertainty to the requests in flight.
-    main_request = DeliveryTrackingRequest(
-        request if request is not None else HTTPXRequest(connection_pool_size=256)
+    main_request = ScreenRequest(
+        DeliveryTrackingRequest(
+            request if request is not None else HTTPXRequest(connection_pool_size=256)
+        ),
+        services.screen.seen,
     )
     builder = builder.request(main_request)
     if request is not None:
