@@ -89,7 +89,7 @@ async def test_the_menu_the_crisis_cards_and_sensitive_answers_offer_it(kb: Harn
     for words in ("je veux mourir", "mon père me frappe", "j'ai envie de disparaître"):
         await sam.send(words)
         card = on_screen(kb, sam)[-1]
-        assert "3114" in str(card["text"]) or "119" in str(card["text"]) or "17" in str(card["text"])
+        assert any(number in str(card["text"]) for number in ("3114", "119", "17"))
         assert "🚪 Effacer l'écran" in sam.last_buttons, words
     await sam.send("mon copain me crie dessus tout le temps")  # a gentle check first
     assert "🚪 Effacer l'écran" in sam.last_buttons

@@ -43,8 +43,8 @@ async def check_allowance(
     row = await tx.one(
         "SELECT COALESCE(SUM(state IN ('open', 'claimed') AND urgent = 0), 0) AS normal,"
         " COALESCE(SUM(state IN ('open', 'claimed') AND urgent = 1), 0) AS urgent,"
-        " COALESCE(SUM(created_at >= ? AND urgent = 0), 0) AS recent,"
-        " MIN(CASE WHEN created_at >= ? AND urgent = 0 THEN created_at END) AS oldest"
+        " COALESCE(SUM(created_at > ? AND urgent = 0), 0) AS recent,"
+        " MIN(CASE WHEN created_at > ? AND urgent = 0 THEN created_at END) AS oldest"
         " FROM request WHERE pseudonym = ?",
         (to_db_time(allowance.since), to_db_time(allowance.since), pseudonym),
     )

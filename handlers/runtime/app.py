@@ -15,7 +15,6 @@ from typing import Any
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
 from telegram.error import TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -45,6 +44,7 @@ from handlers.runtime.delivery import DeliveryTrackingRequest
 from handlers.runtime.errors import on_error
 from handlers.runtime.health import start_health, stop_health
 from handlers.runtime.inbox import DurableApplication, DurableQueue, open_inbox
+from handlers.runtime.pacing import PacedRateLimiter
 from handlers.runtime.screen import ScreenRequest
 
 log = logging.getLogger(__name__)
@@ -350,11 +350,12 @@ def build_application(
     if request is not None:
         builder = builder.get_updates_request(request)
     if rate_limited if rate_limited is not None else request is None:
-        # Telegram's limits: ~30 messages/s overall, 1/s per chat. Retry what it refuses.
+        # Telegram's limits: ~30 messages/s overall, 1/s per private chat (the pacer), 20/min
+        # per group. Retry what it refuses.
         # The bucket allows bursts of 20 (still 30/s): after a RetryAfter pause, the sends
         # already waiting plus a fresh burst must stay under Telegram's own burst, or one
         # 429 brings the next (measured with bench/broadcast.py --hiccup 1).
-        limiter = AIORateLimiter(
+        limiter = PacedRateLimiter(
             overall_max_rate=RATE_BURST,
             overall_time_period=RATE_BURST / RATE_PER_SECOND,
             max_retries=3,
