@@ -99,12 +99,12 @@ def relay_held(tr: Translator, wait: Wait) -> Reply:
     """Too many messages at once for the mediator: the last one was not passed on."""
     return Reply(
         tr.n_(
-            "Votre médiateur·rice a déjà reçu plusieurs messages de vous à l'instant : "
-            "celui-ci n'est pas transmis. Vous pourrez de nouveau écrire dans {n} seconde. "
-            "En cas d'urgence : /urgence",
-            "Votre médiateur·rice a déjà reçu plusieurs messages de vous à l'instant : "
-            "celui-ci n'est pas transmis. Vous pourrez de nouveau écrire dans {n} secondes. "
-            "En cas d'urgence : /urgence",
+            "La personne qui suit votre demande vient de recevoir plusieurs messages de "
+            "vous : celui-ci n'est pas transmis. Vous pourrez de nouveau écrire dans {n} "
+            "seconde. En cas d'urgence : /urgence",
+            "La personne qui suit votre demande vient de recevoir plusieurs messages de "
+            "vous : celui-ci n'est pas transmis. Vous pourrez de nouveau écrire dans {n} "
+            "secondes. En cas d'urgence : /urgence",
             wait.seconds,
         ).format(n=wait.seconds)
     )
