@@ -166,3 +166,10 @@ def test_a_webhook_port_in_use_stops_the_start_in_one_line(tmp_path: Path) -> No
     assert "PASSERELLE_WEBHOOK_PORT" in result.stderr
     assert len(_said(result.stderr)) == 2
     assert methods == ["getMe"]  # checked in order: nothing else was asked of Telegram
+
+
+async def test_console_quick_exit_says_what_the_phone_no_longer_shows(tmp_path: Path) -> None:
+    out = await _console(tmp_path, "/start\n/effacer\n")
+    assert "🚪 Effacer l'écran" in out
+    assert "messages deleted from the phone's screen" in out
+    assert out.rstrip().endswith("Tapez /start pour commencer.")

@@ -5,6 +5,7 @@ registrations stay. Only message ids are kept for this, 48 hours."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -131,3 +132,30 @@ async def test_a_forged_exit_button_wipes_nothing(kb: Harness) -> None:
     await sam.press_data("x:all")
     assert on_screen(kb, sam) == before
     assert "plus valable" in sam.alerts[-1]
+
+
+SENSITIVE_SUBJECTS = re.compile(
+    r"violence|contracep|grossesse|depistage|sante-mentale|addiction|harcelement|ecoute-ados"
+)
+
+
+@pytest.mark.parametrize("territory", ["kremlin-bicetre", "dumbea"])
+def test_each_pack_marks_its_sensitive_answers(territory: str) -> None:
+    from bot.territory import find_pack, load_pack
+
+    pack = load_pack(find_pack(territory))
+    entries = [entry for _, entry in pack.answers]
+    marked = {entry.id for entry in entries if entry.sensitive}
+    expected = {entry.id for entry in entries if SENSITIVE_SUBJECTS.search(entry.id)}
+    assert expected and expected <= marked
+    assert not {e.id for e in entries if e.id.startswith(("cv-", "bruit", "papiers"))} & marked
+
+
+async def test_in_english_too(tmp_path: Path) -> None:
+    async with harness_for("dumbea", tmp_path) as bot:
+        ana = bot.person("Ana", language="en")
+        await ana.send("/menu")
+        assert "🚪 Clear the screen" in ana.last_buttons
+        await ana.press("Clear the screen")
+        [left] = on_screen(bot, ana)
+        assert str(left["text"]) == "👋 Hello! Type /start to begin."

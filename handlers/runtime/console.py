@@ -188,6 +188,9 @@ class Console:
             write(f"📍 {p['title']} — {p['address']} ({p['latitude']}, {p['longitude']})\n")
         elif call.method == "answerCallbackQuery" and call.params.get("text"):
             write(f"ⓘ {call.params['text']}\n")
+        elif call.method == "deleteMessages" and call.chat_id == self.current.chat["id"]:
+            # The console cannot unprint; it says what a phone would no longer show.
+            write("🧹 (messages deleted from the phone's screen)\n")
         self.out.flush()
 
     def _buttons(self, call: Call) -> None:
