@@ -100,6 +100,7 @@ class Services:
         log.info("territory %s, database schema v%s", self.pack.id, await self.db.schema_version())
 
     async def close(self) -> None:
+        await self.screen.close()
         await self.db.close()
 
     def translator(self, language: str) -> Translator:

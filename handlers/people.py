@@ -26,13 +26,16 @@ async def arrived(update: Update, context: Context) -> None:
         return
     services = context.services
     await services.screen.seen(message.chat_id, message.message_id)
+    wait = services.pace.message(services.pseudonymise(user.id))
+    if wait is None:
+        return
+    # Over the limit (rare): what is never held back is checked only now.
     text = message.text or message.caption or ""
     if text.startswith("/") and text[1:].split(maxsplit=1)[0].split("@")[0].lower() in NEVER_HELD:
         return
     if text and services.knowledge.detect_crisis(text) is not None:
         return
-    wait = services.pace.message(services.pseudonymise(user.id))
-    if wait is None or (await context.staff(update))[1] is not None:
+    if (await context.staff(update))[1] is not None:
         return  # staff filling in a form are not a flood
     if wait.tell:
         session = await context.session(update)
@@ -89,6 +92,8 @@ async def forget_button(update: Update, context: Context) -> None:
     session = await context.session(update)
     if action.argument == "yes":
         services = context.services
+        if update.effective_chat is not None:
+            await services.screen.forget(update.effective_chat.id)
         shown = await services.requests.open_of(session.person)
         erasure = await services.people.forget(session.person)
         # The staff group must show the truth: the request withdrawn, the words gone.

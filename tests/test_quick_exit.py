@@ -61,6 +61,7 @@ async def test_the_exit_wipes_a_whole_conversation_and_keeps_the_request(kb: Har
     assert again is not None and again.state == "open"
     assert len(cards(kb)) == 1
     # The screen log is empty but for the greeting (kept for the next exit).
+    await kb.services.screen.flush()
     rows = await kb.services.db.all("SELECT message_id FROM screen_message")
     assert [r["message_id"] for r in rows] == [left["message_id"]]
 
@@ -114,6 +115,7 @@ async def test_erasure_forgets_the_ids_and_nothing_is_kept_but_ids(kb: Harness) 
     await sam.send("mon beau-père me touche")
     columns = await kb.services.db.all("PRAGMA table_info(screen_message)")
     assert [c["name"] for c in columns] == ["pseudonym", "message_id", "seen_at"]
+    await kb.services.screen.flush()
     assert await kb.services.db.value("SELECT COUNT(*) FROM screen_message") > 2
     await sam.send("/oublier")
     await sam.press("Oui, tout effacer")

@@ -9,7 +9,9 @@ neutral message. Nothing else changes: requests, registrations and settings stay
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import logging
 from collections.abc import Callable
 
 from bot import actions
@@ -19,6 +21,11 @@ from bot.storage import Database
 from bot.storage import screen as store
 from bot.ui import Button, Reply
 
+log = logging.getLogger(__name__)
+
+WRITE_AFTER = 0.5
+"""Seconds the ids of a moment wait in memory, to be written together (a crash loses at
+most these: a quick exit would then leave those few messages on screen)."""
 DELETABLE_FOR = dt.timedelta(hours=48)
 """How long Telegram lets a bot delete a message of a private chat."""
 MAX_SPAN = 3000
@@ -64,16 +71,35 @@ class Screen:
         self._db = db
         self._pseudonymise = pseudonymise
         self._clock = clock
+        self._pending: list[tuple[str, int, dt.datetime]] = []
+        self._writer: asyncio.Task[None] | None = None
 
     async def seen(self, chat_id: int, message_id: int) -> None:
         """A message of a private chat, the person's or the bot's (``chat_id`` is the
-        person's Telegram id there)."""
-        await store.keep(self._db, self._pseudonymise(chat_id), message_id, self._clock.now())
+        person's Telegram id there). Noted in memory at once, written a moment later with
+        the others of that moment: one write for many messages, not one each."""
+        self._pending.append((self._pseudonymise(chat_id), message_id, self._clock.now()))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_soon())
+
+    async def _write_soon(self) -> None:
+        await asyncio.sleep(WRITE_AFTER)
+        try:
+            await self.flush()
+        except Exception:  # a background task: say it, never lose the bot over it
+            log.exception("message ids for quick exit were not written")
+
+    async def flush(self) -> None:
+        """Write what is noted in memory (before a quick exit, an erasure, a stop)."""
+        if self._pending:
+            pending, self._pending = self._pending, []
+            await store.keep(self._db, pending)
 
     async def wipe(self, chat_id: int, current: int | None = None) -> list[int]:
         """The ids to delete for a quick exit, forgotten at once: every id from the oldest
         still deletable to the newest (in a private chat, the person's messages and the
         bot's share one sequence, so the span also catches any the bot did not see)."""
+        await self.flush()
         since = self._clock.now() - DELETABLE_FOR
         ids = await store.take(self._db, self._pseudonymise(chat_id), since)
         if current is not None:
@@ -84,6 +110,20 @@ class Screen:
         oldest = max(min(ids), newest - MAX_SPAN + 1)
         return list(range(oldest, newest + 1))
 
+    async def close(self) -> None:
+        """At a stop: what waits in memory is written now."""
+        if self._writer is not None:
+            self._writer.cancel()
+            self._writer = None
+        await self.flush()
+
+    async def forget(self, chat_id: int) -> None:
+        """At the person's erasure: nothing of theirs stays, in memory or on disk."""
+        pseudonym = self._pseudonymise(chat_id)
+        self._pending = [seen for seen in self._pending if seen[0] != pseudonym]
+        await store.forget(self._db, pseudonym)
+
     async def tidy(self) -> int:
         """Forget the ids no longer deletable (daily)."""
+        await self.flush()
         return await store.tidy(self._db, self._clock.now() - DELETABLE_FOR)

@@ -7,12 +7,14 @@ import datetime as dt
 from bot.storage.database import Database, to_db_time
 
 
-async def keep(db: Database, pseudonym: str, message_id: int, now: dt.datetime) -> None:
-    """Note one message of the person's chat (theirs or the bot's)."""
-    await db.execute(
-        "INSERT OR IGNORE INTO screen_message (pseudonym, message_id, seen_at) VALUES (?, ?, ?)",
-        (pseudonym, message_id, to_db_time(now)),
-    )
+async def keep(db: Database, seen: list[tuple[str, int, dt.datetime]]) -> None:
+    """Note messages of people's chats (theirs or the bot's), in one transaction."""
+    async with db.transaction() as tx:
+        await tx.executemany(
+            "INSERT OR IGNORE INTO screen_message (pseudonym, message_id, seen_at)"
+            " VALUES (?, ?, ?)",
+            [(pseudonym, message_id, to_db_time(at)) for pseudonym, message_id, at in seen],
+        )
 
 
 async def take(db: Database, pseudonym: str, since: dt.datetime) -> list[int]:
