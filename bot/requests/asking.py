@@ -17,6 +17,7 @@ from bot.clock import Clock
 from bot.conversations import Conversations
 from bot.i18n import Translator
 from bot.people import People, Person
+from bot.requests.pauses import Pauses, refusal
 from bot.requests.relay import media_notice
 from bot.requests.request_steps import (
     AVAILABILITY,
@@ -49,12 +50,25 @@ def closed_notice(tr: Translator, opening: dt.datetime) -> str:
 class Requests:
     """Builds and keeps callback requests for the people who write to the bot."""
 
-    def __init__(self, db: Database, pack: Pack, people: People, clock: Clock) -> None:
+    def __init__(
+        self, db: Database, pack: Pack, people: People, clock: Clock, pauses: Pauses | None = None
+    ) -> None:
         self._db = db
         self.pack = pack
         self._people = people
         self._clock = clock
         self._conversations = Conversations(db, clock)
+        self._pauses = pauses or Pauses(db, clock)
+
+    async def _paused(
+        self, person: Person, tr: Translator, *, source: str, urgent: bool
+    ) -> Reply | None:
+        """A paused person cannot ask to be called back, except for safety: an urgent
+        request from a crisis card always goes (its card says the person is paused)."""
+        if not person.known or (urgent and source == "crisis"):
+            return None
+        pause = await self._pauses.active(person.pseudonym)
+        return None if pause is None else refusal(pause, tr, relayed=False)
 
     # --- the conversation --------------------------------------------------------------
 
@@ -77,6 +91,8 @@ class Requests:
         urgent: bool = False,
     ) -> RequestStep:
         """Begin a request (or offer to resume the one in progress)."""
+        if (paused := await self._paused(person, tr, source=source, urgent=urgent)) is not None:
+            return RequestStep((paused,))
         current = await self._conversations.current(person.pseudonym, FLOW)
         if current is not None and not urgent:
             return RequestStep(
@@ -247,6 +263,11 @@ class Requests:
         assert pack.routing is not None
         quartier = data.get("quartier", person.quartier)
         urgent = bool(data.get("urgent"))
+        # Paused while the request was being filled in: it is not sent.
+        paused = await self._paused(person, tr, source=data.get("source", "menu"), urgent=urgent)
+        if paused is not None:
+            await self._conversations.clear(person.pseudonym)
+            return RequestStep((paused,))
         subject = data["subject"]
         team = pack.routing.route(subject, data.get("profile"), quartier, urgent)
         record = await store.create_request(

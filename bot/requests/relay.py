@@ -11,6 +11,7 @@ from bot import actions
 from bot.clock import Clock
 from bot.i18n import N_, Translator
 from bot.people import write_to
+from bot.requests.pauses import Pauses, refusal
 from bot.requests.queue import Queue
 from bot.staff import staff_only
 from bot.storage import Database, RequestRecord, StaffRecord
@@ -107,12 +108,14 @@ class Relays:
         queue: Queue,
         translator: Callable[[str], Translator],
         default_language: str,
+        pauses: Pauses | None = None,
     ) -> None:
         self._db = db
         self._clock = clock
         self._queue = queue
         self._translator = translator
         self._default_language = default_language
+        self._pauses = pauses or Pauses(db, clock)
 
     async def person_notice(
         self,
@@ -216,11 +219,11 @@ class Relays:
         request_id: int | None = None,
         *,
         media: tuple[str, int, int] | None = None,
-    ) -> Relay | None:
+    ) -> Relay | Reply | None:
         """A person's message while a mediator has their request (or one they chose to add to
         a request of theirs): it goes to that request's card. ``media`` (kind, chat,
         message) passes a photo, a document or a voice note on as it is, ``text`` being
-        its caption."""
+        its caption. A paused person is told until when, and nothing goes."""
         if request_id is None:
             record = await store.open_relay(self._db, pseudonym)
         else:
@@ -231,6 +234,8 @@ class Relays:
                 record = None
         if record is None or record.card_chat_id is None:
             return None
+        if (pause := await self._pauses.active(pseudonym)) is not None:
+            return refusal(pause, tr, relayed=True)
         staff_tr = self._translator(self._default_language)
         flag = "🔴 " + staff_tr._("message préoccupant") + " · " if worrying else ""
         if media is None:
