@@ -141,6 +141,16 @@ async def test_a_reason_typed_in_reply_to_the_card_is_not_relayed_either(kb: Har
     assert "Bonjour, c'est Claire" in youth.last_reply
 
 
+async def test_a_reason_typed_after_an_hour_starts_nothing_and_goes_nowhere(kb: Harness) -> None:
+    claire, youth, _ = await _asked(kb)
+    await _pause(claire, "24 h", "Autre raison")
+    prompt = claire.latest_message()
+    await kb.advance(dt.timedelta(hours=1, minutes=1))
+    told = len(youth.replies)
+    await claire.send("Trop tard pour cette raison", reply_to=prompt)
+    assert await _pauses(kb) == [] and len(youth.replies) == told
+
+
 async def test_a_mediator_or_a_resident_is_refused_kindly(kb: Harness) -> None:
     _, youth, request_id = await _asked(kb)
     nadia = await staff_member(kb, "Nadia", "mediator", "prevention-sante")
