@@ -52,6 +52,10 @@ INTENT = "do"
 ANNOUNCE = "an"
 """A step of a coordinator's announcement: ``an:<step>.<value>``; ``an:reg.<event>`` under
 an attendee list begins one to those registered."""
+PAUSE = "pz"
+"""A coordinator pausing someone from a request card: ``pz:ask.<request>``,
+``pz:for.<request>.<duration>``, ``pz:why.<request>.<duration>-<reason>``; lifting a pause
+from /pauses: ``pz:lift.<pause>``."""
 FEEDBACK = "fb"
 QUICK_EXIT = "x"
 """🚪 Effacer l'écran: ``x:now``."""
@@ -171,6 +175,11 @@ def staff(action: str, request_id: int, value: str | None = None) -> str:
     return f"{STAFF}:{action}.{request_id}" + (f".{value}" if value else "")
 
 
+def pause(step: str, identifier: int, value: str | None = None) -> str:
+    """See :data:`PAUSE` (checked by :func:`bot.requests.pauses.valid`)."""
+    return f"{PAUSE}:{step}.{identifier}" + (f".{value}" if value else "")
+
+
 def signup_step(step: str, value: str, event_id: int) -> str:
     return f"{SIGNUP}:{step}.{value}.{event_id}"
 
@@ -217,7 +226,7 @@ def parse(data: str | None) -> Action | None:
     kind, argument = match.groups()
     if kind in (REQUEST, MY_REQUEST, STAFF, EVENT, SUBSCRIPTION, SIGNUP, PRESENCE, PERMANENCE,
                 EVENT_ADMIN, EVENT_CANCEL, PERMANENCE_ADMIN, CRISIS, FEEDBACK,
-                ANNOUNCE):  # fmt: skip
+                ANNOUNCE, PAUSE):  # fmt: skip
         return Action(kind, argument) if _COMPOUND.match(argument) else None
     if kind in (QUARTIER, THEME, ANSWER, WHERE, MEDIATOR):
         return Action(kind, argument) if _PACK_IDS.match(argument) else None

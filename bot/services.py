@@ -23,7 +23,7 @@ from bot.i18n import Catalogs, Translator
 from bot.inbox import Inbox
 from bot.people import Pace, People, Pseudonymiser, Screen
 from bot.permanences import PermanenceAdmin, PermanenceChanges
-from bot.requests import CannedReplies, Escalation, Queue, Relays, Requests
+from bot.requests import CannedReplies, Escalation, Pauses, Queue, Relays, Requests
 from bot.staff import Staffing
 from bot.storage import Database
 from bot.territory import Pack
@@ -56,7 +56,9 @@ class Services:
         self.inbox = Inbox(self.db, self.clock)
         self.content_loop = ContentLoop(self.db, pack, self.clock)
         self.usage = Usage(self.db, pack, self.clock)
-        self.requests = Requests(self.db, pack, self.people, self.clock)
+        # Who a coordinator paused: asked before a callback request or a relayed message.
+        self.pauses = Pauses(self.db, self.clock, self.translator, self.default_language)
+        self.requests = Requests(self.db, pack, self.people, self.clock, self.pauses)
         self.queue = Queue(self.db, pack, self.clock)
         self.escalation = Escalation(self.db, pack, self.clock, settings.staff_chat_id)
         self.events = Events(self.db, pack, self.people, self.clock, self.translator)
@@ -88,7 +90,13 @@ class Services:
         self.canned = CannedReplies(self.db, pack, self.clock)
         self.pace = Pace(pack.territory.limits, self.clock)
         self.relays = Relays(
-            self.db, self.clock, self.queue, self.translator, self.default_language, self.pace
+            self.db,
+            self.clock,
+            self.queue,
+            self.translator,
+            self.default_language,
+            pace=self.pace,
+            pauses=self.pauses,
         )
         self.attendance = Attendance(self.db, pack, self.clock, settings.staff_chat_id)
         self.registration_threads = RegistrationThreads(

@@ -9,9 +9,9 @@ from telegram import Update
 from telegram.ext import Application, ApplicationHandlerStop
 
 from bot import actions, answers
-from bot.requests import RequestStep, due
+from bot.requests import Relay, RequestStep, due
 from bot.storage import RequestRecord
-from bot.ui import Outgoing
+from bot.ui import Outgoing, Reply
 from handlers.runtime import jobs
 from handlers.runtime.context import Context, services_of
 from handlers.runtime.render import AnyApp, media_kind, reply, send, update_message
@@ -145,11 +145,19 @@ async def step_text(update: Update, context: Context) -> None:
             request_id=writing_to,
         )  # fmt: skip
         if relayed is not None:
-            outgoing, notice = relayed
-            if outgoing is not None:
-                await send(context.application, outgoing)
-            await reply(update, context, notice)
+            await _relayed(update, context, relayed)
     raise ApplicationHandlerStop
+
+
+async def _relayed(update: Update, context: Context, relayed: Relay | Reply) -> None:
+    """The person's message goes to the card and they are told; a paused person is told
+    only that nothing went."""
+    if isinstance(relayed, Reply):
+        await reply(update, context, relayed)
+        return
+    outgoing, notice = relayed
+    await send(context.application, outgoing)
+    await reply(update, context, notice)
 
 
 async def relay_media(update: Update, context: Context) -> bool:
@@ -177,10 +185,7 @@ async def relay_media(update: Update, context: Context) -> bool:
     )  # fmt: skip
     if relayed is None:
         return False
-    outgoing, notice = relayed
-    if outgoing is not None:
-        await send(context.application, outgoing)
-    await reply(update, context, notice)
+    await _relayed(update, context, relayed)
     return True
 
 

@@ -12,7 +12,7 @@ from bot import actions
 from bot.broadcasts import Where
 from bot.events import UNDO_MINUTES
 from bot.i18n import Translator
-from bot.requests import Acted, Relay, relay
+from bot.requests import Acted, Relay, pauses, relay
 from bot.staff import (
     coordinates,
     coordinators_only,
@@ -253,6 +253,14 @@ async def reply_to_card(update: Update, context: Context) -> None:
         if relayed is not None:
             await _deliver_to_person(update, context, relayed)
         return
+    # A coordinator typing the reason of a pause: never relayed to the person.
+    paused = await services.pauses.reason_reply(
+        member, chat.id, message.reply_to_message.message_id, message.text, tr
+    )
+    if paused is not None:
+        await reply(update, context, Reply(paused.notice))
+        await _paused(context, paused)
+        return
     if member is not None and await _close_with_word(update, context, member, message.text):
         return
     relayed = await services.relays.from_mediator(
@@ -423,3 +431,50 @@ async def event_cancel_button(update: Update, context: Context) -> None:
         delivery.hold(context.application, int(parts[2]))
         await reply(update, context, await changes.undo(tr, event_id, int(parts[2])))
         await jobs.schedule_reminders(context.application, event_id)
+
+
+async def pause_button(update: Update, context: Context) -> None:
+    """A pause button: on a card (a duration, a reason, the pause), or under /pauses (lift
+    one). Coordinators only; anyone else gets a kind refusal and nothing changes."""
+    query = update.callback_query
+    assert query is not None
+    services = context.services
+    tr, member = await context.staff(update)
+    if not coordinates(member):
+        await query.answer(popup(coordinators_only(tr).text), show_alert=True)
+        context.answered = True
+        return
+    action = await context.pressed(update, actions.PAUSE, pauses.valid, answer=False)
+    if action is None:
+        return
+    step = await services.pauses.press(member, action.argument, tr)
+    await query.answer(popup(step.notice) if step.notice else None, show_alert=bool(step.notice))
+    context.answered = True
+    if step.choices is not None and query.message:
+        await query.edit_message_reply_markup(reply_markup=keyboard(step.choices))
+        return
+    if step.prompt is not None and step.request is not None:
+        sent = await send(context.application, step.prompt)
+        if sent.message_id is not None:
+            await services.pauses.prompted(
+                step.request.id, member, step.prompt.chat_id, sent.message_id
+            )
+    if step.listing is not None:
+        await reply(update, context, step.listing)
+    await _paused(context, step)
+
+
+async def _paused(context: Context, step: pauses.PauseStep) -> None:
+    """After a pause starts or is lifted: the card shows it, the person is told."""
+    if step.request is not None:
+        await refresh_card(context, step.request)
+    if step.told is not None:
+        await send(context.application, step.told)
+
+
+async def pauses_command(update: Update, context: Context) -> None:
+    """/pauses: the pauses in force, each with a button to lift it (coordinators)."""
+    if await _elsewhere(update, context):
+        return
+    tr, member = await context.staff(update)
+    await reply(update, context, await context.services.pauses.listing(member, tr))

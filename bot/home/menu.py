@@ -198,6 +198,7 @@ _STAFF_COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("staff", "staff", N_("L'équipe et ses rôles")),
     ("stats", "stats", N_("Les chiffres du bilan (coordination)")),
     ("sans_reponse", "unanswered", N_("Les questions restées sans réponse (coordination)")),
+    ("pauses", "pauses", N_("Les personnes en pause, et lever une pause (coordination)")),
     ("annuler_evenement", "cancel_event", N_("Annuler un événement (coordination)")),
     ("permanence_annuler", "cancel_permanence",
      N_("Annuler une date de permanence (coordination)")),

@@ -1,10 +1,12 @@
-"""Callback requests: asking for a human, the staff queue, the relay and notes, escalation."""
+"""Callback requests: asking for a human, the staff queue, the relay and notes, escalation,
+pauses."""
 
 from __future__ import annotations
 
 from bot.requests.asking import Requests, closed_notice
 from bot.requests.canned import CannedReplies
 from bot.requests.escalation import Escalation
+from bot.requests.pauses import Pauses, PauseStep
 from bot.requests.queue import OUTCOMES, Acted, Queue
 from bot.requests.relay import Relay, Relays
 from bot.requests.request_steps import (
@@ -15,6 +17,7 @@ from bot.requests.request_steps import (
     subject_label,
 )
 from bot.requests.timing import age, due, overdue
+from bot.storage import PauseRecord
 
 __all__ = [
     "FLOW",
@@ -23,6 +26,9 @@ __all__ = [
     "Acted",
     "CannedReplies",
     "Escalation",
+    "PauseRecord",
+    "PauseStep",
+    "Pauses",
     "Queue",
     "Relay",
     "Relays",

@@ -17,6 +17,8 @@ from bot.clock import Clock
 from bot.conversations import Conversations
 from bot.i18n import Translator
 from bot.people import People, Person
+from bot.requests.allowance import too_many
+from bot.requests.pauses import Pauses, refusal
 from bot.requests.relay import media_notice
 from bot.requests.request_steps import (
     AVAILABILITY,
@@ -50,12 +52,25 @@ def closed_notice(tr: Translator, opening: dt.datetime) -> str:
 class Requests:
     """Builds and keeps callback requests for the people who write to the bot."""
 
-    def __init__(self, db: Database, pack: Pack, people: People, clock: Clock) -> None:
+    def __init__(
+        self, db: Database, pack: Pack, people: People, clock: Clock, pauses: Pauses | None = None
+    ) -> None:
         self._db = db
         self.pack = pack
         self._people = people
         self._clock = clock
         self._conversations = Conversations(db, clock)
+        self._pauses = pauses or Pauses(db, clock)
+
+    async def _paused(
+        self, person: Person, tr: Translator, *, source: str, urgent: bool
+    ) -> Reply | None:
+        """A paused person cannot ask to be called back, except for safety: an urgent
+        request from a crisis card always goes (its card says the person is paused)."""
+        if not person.known or (urgent and source == "crisis"):
+            return None
+        pause = await self._pauses.active(person.pseudonym)
+        return None if pause is None else refusal(pause, tr, relayed=False)
 
     # --- the conversation --------------------------------------------------------------
 
@@ -78,6 +93,8 @@ class Requests:
         urgent: bool = False,
     ) -> RequestStep:
         """Begin a request (or offer to resume the one in progress)."""
+        if (paused := await self._paused(person, tr, source=source, urgent=urgent)) is not None:
+            return RequestStep((paused,))
         current = await self._conversations.current(person.pseudonym, FLOW)
         if current is not None and not urgent:
             return RequestStep(
@@ -89,7 +106,7 @@ class Requests:
                     self._db, person.pseudonym, urgent, self._allowance()
                 )
             except allowed.TooManyRequests as refused:
-                return RequestStep((await self.too_many(person, tr, refused),))
+                return RequestStep((too_many(self.pack, tr, refused),))
         other = await self._conversations.any(person.pseudonym) if person.known else None
         step = await self._begin(person, tr, source=source, subject=subject, urgent=urgent)
         if not urgent and current is None and other is not None and other.flow == SIGNUP_FLOW:
@@ -255,13 +272,18 @@ class Requests:
         assert pack.routing is not None
         quartier = data.get("quartier", person.quartier)
         urgent = bool(data.get("urgent"))
+        # Paused while the request was being filled in: it is not sent.
+        paused = await self._paused(person, tr, source=data.get("source", "menu"), urgent=urgent)
+        if paused is not None:
+            await self._conversations.clear(person.pseudonym)
+            return RequestStep((paused,))
         subject = data["subject"]
         team = pack.routing.route(subject, data.get("profile"), quartier, urgent)
         try:
             record = await self._create(person, data, urgent, team, subject, quartier, chat_id)
         except allowed.TooManyRequests as refused:
             await self._conversations.clear(person.pseudonym)
-            return RequestStep((await self.too_many(person, tr, refused),))
+            return RequestStep((too_many(self.pack, tr, refused),))
         if record is None:  # a second tap: the first one sent it
             return RequestStep((Reply(tr._("Votre demande est déjà envoyée. Pour la suivre : "
                                     "/mes_demandes")),))  # fmt: skip
@@ -293,35 +315,6 @@ class Requests:
     def _allowance(self) -> allowed.Allowance:
         limits = self.pack.territory.limits
         return allowed.Allowance(limits.open_requests, limits.requests_per_day, self._clock.now())
-
-    async def too_many(
-        self, person: Person, tr: Translator, refused: allowed.TooManyRequests
-    ) -> Reply:
-        """Why no new request can be made now, and when it can."""
-        limits = self.pack.territory.limits
-        if refused.free_at is not None:
-            text = tr.n_(
-                "Vous avez fait {n} demande de rappel ces dernières 24 heures : c'est le "
-                "maximum. Vous pourrez en faire une nouvelle à partir du {moment}.",
-                "Vous avez fait {n} demandes de rappel ces dernières 24 heures : c'est le "
-                "maximum. Vous pourrez en faire une nouvelle à partir du {moment}.",
-                limits.requests_per_day,
-            ).format(n=limits.requests_per_day, moment=tr.moment(refused.free_at))
-        elif await allowed.open_urgent(self._db, person.pseudonym):
-            text = tr._(
-                "Votre demande urgente est déjà envoyée : l'équipe la voit en premier. "
-                "Pour y ajouter quelque chose : /mes_demandes"
-            )
-        else:
-            text = tr.n_(
-                "Vous avez déjà {n} demande en cours : c'est le maximum en même temps. Vous "
-                "pourrez en faire une autre dès que l'une d'elles sera close ou annulée.",
-                "Vous avez déjà {n} demandes en cours : c'est le maximum en même temps. Vous "
-                "pourrez en faire une autre dès que l'une d'elles sera close ou annulée.",
-                limits.open_requests,
-            ).format(n=limits.open_requests)
-        lines = (text, tr._("Pour les suivre : /mes_demandes · En cas d'urgence : /urgence"))
-        return Reply("\n".join(lines))
 
     def sent(self, record: RequestRecord, tr: Translator) -> Reply:
         """What happens next, in what time frame."""

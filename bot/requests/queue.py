@@ -16,6 +16,7 @@ from bot.requests.request_steps import AVAILABILITY, PROFILE_LABELS, subject_lab
 from bot.requests.timing import age, overdue
 from bot.staff import may_act_for, may_handle, teams_seen
 from bot.storage import Database, RequestRecord, StaffRecord
+from bot.storage import pauses as pause_store
 from bot.storage import requests as store
 from bot.storage import staff as staff_store
 from bot.territory import Pack
@@ -182,6 +183,12 @@ class Queue:
             lines.append(crisis)
         if record.unreachable:
             lines.append(tr._("⚠️ La personne n'est plus joignable par le bot."))
+        paused = (
+            await pause_store.active(self._db, record.pseudonym, now) if record.pseudonym else None
+        )
+        if paused is not None:
+            lines.append(tr._("⏸ Personne en pause jusqu'au {until}").format(
+                until=tr.moment(paused.until)))  # fmt: skip
         if self.closing(record) is not None:
             lines.append(tr._("✍️ Clôture ({outcome}) : répondez à cette carte avec un mot pour "
                               "la personne, ou touchez « Clore sans mot ».").format(
@@ -191,11 +198,15 @@ class Queue:
 
     def _buttons(self, record: RequestRecord, tr: Translator) -> tuple[tuple[Button, ...], ...]:
         rid = record.id
+        # Coordinators may pause the person from any card while they are known.
+        pause = (Button(tr._("⏸ Mettre en pause"), actions.pause("ask", rid)),)
+        pausing = pause if record.pseudonym is not None else ()
         if record.state == "open":
             return rows(
                 Button(tr._("✋ Je prends"), actions.staff("claim", rid)),
                 Button(tr._("🔀 Transférer"), actions.staff("transfer", rid)),
                 Button(tr._("📝 Note"), actions.staff("note", rid)),
+                *pausing,
                 per_row=2,
             )
         if record.state == "claimed" and self.closing(record) is not None:
@@ -214,8 +225,8 @@ class Queue:
             ]
             if record.channel == "phone":
                 buttons.append(Button(tr._("📞 Voir le numéro"), actions.staff("phone", rid)))
-            return rows(*buttons, per_row=2)
-        return ()
+            return rows(*buttons, *pausing, per_row=2)
+        return (pausing,) if pausing else ()
 
     def transfer_choices(
         self, record: RequestRecord, tr: Translator

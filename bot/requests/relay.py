@@ -11,6 +11,7 @@ from bot import actions
 from bot.clock import Clock
 from bot.i18n import N_, Translator
 from bot.people import Pace, relay_held, write_to
+from bot.requests.pauses import Pauses, refusal
 from bot.requests.queue import Queue
 from bot.staff import staff_only
 from bot.storage import Database, RequestRecord, StaffRecord
@@ -22,9 +23,6 @@ _PERSON_EVENTS = ("claim", "close", "transfer")
 """What a person is told of, about their request."""
 
 Relay = tuple[Outgoing, Reply]
-Passed = tuple[Outgoing | None, Reply]
-"""A person's message: what to pass on to the team (``None``: held back, too many at
-once), and what the person is told."""
 """A message passed on through the bot, and what its sender is told."""
 
 
@@ -111,6 +109,7 @@ class Relays:
         translator: Callable[[str], Translator],
         default_language: str,
         pace: Pace | None = None,
+        pauses: Pauses | None = None,
     ) -> None:
         self._pace = pace
         self._db = db
@@ -118,6 +117,7 @@ class Relays:
         self._queue = queue
         self._translator = translator
         self._default_language = default_language
+        self._pauses = pauses or Pauses(db, clock)
 
     async def person_notice(
         self,
@@ -221,11 +221,11 @@ class Relays:
         request_id: int | None = None,
         *,
         media: tuple[str, int, int] | None = None,
-    ) -> Passed | None:
+    ) -> Relay | Reply | None:
         """A person's message while a mediator has their request (or one they chose to add to
         a request of theirs): it goes to that request's card. ``media`` (kind, chat,
         message) passes a photo, a document or a voice note on as it is, ``text`` being
-        its caption."""
+        its caption. A paused person is told until when, and nothing goes."""
         if request_id is None:
             record = await store.open_relay(self._db, pseudonym)
         else:
@@ -236,9 +236,11 @@ class Relays:
                 record = None
         if record is None or record.card_chat_id is None:
             return None
+        if (pause := await self._pauses.active(pseudonym)) is not None:
+            return refusal(pause, tr, relayed=True)
         wait = None if worrying or self._pace is None else self._pace.relayed(pseudonym)
         if wait is not None:  # a flood; never a message that speaks of a crisis
-            return None, relay_held(tr, wait)
+            return relay_held(tr, wait)
         staff_tr = self._translator(self._default_language)
         flag = "🔴 " + staff_tr._("message préoccupant") + " · " if worrying else ""
         if media is None:

@@ -37,6 +37,7 @@ from bot.staff.wording import (
     values,
 )
 from bot.storage import Database
+from bot.storage import pauses as pause_store
 from bot.storage import posters as poster_store
 from bot.storage import usage as usage_store
 from bot.territory import Pack
@@ -146,6 +147,8 @@ def _columns(figures: Figures, pack: Pack, tr: Translator) -> list[Column]:
                 label=poster_label(pack, tr, key, figures.posters.get(key)),
             )
             counts.append((name, partial(Tally.used, kind=kind, key=key)))
+    if figures.used(pause_store.PAUSE):  # likewise for pauses
+        counts.append((tr._("Mises en pause"), partial(Tally.used, kind=pause_store.PAUSE)))
     return columns + [(name, _cell(get)) for name, get in counts]
 
 

@@ -3,10 +3,12 @@ masked, delays in working words."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from babel.numbers import format_percent
 
 from bot.i18n import Translator
-from bot.staff.figures import Delays, Figures
+from bot.staff.figures import Delays, Figures, MonthFigures
 from bot.staff.wording import (
     GROUPS,
     P90_FROM,
@@ -21,6 +23,7 @@ from bot.staff.wording import (
     theme_label,
     values,
 )
+from bot.storage import pauses as pause_store
 from bot.storage import posters as poster_store
 from bot.storage import reports as storage
 from bot.storage import usage as usage_store
@@ -81,6 +84,15 @@ def _by_theme(pack: Pack, tr: Translator, counts: dict[str, int]) -> str:
     return " · ".join(f"{theme_label(pack, tr, k)} {shown(counts[k], tr)}" for k in keys)
 
 
+def _per_month(figures: Figures, tr: Translator, count: Callable[[MonthFigures], int]) -> str:
+    """``Par mois : janv. 12 · févr. < 5 …`` (HTML-escaped)."""
+    pattern = "MMM" if len(figures.months) <= 12 else "MMM yy"  # "janv." or "janv. 26"
+    per_month = " · ".join(
+        f"{tr.month(m.first_day, pattern)} {shown(count(m), tr)}" for m in figures.months
+    )
+    return esc(tr._("Par mois : {months}").format(months=per_month))
+
+
 def _requests(figures: Figures, pack: Pack, tr: Translator) -> list[str]:
     total, urgent = figures.total, figures.count("urgent", "urgent")
     if urgent:
@@ -90,11 +102,7 @@ def _requests(figures: Figures, pack: Pack, tr: Translator) -> list[str]:
     lines = [heading.format(total=esc(shown(total, tr)), urgent=esc(shown(urgent, tr)))]
     if figures.total == 0:
         return lines
-    pattern = "MMM" if len(figures.months) <= 12 else "MMM yy"  # "janv." or "janv. 26"
-    per_month = " · ".join(
-        f"{tr.month(m.first_day, pattern)} {shown(m.total, tr)}" for m in figures.months
-    )
-    lines.append(esc(tr._("Par mois : {months}").format(months=per_month)))
+    lines.append(_per_month(figures, tr, lambda m: m.total))
     for dimension in ("team", "theme", "quartier", "profile", "outcome"):
         counts = figures.breakdown.get(dimension, {})
         if set(counts) <= {UNKNOWN}:  # not asked in this territory: nothing to say
@@ -183,6 +191,15 @@ def _posters(figures: Figures, pack: Pack, tr: Translator) -> list[str]:
     return lines
 
 
+def _pauses(figures: Figures, tr: Translator) -> list[str]:
+    """Pauses started by coordinators (counted anonymously), when there were any."""
+    started = figures.used(pause_store.PAUSE)
+    if not started:
+        return []
+    heading = tr._("<b>Mises en pause : {count}</b>").format(count=esc(shown(started, tr)))
+    return ["", heading, _per_month(figures, tr, lambda m: m.used(pause_store.PAUSE))]
+
+
 def stats_text(figures: Figures, pack: Pack, tr: Translator) -> str:
     """A summary of the period for the coordinators' chat (HTML): requests, delays,
     ratings, what the bot did, events. Counts from 1 to 4 read ``< 5``."""
@@ -194,4 +211,5 @@ def stats_text(figures: Figures, pack: Pack, tr: Translator) -> str:
     lines += _bot(figures, pack, tr)
     lines += _events(figures, tr)
     lines += _posters(figures, pack, tr)
+    lines += _pauses(figures, tr)
     return "\n".join(lines)

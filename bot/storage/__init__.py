@@ -14,6 +14,7 @@ from bot.storage.database import Database, DatabaseError, from_db_time, to_db_ti
 from bot.storage.event_edits import EventFields
 from bot.storage.events import EventRecord, SignUp
 from bot.storage.files import LATEST, BackupError, FileReport, backup, inspect
+from bot.storage.pauses import PauseRecord
 from bot.storage.permanences import ADDED, CANCELLED, DateChange, PermanenceRecord
 from bot.storage.requests import RequestRecord
 from bot.storage.staff import StaffRecord
@@ -33,6 +34,7 @@ __all__ = [
     "EventFields",
     "EventRecord",
     "FileReport",
+    "PauseRecord",
     "PermanenceRecord",
     "Recipient",
     "RequestRecord",

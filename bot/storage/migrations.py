@@ -444,4 +444,39 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX screen_message_seen ON screen_message (seen_at)",
         ),
     ),
+    Migration(
+        16,
+        "pausing a person",
+        (
+            # A coordinator paused someone (from a request card): no callback request, no
+            # relay until ``until``, or until lifted (``ended_at``). The reason is for
+            # staff only: ``reason`` a key of the buttons, ``reason_text`` typed. Gone
+            # with the person's erasure; the count of pauses is kept in usage_count.
+            """CREATE TABLE pause (
+                id          INTEGER PRIMARY KEY,
+                pseudonym   TEXT NOT NULL REFERENCES person (pseudonym) ON DELETE CASCADE,
+                request_id  INTEGER REFERENCES request (id) ON DELETE SET NULL,
+                reason      TEXT NOT NULL,
+                reason_text TEXT,
+                paused_by   TEXT REFERENCES staff (pseudonym) ON DELETE SET NULL,
+                created_at  TEXT NOT NULL,
+                until       TEXT NOT NULL,
+                ended_at    TEXT,
+                lifted_by   TEXT REFERENCES staff (pseudonym) ON DELETE SET NULL
+            )""",
+            # One current pause a person, whoever presses at the same moment.
+            "CREATE UNIQUE INDEX pause_current ON pause (pseudonym) WHERE ended_at IS NULL",
+            # A coordinator about to type a reason ("Autre raison"): for which request,
+            # how long, and the bot's prompt a reply to which is the reason.
+            """CREATE TABLE pause_draft (
+                request_id  INTEGER NOT NULL REFERENCES request (id) ON DELETE CASCADE,
+                drafted_by  TEXT NOT NULL,
+                duration    TEXT NOT NULL,
+                chat_id     INTEGER,
+                message_id  INTEGER,
+                created_at  TEXT NOT NULL,
+                PRIMARY KEY (request_id, drafted_by)
+            )""",
+        ),
+    ),
 )

@@ -25,13 +25,17 @@ class Allowance:
         return self.now - self.period
 
 
+OPEN, DAY, URGENT = "open", "day", "urgent"
+
+
 class TooManyRequests(Exception):
     """The person already has as many requests as allowed: nothing was written."""
 
-    def __init__(self, open_now: bool, free_at: dt.datetime | None = None) -> None:
-        super().__init__("too many open requests" if open_now else "too many new requests")
-        self.open_now = open_now
-        """Whether the open ones are the limit (else the day's new ones)."""
+    def __init__(self, limit: str, free_at: dt.datetime | None = None) -> None:
+        super().__init__(f"request limit reached: {limit}")
+        self.limit = limit
+        """Which: :data:`OPEN` requests at once, the :data:`DAY`'s new ones, or an
+        :data:`URGENT` one already open."""
         self.free_at = free_at
         """When the oldest of the day's new ones leaves the count (the day's limit)."""
 
@@ -51,20 +55,9 @@ async def check_allowance(
     assert row is not None
     if urgent:
         if row["urgent"] >= 1:
-            raise TooManyRequests(open_now=True)
+            raise TooManyRequests(URGENT)
         return
     if row["normal"] >= allowance.open:
-        raise TooManyRequests(open_now=True)
+        raise TooManyRequests(OPEN)
     if row["recent"] >= allowance.new:
-        raise TooManyRequests(False, from_db_time(row["oldest"]) + allowance.period)
-
-
-async def open_urgent(db: Database, pseudonym: str) -> bool:
-    """Whether the person has an urgent request still open."""
-    return bool(
-        await db.value(
-            "SELECT EXISTS (SELECT 1 FROM request WHERE pseudonym = ? AND urgent = 1"
-            " AND state IN ('open', 'claimed'))",
-            (pseudonym,),
-        )
-    )
+        raise TooManyRequests(DAY, from_db_time(row["oldest"]) + allowance.period)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from bot.storage.database import Database
+from bot.storage.database import Database, Transaction
 
 ANSWER, SUGGESTION, UNKNOWN, CRISIS = "answer", "suggestion", "unknown", "crisis"
 """The kinds counted: an answer given (key: its theme), suggestions offered (key: the
@@ -39,6 +39,12 @@ _ADD = (
 async def count(db: Database, day: dt.date, kind: str, key: str, n: int = 1) -> None:
     """Add ``n`` to the day's count of ``kind`` for ``key`` (one write, atomic)."""
     await db.execute(_ADD, (day.isoformat(), kind, key or NO_KEY, n))
+
+
+async def count_in(tx: Transaction, day: dt.date, kind: str, key: str) -> None:
+    """Add one to the day's count inside a transaction already open: counted with what it
+    counts, or not at all."""
+    await tx.execute(_ADD, (day.isoformat(), kind, key or NO_KEY, 1))
 
 
 async def add_counts(db: Database, counts: list[UsageCount]) -> None:
