@@ -53,6 +53,8 @@ class Services:
         self.pseudonymise = Pseudonymiser(settings.pseudonym_secret.reveal())
         self.people = People(self.db, self.pseudonymise, self.clock, self.default_language)
         self.screen = Screen(self.db, self.pseudonymise, self.clock)
+        self.conversations = Conversations(self.db, self.clock)
+        """Guided conversations in progress (a request being built, a sign-up's questions)."""
         self.inbox = Inbox(self.db, self.clock)
         self.content_loop = ContentLoop(self.db, pack, self.clock)
         self.usage = Usage(self.db, pack, self.clock)

@@ -45,7 +45,8 @@ async def arrived(update: Update, context: Context) -> None:
 
 async def quick_exit(update: Update, context: Context) -> None:
     """🚪 Effacer l'écran, or /effacer: every message of the chat the bot can still delete
-    goes, the person's and its own; one neutral greeting stays. Nothing else changes."""
+    goes, the person's and its own; one neutral greeting stays. Requests, registrations
+    and settings stay; only a form being filled in stops."""
     chat = update.effective_chat
     if chat is None:
         return
@@ -54,9 +55,13 @@ async def quick_exit(update: Update, context: Context) -> None:
         return
     message = update.effective_message
     current = message.message_id if message is not None else None
-    ids = await context.services.screen.wipe(chat.id, current)
+    services = context.services
+    ids = await services.screen.wipe(chat.id, current)
     await delete_messages(context, ((chat.id, message_id) for message_id in ids))
     session = await context.session(update)
+    # A question no longer on screen must not catch the next words typed: a request or a
+    # sign-up being filled in stops (nothing of it was sent or booked yet).
+    await services.conversations.clear(session.person.pseudonym)
     await reply(update, context, screen.neutral(session.tr))
     raise ApplicationHandlerStop
 

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.storage import event_edits as event_edits_store
 from bot.storage import requests as store
-from tests.harness import Harness, Person, harness_for
+from tests.harness import Harness, Person, answer_sign_up, harness_for
 from tests.test_requests import STAFF_CHAT, ask_anonymously, cards
 
 NEUTRAL = ("Bonjour", "/start")
@@ -34,7 +35,18 @@ def on_screen(kb: Harness, person: Person) -> list[dict[str, object]]:
 
 
 async def test_the_exit_wipes_a_whole_conversation_and_keeps_the_request(kb: Harness) -> None:
+    now = kb.clock.now()
+    event_id = await event_edits_store.create_event(
+        kb.services.db, kind="workshop", title_fr="Atelier santé", title_en="Health workshop",
+        place="Centre social", quartier=None, starts_at=now + dt.timedelta(days=3),
+        ends_at=now + dt.timedelta(days=3, hours=2), capacity=5,
+        deadline=now + dt.timedelta(days=2), now=now, description_fr="Pour les 15-25 ans.",
+    )  # fmt: skip
     lina = kb.person("Lina")
+    await lina.send("/evenements")
+    await lina.press("Atelier santé")
+    await lina.press("Je m'inscris")
+    await answer_sign_up(lina)
     await lina.send("/start")
     await lina.send("mon copain me frappe")  # a crisis card, with its numbers
     await lina.send("c'est quoi la pilule du lendemain ?")
@@ -60,6 +72,10 @@ async def test_the_exit_wipes_a_whole_conversation_and_keeps_the_request(kb: Har
     again = await store.get_request(kb.services.db, request.id)
     assert again is not None and again.state == "open"
     assert len(cards(kb)) == 1
+    [registration] = await kb.services.db.all(
+        "SELECT state FROM registration WHERE event_id = ?", (event_id,)
+    )
+    assert registration["state"] == "confirmed"
     # The screen log is empty but for the greeting (kept for the next exit).
     await kb.services.screen.flush()
     rows = await kb.services.db.all("SELECT message_id FROM screen_message")
@@ -161,3 +177,30 @@ async def test_in_english_too(tmp_path: Path) -> None:
         await ana.press("Clear the screen")
         [left] = on_screen(bot, ana)
         assert str(left["text"]) == "👋 Hello! Type /start to begin."
+
+
+async def test_more_than_a_hundred_messages_go_in_batches(kb: Harness) -> None:
+    sam = kb.person("Sam")
+    for _ in range(60):
+        await sam.send_media("sticker")  # each gets a kind word: 120 messages
+        await kb.advance(dt.timedelta(seconds=4))
+    assert len(on_screen(kb, sam)) == 120
+    await sam.send("/effacer")
+    assert len(on_screen(kb, sam)) == 1
+    batches = [len(c.params["message_ids"]) for c in kb.calls("deleteMessages")]
+    assert len(batches) == 2 and max(batches) == 100
+
+
+async def test_a_form_being_filled_stops_so_that_the_next_words_are_not_taken(
+    kb: Harness,
+) -> None:
+    sam = kb.person("Sam")
+    await sam.send("/rappel")
+    await sam.press("Santé")
+    if "Vous êtes" in sam.last_reply:
+        await sam.press("jeune")
+    assert "Passer ⏭" in sam.last_buttons  # asked to describe it in their words
+    await sam.send("/effacer")
+    await sam.send("la mission locale c'est où ?")
+    assert "Mission Locale" in sam.last_reply  # an answer, not the request's description
+    assert not await store.open_requests(kb.services.db, None)
