@@ -24,12 +24,12 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram.ext import Application
-from telegram.request import BaseRequest, RequestData
 
 from bot.broadcasts import Broadcasts
 from bot.storage import BroadcastRecord, Recipient
 from bot.ui import Outgoing
 from handlers.runtime.context import Context, services_of
+from handlers.runtime.layers import RequestLayer
 from handlers.runtime.render import Outcome, send, transmit, update_message
 
 log = logging.getLogger(__name__)
@@ -53,40 +53,14 @@ _delivery: contextvars.ContextVar[Callable[[], Awaitable[None]] | None] = contex
 """Set around one broadcast send: what to record when its request leaves."""
 
 
-class DeliveryTrackingRequest(BaseRequest):
-    """Wraps the real request layer; marks a broadcast delivery ``sending`` at the moment
-    its request is handed to the network (after the rate limiter let it through)."""
+class DeliveryTrackingRequest(RequestLayer):
+    """Marks a broadcast delivery ``sending`` at the moment its request is handed to the
+    network (after the rate limiter let it through)."""
 
-    def __init__(self, inner: BaseRequest) -> None:
-        self.inner = inner
-
-    @property
-    def read_timeout(self) -> float | None:
-        return self.inner.read_timeout
-
-    async def initialize(self) -> None:
-        await self.inner.initialize()
-
-    async def shutdown(self) -> None:
-        await self.inner.shutdown()
-
-    async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: Any = BaseRequest.DEFAULT_NONE,
-        write_timeout: Any = BaseRequest.DEFAULT_NONE,
-        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
-        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
-    ) -> tuple[int, bytes]:
+    async def leaving(self, method: str) -> None:
         on_send = _delivery.get()
-        if on_send is not None and url.rsplit("/", 1)[-1] in _SEND_METHODS:
+        if on_send is not None and method in _SEND_METHODS:
             await on_send()
-        return await self.inner.do_request(
-            url, method, request_data, read_timeout=read_timeout, write_timeout=write_timeout,
-            connect_timeout=connect_timeout, pool_timeout=pool_timeout,
-        )  # fmt: skip
 
 
 def job_name(broadcast_id: int) -> str:

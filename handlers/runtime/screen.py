@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 from telegram.request import BaseRequest, RequestData
+
+from handlers.runtime.layers import RequestLayer
 
 log = logging.getLogger(__name__)
 
@@ -29,45 +30,24 @@ SHOWN = frozenset(
 Seen = Callable[[int, int], Awaitable[None]]
 
 
-class ScreenRequest(BaseRequest):
-    """Wraps the request layer; notes the message ids the bot leaves in private chats."""
+class ScreenRequest(RequestLayer):
+    """Notes the message ids the bot leaves in private chats."""
 
     def __init__(self, inner: BaseRequest, seen: Seen) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.seen = seen
 
-    @property
-    def read_timeout(self) -> float | None:
-        return self.inner.read_timeout
-
-    async def initialize(self) -> None:
-        await self.inner.initialize()
-
-    async def shutdown(self) -> None:
-        await self.inner.shutdown()
-
-    async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: Any = BaseRequest.DEFAULT_NONE,
-        write_timeout: Any = BaseRequest.DEFAULT_NONE,
-        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
-        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
-    ) -> tuple[int, bytes]:
-        code, payload = await self.inner.do_request(
-            url, method, request_data, read_timeout=read_timeout, write_timeout=write_timeout,
-            connect_timeout=connect_timeout, pool_timeout=pool_timeout,
-        )  # fmt: skip
-        if code == 200 and request_data is not None and url.rsplit("/", 1)[-1] in SHOWN:
-            chat_id = request_data.parameters.get("chat_id")
-            if isinstance(chat_id, str) and chat_id.isdigit():
-                chat_id = int(chat_id)
-            # A private chat's id is the person's: positive. Groups and channels are not noted.
-            if isinstance(chat_id, int) and chat_id > 0:
-                await self._note(chat_id, payload)
-        return code, payload
+    async def answered(
+        self, method: str, request_data: RequestData | None, code: int, payload: bytes
+    ) -> None:
+        if code != 200 or request_data is None or method not in SHOWN:
+            return
+        chat_id = request_data.parameters.get("chat_id")
+        if isinstance(chat_id, str) and chat_id.isdigit():
+            chat_id = int(chat_id)
+        # A private chat's id is the person's: positive. Groups and channels are not noted.
+        if isinstance(chat_id, int) and chat_id > 0:
+            await self._note(chat_id, payload)
 
     async def _note(self, chat_id: int, payload: bytes) -> None:
         try:
