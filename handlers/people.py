@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from telegram import Update
+from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop
 
 from bot import actions
@@ -51,7 +52,13 @@ async def quick_exit(update: Update, context: Context) -> None:
     if chat is None:
         return
     query = update.callback_query
-    if query is not None and await context.pressed(update, actions.QUICK_EXIT) is None:
+    private = chat.type == ChatType.PRIVATE  # a forged press in a group deletes nothing
+    if (
+        query is not None
+        and await context.pressed(update, actions.QUICK_EXIT, lambda _: private) is None
+    ):
+        return
+    if not private:
         return
     message = update.effective_message
     current = message.message_id if message is not None else None

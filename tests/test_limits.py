@@ -218,4 +218,17 @@ async def test_sends_to_one_chat_keep_telegrams_pace() -> None:
     assert await pacer.wait(8) == 0.0  # another person is not held by the first
     clock[0] = 10.0
     assert await pacer.wait(7) == 0.0  # rested: a burst again
-    assert isinstance(PacedRateLimiter().pacer, ChatPacer)
+
+
+def test_the_bot_in_production_paces_each_chat(tmp_path: Path) -> None:
+    from bot.services import Services
+    from bot.territory import find_pack
+    from handlers.runtime.app import build_application
+    from handlers.runtime.offline import OfflineBotAPI
+    from tests.harness import settings_for
+
+    pack = load_pack(find_pack("kremlin-bicetre"))
+    services = Services(settings_for(tmp_path / "db.sqlite3", "kremlin-bicetre"), pack)
+    app = build_application(services, request=OfflineBotAPI(), rate_limited=True)
+    assert isinstance(app.bot.rate_limiter, PacedRateLimiter)
+    assert isinstance(app.bot.rate_limiter.pacer, ChatPacer)

@@ -14,7 +14,7 @@ import pytest
 from bot.storage import event_edits as event_edits_store
 from bot.storage import requests as store
 from tests.harness import Harness, Person, answer_sign_up, harness_for
-from tests.test_requests import STAFF_CHAT, ask_anonymously, cards
+from tests.test_requests import STAFF_CHAT, ask_anonymously, cards, staff_member
 
 NEUTRAL = ("Bonjour", "/start")
 
@@ -150,6 +150,14 @@ async def test_a_forged_exit_button_wipes_nothing(kb: Harness) -> None:
     await sam.press_data("x:all")
     assert on_screen(kb, sam) == before
     assert "plus valable" in sam.alerts[-1]
+    # In the staff group, a forged exit on a card deletes nothing.
+    claire = await staff_member(kb, "Claire", "coordinator", None)
+    await ask_anonymously(sam, "Santé")
+    [card] = cards(kb)
+    await claire.press_data("x:now", card)
+    assert cards(kb) == [card]
+    assert not kb.calls("deleteMessages")
+    assert "plus valable" in claire.alerts[-1]
 
 
 SENSITIVE_SUBJECTS = re.compile(
