@@ -70,7 +70,7 @@ class Services:
         self.permanence_admin = PermanenceAdmin(self.db, self.clock, self.permanence_changes)
         self.subscriptions = Subscriptions(self.db, pack, self.clock)
         self.announcements = Announcements(
-            self.db, pack, self.translator, Conversations(self.db, self.clock), self.broadcasts,
+            self.db, pack, self.translator, self.conversations, self.broadcasts,
             self.subscriptions,
         )  # fmt: skip
         self.event_admin = EventAdmin(

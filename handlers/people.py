@@ -32,7 +32,8 @@ async def arrived(update: Update, context: Context) -> None:
         return
     # Over the limit (rare): what is never held back is checked only now.
     text = message.text or message.caption or ""
-    if text.startswith("/") and text[1:].split(maxsplit=1)[0].split("@")[0].lower() in NEVER_HELD:
+    command = text[1:].split("@")[0].split(maxsplit=1) if text.startswith("/") else []
+    if command and command[0].lower() in NEVER_HELD:
         return
     if text and services.knowledge.detect_crisis(text) is not None:
         return

@@ -232,3 +232,13 @@ def test_the_bot_in_production_paces_each_chat(tmp_path: Path) -> None:
     app = build_application(services, request=OfflineBotAPI(), rate_limited=True)
     assert isinstance(app.bot.rate_limiter, PacedRateLimiter)
     assert isinstance(app.bot.rate_limiter.pacer, ChatPacer)
+
+
+async def test_odd_messages_over_the_limit_are_held_without_an_error(kb: Harness) -> None:
+    sam = kb.person("Sam")
+    for n in range(20):
+        await sam.send(f"question {n} sur la mission locale")
+    for odd in ("/", "/@", "/ ", f"/urgence@{kb.app.bot.username}"):
+        calls = await sam.send(odd)
+        assert not [c for c in calls if "Oups" in c.text], odd
+    assert "En danger" in sam.last_reply  # /urgence addressed to the bot by name

@@ -16,17 +16,12 @@ from typing import Any
 from telegram._utils.types import JSONDict
 from telegram.ext import AIORateLimiter
 
+from handlers.runtime.screen import SHOWN
+
 PER_CHAT_INTERVAL = 1.0
 """Seconds between two messages to one chat, on average (Telegram's figure)."""
 PER_CHAT_BURST = 3
 """Messages one chat may get at once before the pace applies."""
-_PACED = frozenset(
-    {
-        "sendMessage", "sendPhoto", "sendDocument", "sendVenue", "sendLocation", "sendVideo",
-        "sendVoice", "sendAudio", "sendAnimation", "sendSticker", "sendContact",
-        "sendMediaGroup", "copyMessage", "forwardMessage",
-    }
-)  # fmt: skip
 _FORGET_AFTER = 10_000
 """Chats remembered before those already back to a full burst are forgotten."""
 
@@ -82,7 +77,7 @@ class PacedRateLimiter(AIORateLimiter):
         chat_id = data.get("chat_id")
         if isinstance(chat_id, str) and chat_id.isdigit():
             chat_id = int(chat_id)
-        if endpoint in _PACED and isinstance(chat_id, int) and chat_id > 0:
+        if endpoint in SHOWN and isinstance(chat_id, int) and chat_id > 0:
             await self.pacer.wait(chat_id)
         return await super().process_request(
             callback, args, kwargs, endpoint, data, rate_limit_args
